@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+// Velo: a declarative planning language for supply-chain planners.
+//
+// Modules are pipeline stages; dependencies point one way:
+//   VeloSyntax <- VeloCheck <- VeloEngine <- VeloFrontend <- velo
+//   VeloData (CSV -> columnar tables) knows nothing of the language.
+//   VeloStdlib (numeric kernels of the builtins) and VeloRender (tables -> text/csv/json)
+//   know nothing of the language either; the engine and the frontend use them.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Velo",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "velo", targets: ["velo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "VeloSyntax", swiftSettings: strict),
+        .target(name: "VeloData", swiftSettings: strict),
+        .target(name: "VeloStdlib", dependencies: ["VeloData"], swiftSettings: strict),
+        .target(name: "VeloRender", dependencies: ["VeloData"], swiftSettings: strict),
+        .target(name: "VeloCheck", dependencies: ["VeloSyntax", "VeloData"], swiftSettings: strict),
+        .target(name: "VeloEngine", dependencies: ["VeloCheck", "VeloData", "VeloSyntax", "VeloStdlib"], swiftSettings: strict),
+        .target(
+            name: "VeloFrontend",
+            dependencies: [
+                "VeloSyntax", "VeloCheck", "VeloEngine", "VeloData", "VeloRender",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "velo", dependencies: ["VeloFrontend"], swiftSettings: strict),
+        .testTarget(name: "VeloSyntaxTests", dependencies: ["VeloSyntax"], swiftSettings: strict),
+        .testTarget(name: "VeloDataTests", dependencies: ["VeloData"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "VeloStdlibTests", dependencies: ["VeloStdlib", "VeloData"], exclude: ["Oracles"], swiftSettings: strict),
+        .testTarget(name: "VeloRenderTests", dependencies: ["VeloRender", "VeloData"], exclude: ["Golden"], swiftSettings: strict),
+        .testTarget(name: "VeloCheckTests", dependencies: ["VeloCheck", "VeloSyntax"], swiftSettings: strict),
+        .testTarget(name: "VeloEngineTests", dependencies: ["VeloEngine", "VeloCheck", "VeloData"], swiftSettings: strict),
+        .testTarget(name: "VeloFrontendTests", dependencies: ["VeloFrontend"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,258 @@
+// Static checks: names, keys, types, cycles — all before any formula is evaluated.
+//
+// The checker walks the syntax tree once to collect declarations, reads each source's
+// header through a `SchemaProvider` (the only data it touches), then checks every formula
+// column depth-first: checking a column checks what it reads first, so types flow from
+// the data upwards, a column met again while still being checked closes a cycle (reported
+// with its whole path), and the order in which columns finish is a valid evaluation order.
+
+import VeloData
+import VeloSyntax
+
+/// A source table's columns as read from its file header (and inferred from a sample).
+public struct SourceSchema: Sendable {
+    public var columns: [(name: String, type: VType.Base)]
+    public init(columns: [(name: String, type: VType.Base)]) { self.columns = columns }
+}
+
+/// Reads a source's schema. `textColumns` are columns the program uses as keys; the
+/// provider reports them as text whatever they look like.
+public typealias SchemaProvider = (_ table: String, _ path: String, _ declared: [String: VType.Base], _ textColumns: Set<String>)
+    -> Result<SourceSchema, SchemaError>
+
+public struct SchemaError: Error, Sendable {
+    public var message: String
+    public init(message: String) { self.message = message }
+}
+
+public struct Checker {
+    let file: SourceFile
+    let ast: Program
+    let baseDirectory: String
+    let schemas: SchemaProvider
+    var diagnostics: [Diagnostic] = []
+
+    var tables: [TableInfo] = []
+    var tableDecls: [Int: TableDecl] = [:]          // derived tables by index
+    var params: [ParamInfo] = []
+    /// The formula of each formula column, as written.
+    var formulaSources: [ColumnRef: Expr] = [:]
+    var formulaOrder: [ColumnRef] = []
+    /// Every name used as a key anywhere: such columns are read as text.
+    var keyNames: Set<String> = []
+
+    /// Depth-first state of formula columns.
+    enum Visit { case inProgress, done, failed }
+    var visits: [ColumnRef: Visit] = [:]
+    var stack: [ColumnRef] = []
+    /// Tables each derived table reads, for the default rows rule.
+    var reads: [TableRef: Set<TableRef>] = [:]
+
+    /// Checks a parsed program. The result is nil when there are errors.
+    public static func check(_ program: Program, file: SourceFile, baseDirectory: String,
+                             schemas: @escaping SchemaProvider) -> (program: CheckedProgram?, diagnostics: [Diagnostic]) {
+        var checker = Checker(file: file, ast: program, baseDirectory: baseDirectory, schemas: schemas)
+        let checked = checker.run()
+        let diagnostics = checker.diagnostics.sortedBySource()
+        return (diagnostics.hasErrors ? nil : checked, diagnostics)
+    }
+
+    mutating func run() -> CheckedProgram {
+        collectKeyNames()
+        declareTables()
+        declareParams()
+        for ref in formulaSources.keys.sorted() { checkFormula(ref) }
+        resolveRows()
+        let flags = checkFlags()
+        let checks = checkChecks()
+        return CheckedProgram(file: file, tables: tables, params: params, flags: flags, checks: checks,
+                              formulaOrder: formulaOrder)
+    }
+
+    // MARK: - Declarations
+
+    mutating func collectKeyNames() {
+        for s in ast.statements {
+            switch s {
+            case .source(let d): keyNames.formUnion(d.keys.map(\.text))
+            case .table(let d): keyNames.formUnion(d.keys.map(\.text))
+            default: break
+            }
+        }
+    }
+
+    mutating func declareTables() {
+        var seen: [String: Span] = [:]
+        for s in ast.statements {
+            let name: Name
+            switch s {
+            case .source(let d): name = d.name
+            case .table(let d): name = d.name
+            default: continue
+            }
+            if let first = seen[name.text] {
+                diagnostics.append(.duplicateDefinition("table", name.text, at: name.span, first: first))
+                continue
+            }
+            seen[name.text] = name.span
+            switch s {
+            case .source(let d): tables.append(declareSource(d))
+            case .table(let d):
+                tableDecls[tables.count] = d
+                let info = declareDerived(d)
+                for (c, column) in info.columns.enumerated() {
+                    if case .formula = column.kind, let decl = d.columns.first(where: { $0.name.span == column.span }) {
+                        formulaSources[ColumnRef(TableRef(tables.count), c)] = decl.formula
+                    }
+                }
+                tables.append(info)
+            default: break
+            }
+        }
+    }
+
+    mutating func declareSource(_ d: SourceDecl) -> TableInfo {
+        var info = TableInfo(name: d.name.text, span: d.name.span, kind: .source(SourceInfo(
+            path: d.path.plainText ?? "", resolvedPath: "", pathSpan: d.path.span, declaredTypes: [:],
+            textColumns: [], dateColumn: nil)), keys: d.keys.map(\.text), columns: [])
+        guard d.reader.text == "csv" else {
+            diagnostics.append(.unknownReader(d.reader.text, at: d.reader.span))
+            return info
+        }
+        let path = d.path.plainText ?? ""
+        let resolved = path.hasPrefix("/") || baseDirectory.isEmpty ? path : baseDirectory + "/" + path
+        var declared: [String: VType.Base] = [:]
+        var declaredSpans: [String: Name] = [:]
+        for t in d.columnTypes {
+            guard let base = VType.Base(rawValue: t.type.text), base != .unknown, base != .duration else {
+                diagnostics.append(.unknownTypeName(t.type.text, at: t.type.span))
+                continue
+            }
+            if declaredSpans[t.column.text] != nil {
+                diagnostics.append(.duplicateDefinition("column type", t.column.text, at: t.column.span,
+                                                        first: declaredSpans[t.column.text]!.span))
+                continue
+            }
+            declared[t.column.text] = base
+            declaredSpans[t.column.text] = t.column
+        }
+        let keys = Set(d.keys.map(\.text))
+        for k in d.keys where declared[k.text] != nil && declared[k.text] != .text {
+            diagnostics.append(.keyMustBeText(k.text, at: k.span))
+        }
+        let schema: SourceSchema
+        switch schemas(d.name.text, resolved, declared, keyNames) {
+        case .success(let s): schema = s
+        case .failure(let e):
+            diagnostics.append(.unreadableSource(path, e.message, at: d.path.span))
+            return info
+        }
+        let names = schema.columns.map(\.name)
+        for (column, name) in declaredSpans where !names.contains(column) {
+            diagnostics.append(.unknownSourceColumn(column, table: d.name.text, path: path, columns: names, at: name.span))
+        }
+        for k in d.keys where !names.contains(k.text) {
+            diagnostics.append(.unknownSourceColumn(k.text, table: d.name.text, path: path, columns: names, at: k.span))
+        }
+        var seenKeys = Set<String>()
+        for k in d.keys where !seenKeys.insert(k.text).inserted {
+            diagnostics.append(.duplicateKey(k.text, at: k.span))
+        }
+        var textColumns = Set<String>()
+        var columns: [ColumnInfo] = []
+        for (name, base) in schema.columns {
+            var type = declared[name] ?? base
+            if keyNames.contains(name) {
+                type = .text
+                textColumns.insert(name)
+            }
+            let kind: ColumnInfo.Kind = keys.contains(name) ? .key : .data
+            columns.append(ColumnInfo(name: name, type: VType(type), kind: kind, span: d.name.span))
+        }
+        let dates = columns.indices.filter { columns[$0].type == .date }
+        let dateColumn = dates.count == 1 ? dates[0] : dates.first { columns[$0].name == "date" }
+        var enforced = declared
+        for t in textColumns { enforced[t] = .text }
+        info.kind = .source(SourceInfo(path: path, resolvedPath: resolved, pathSpan: d.path.span, declaredTypes: enforced,
+                                       textColumns: textColumns, dateColumn: dateColumn))
+        info.columns = columns
+        return info
+    }
+
+    mutating func declareDerived(_ d: TableDecl) -> TableInfo {
+        var columns: [ColumnInfo] = []
+        var seen: [String: Span] = [:]
+        for k in d.keys {
+            if let first = seen[k.text] {
+                diagnostics.append(.duplicateKey(k.text, at: k.span))
+                _ = first
+                continue
+            }
+            seen[k.text] = k.span
+            columns.append(ColumnInfo(name: k.text, type: .text, kind: .key, span: k.span))
+        }
+        for c in d.columns {
+            if let first = seen[c.name.text] {
+                if d.keys.contains(where: { $0.text == c.name.text }) {
+                    diagnostics.append(.columnShadowsKey(c.name.text, table: d.name.text, at: c.name.span, key: first))
+                } else {
+                    diagnostics.append(.duplicateDefinition("column", "\(d.name.text).\(c.name.text)", at: c.name.span, first: first))
+                }
+                continue
+            }
+            seen[c.name.text] = c.name.span
+            // The type is filled in when the formula is checked.
+            columns.append(ColumnInfo(name: c.name.text, type: .unknown, kind: .formula(CExpr(.literal(.missing(reason: nil)), .unknown, c.formula.span)), span: c.name.span))
+        }
+        return TableInfo(name: d.name.text, span: d.name.span, kind: .derived(rows: .single), keys: d.keys.map(\.text),
+                         columns: columns)
+    }
+
+    mutating func declareParams() {
+        var seen: [String: Span] = [:]
+        for s in ast.statements {
+            guard case .param(let p) = s else { continue }
+            if let first = seen[p.name.text] {
+                diagnostics.append(.duplicateDefinition("param", p.name.text, at: p.name.span, first: first))
+                continue
+            }
+            if let t = tables.first(where: { $0.name == p.name.text }) {
+                diagnostics.append(.duplicateDefinition("name", p.name.text, at: p.name.span, first: t.span))
+                continue
+            }
+            seen[p.name.text] = p.name.span
+            guard let value = constantValue(p.value) else {
+                diagnostics.append(.paramNotConstant(p.name.text, at: p.value.span))
+                continue
+            }
+            params.append(ParamInfo(name: p.name.text, type: value.type.base == .unknown ? .number : value.type,
+                                    value: value, span: p.name.span))
+        }
+    }
+
+    /// A param's value: a literal, possibly negated.
+    mutating func constantValue(_ e: Expr) -> Literal? {
+        switch e.kind {
+        case .number(let v), .percent(let v): return .number(v)
+        case .duration(let d): return .duration(d)
+        case .bool(let b): return .bool(b)
+        case .text(let t):
+            guard let s = t.plainText else { return nil }
+            return .text(s)
+        case .date(let text):
+            guard let d = CivilDate(iso: text) else {
+                diagnostics.append(.invalidDate(text, at: e.span))
+                return .missing(reason: nil)
+            }
+            return .date(d.day)
+        case .missing(let reason): return .missing(reason: reason)
+        case .unary(.negate, let inner):
+            switch constantValue(inner) {
+            case .number(let v)?: return .number(-v)
+            case .duration(let d)?: return .duration(-d)
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+}

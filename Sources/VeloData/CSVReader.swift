@@ -1,0 +1,138 @@
+// The public entry points: read a CSV file's schema, load it, parse bytes, load appended rows.
+//
+// Why a thin layer: each entry point only decides where the bytes come from (a prefix of the
+// file, the whole file mapped, caller memory, the tail after an offset) and which column
+// kinds to start from (declared, key text, inferred, or those of an earlier load); the header
+// reader, row parser and assembler do the work the same way for all of them.
+
+/// Reads CSV files (RFC 4180, UTF-8, header row required) into typed columnar tables.
+///
+/// Field rules: a field may be quoted (`"a, ""b"""`, line breaks allowed inside); lines may end
+/// in LF or CRLF; a UTF-8 byte order mark and blank lines are skipped. An empty field is a
+/// missing value. Numbers, dates (`YYYY-MM-DD`) and booleans (`true`/`false`, any case)
+/// tolerate surrounding spaces; text is kept exactly.
+public enum CSVReader {
+    /// Reads the header and infers column types from (up to) the first `sampleRows` data rows,
+    /// for static checking before loading. Only as much of the file as needed is read.
+    /// The sampled rows are checked like a load checks them.
+    public static func readSchema(path: String, options: CSVOptions, sampleRows: Int = 1000) throws(DataError) -> CSVSchema {
+        var limit = 1 << 20
+        while true {
+            let (bytes, isWhole) = try FileBytes.readPrefix(path: path, limit: limit)
+            if let schema = try sampleSchema(bytes.base, count: bytes.count, isWholeInput: isWhole, path: path,
+                                             options: options, sampleRows: max(sampleRows, 0)) {
+                return schema
+            }
+            limit = limit > Int.max / 4 ? Int.max : limit * 4
+        }
+    }
+
+    /// Loads a whole file. Declared types are enforced; `textColumns` are text; every other
+    /// column's type is inferred from all its non-empty values: bool if all are true/false,
+    /// date if all are `YYYY-MM-DD`, number if all are numbers, else text (a column with no
+    /// values is text). Nothing is returned unless the whole file is valid.
+    public static func load(path: String, options: CSVOptions, interner: Interner) throws(DataError) -> DataTable {
+        let bytes = try FileBytes.read(path: path)
+        defer { withExtendedLifetime(bytes) {} }
+        return try parse(bytes.base, count: bytes.count, path: path, options: options, interner: interner,
+                         parallelism: .standard)
+    }
+
+    /// Same as `load`, from bytes already in memory (tests, appends). `path` is used in errors only.
+    public static func parse(bytes: UnsafeRawBufferPointer, path: String, options: CSVOptions,
+                             interner: Interner) throws(DataError) -> DataTable {
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            throw DataError(path: path, line: 0, message: Messages.emptyFile)
+        }
+        return try parse(base.assumingMemoryBound(to: UInt8.self), count: bytes.count, path: path,
+                         options: options, interner: interner, parallelism: .standard)
+    }
+
+    /// Loads the rows that were appended to a file after an earlier load: reads from byte
+    /// `offset` (normally `previous.byteLength`, which must be at a line start) to the end,
+    /// with the column types of `previous` enforced. Returns only the new rows; their
+    /// `byteLength` is the new end offset. The header must be unchanged.
+    public static func loadAppended(path: String, from offset: Int, like previous: DataTable,
+                                    interner: Interner) throws(DataError) -> DataTable {
+        let bytes = try FileBytes.read(path: path)
+        defer { withExtendedLifetime(bytes) {} }
+        guard let header = try CSVHeader.read(base: bytes.base, count: bytes.count, isWholeInput: true, path: path),
+              header.names == previous.columns.map(\.name) else {
+            throw DataError(path: path, line: 1, message: Messages.headerChanged)
+        }
+        let base = bytes.base
+        guard offset >= header.dataStart, offset <= bytes.count,
+              offset == bytes.count || base[offset - 1] == ASCII.lf || base[offset] == ASCII.lf || base[offset] == ASCII.cr
+        else {
+            throw DataError(path: path, line: 0, message: Messages.appendOffset(offset, size: bytes.count))
+        }
+        let layout = RowLayout(path: path, names: header.names,
+                               kinds: previous.columns.map { ColumnKind($0.type) },
+                               enforced: Array(repeating: true, count: header.names.count))
+        let boxes = try TableAssembly.parseRows(base: base, count: bytes.count, dataStart: offset, layout: layout,
+                                                parallelism: .standard)
+        return try TableAssembly.assemble(boxes, layout: layout, interner: interner, byteLength: bytes.count)
+    }
+
+    // MARK: Internals
+
+    /// `parse(bytes:…)` with a choice of parallelism (tests compare the two ways).
+    static func parse(_ base: UnsafePointer<UInt8>, count: Int, path: String, options: CSVOptions,
+                      interner: Interner, parallelism: Parallelism) throws(DataError) -> DataTable {
+        guard let header = try CSVHeader.read(base: base, count: count, isWholeInput: true, path: path) else {
+            throw DataError(path: path, line: 0, message: Messages.emptyFile)
+        }
+        let layout = initialLayout(path: path, names: header.names, options: options)
+        let boxes = try TableAssembly.parseRows(base: base, count: count, dataStart: header.dataStart,
+                                                layout: layout, parallelism: parallelism)
+        return try TableAssembly.assemble(boxes, layout: layout, interner: interner, byteLength: count)
+    }
+
+    /// The schema from the first `sampleRows` rows of `base[..<count]`; nil when these bytes
+    /// are not enough (a prefix of a longer file) and more should be read.
+    static func sampleSchema(_ base: UnsafePointer<UInt8>, count: Int, isWholeInput: Bool, path: String,
+                             options: CSVOptions, sampleRows: Int) throws(DataError) -> CSVSchema? {
+        guard let header = try CSVHeader.read(base: base, count: count, isWholeInput: isWholeInput, path: path) else {
+            return nil
+        }
+        var end = count
+        if !isWholeInput {
+            // Only complete lines: cut after the last line feed.
+            while end > header.dataStart && base[end - 1] != ASCII.lf { end -= 1 }
+        }
+        let layout = initialLayout(path: path, names: header.names, options: options)
+        let box = ChunkBox(ChunkParser(base: base, start: header.dataStart, end: end, isFinal: isWholeInput,
+                                       layout: layout, rowLimit: sampleRows))
+        box.run()
+        switch box.failure {
+        case .error(let error)?: throw error
+        case .spill?: return nil
+        case nil: break
+        }
+        if box.parser.rowCount < sampleRows && !isWholeInput { return nil }
+        let kinds = TableAssembly.settledKinds([box], columnCount: header.names.count)
+        for c in kinds.indices where kinds[c] == .date {
+            if let error = box.parser.pendingDateError(column: c) { throw error }
+        }
+        return CSVSchema(path: path, columns: zip(header.names, kinds).map { (name: $0, type: $1.type) })
+    }
+
+    /// Starting kinds: declared types (enforced), then key text columns, else inferred.
+    private static func initialLayout(path: String, names: [String], options: CSVOptions) -> RowLayout {
+        var kinds: [ColumnKind] = []
+        var enforced: [Bool] = []
+        for name in names {
+            if let declared = options.declaredTypes[name] {
+                kinds.append(ColumnKind(declared))
+                enforced.append(true)
+            } else if options.textColumns.contains(name) {
+                kinds.append(.text)
+                enforced.append(true)
+            } else {
+                kinds.append(.unknown)
+                enforced.append(false)
+            }
+        }
+        return RowLayout(path: path, names: names, kinds: kinds, enforced: enforced)
+    }
+}

@@ -1,0 +1,182 @@
+// The in-memory shape of loaded data: typed columns, tables, and the options and schema that
+// describe a CSV file before and after loading.
+//
+// Why columnar: the engine aggregates one column at a time over millions of rows, so each
+// column is one contiguous Swift array of a plain scalar type (no per-cell enum or boxing).
+// Missing cells are in-band sentinels of that scalar type, listed on `ColumnData`.
+
+/// The type of a column's values.
+public enum ColumnType: String, Sendable, Equatable, CaseIterable {
+    /// A `Double`.
+    case number
+    /// Interned text: an `Int32` id from the workspace `Interner`.
+    case text
+    /// A calendar date: an `Int32` day number (see `CivilDate`).
+    case date
+    /// `true`/`false`, stored as `UInt8` 1/0.
+    case bool
+}
+
+/// The values of one column.
+///
+/// Missing cells (an empty field) are stored in band: number → `Double.nan`, text → `-1`,
+/// date → `Int32.min`, bool → `2`. Booleans are `0` (false) and `1` (true).
+public enum ColumnData: Sendable {
+    case number([Double])
+    case text([Int32])
+    case date([Int32])
+    case bool([UInt8])
+
+    /// The missing-value sentinel of a text column.
+    public static let missingText: Int32 = -1
+    /// The missing-value sentinel of a date column.
+    public static let missingDate: Int32 = .min
+    /// The missing-value sentinel of a bool column.
+    public static let missingBool: UInt8 = 2
+
+    /// The column type these values have.
+    public var type: ColumnType {
+        switch self {
+        case .number: return .number
+        case .text: return .text
+        case .date: return .date
+        case .bool: return .bool
+        }
+    }
+
+    /// The number of values (rows).
+    public var count: Int {
+        switch self {
+        case .number(let v): return v.count
+        case .text(let v): return v.count
+        case .date(let v): return v.count
+        case .bool(let v): return v.count
+        }
+    }
+
+    /// Whether row `i` holds a missing value.
+    public func isMissing(_ i: Int) -> Bool {
+        switch self {
+        case .number(let v): return v[i].isNaN
+        case .text(let v): return v[i] == ColumnData.missingText
+        case .date(let v): return v[i] == ColumnData.missingDate
+        case .bool(let v): return v[i] == ColumnData.missingBool
+        }
+    }
+
+    /// These values followed by `other`'s; nil when the two are of different types.
+    public func appending(_ other: ColumnData) -> ColumnData? {
+        switch (self, other) {
+        case let (.number(a), .number(b)): return .number(a + b)
+        case let (.text(a), .text(b)): return .text(a + b)
+        case let (.date(a), .date(b)): return .date(a + b)
+        case let (.bool(a), .bool(b)): return .bool(a + b)
+        default: return nil
+        }
+    }
+}
+
+/// One named, typed column.
+public struct Column: Sendable {
+    /// The header name.
+    public var name: String
+    /// The value type; always equal to `data.type`.
+    public var type: ColumnType
+    /// The values.
+    public var data: ColumnData
+
+    public init(name: String, data: ColumnData) {
+        self.name = name
+        self.type = data.type
+        self.data = data
+    }
+
+    /// The number of values (rows).
+    public var count: Int { data.count }
+}
+
+/// A loaded CSV file: its columns in file order.
+public struct DataTable: Sendable {
+    /// The file the table came from (as given to the reader).
+    public var path: String
+    /// The columns, in file order; all have `rowCount` values.
+    public var columns: [Column]
+    /// The number of data rows.
+    public var rowCount: Int
+    /// The 1-based physical line each row starts on, when recorded (the reader leaves it nil).
+    public var sourceLine: [Int32]?
+    /// The byte offset just past the last byte read; `CSVReader.loadAppended` resumes here.
+    public var byteLength: Int
+
+    public init(path: String, columns: [Column], rowCount: Int, sourceLine: [Int32]? = nil, byteLength: Int) {
+        self.path = path
+        self.columns = columns
+        self.rowCount = rowCount
+        self.sourceLine = sourceLine
+        self.byteLength = byteLength
+    }
+
+    /// The column with this header name, if any.
+    public func column(named name: String) -> Column? {
+        columns.first { $0.name == name }
+    }
+
+    /// This table's rows followed by `more`'s (typically from `CSVReader.loadAppended`), with
+    /// `more.byteLength` as the new end offset.
+    ///
+    /// - Precondition: both tables have the same column names and types in the same order.
+    public func appending(_ more: DataTable) -> DataTable {
+        precondition(columns.count == more.columns.count, "appending a table with different columns")
+        var merged: [Column] = []
+        merged.reserveCapacity(columns.count)
+        for (a, b) in zip(columns, more.columns) {
+            precondition(a.name == b.name, "appending a table with different columns")
+            guard let data = a.data.appending(b.data) else {
+                preconditionFailure("appending a table whose column `\(a.name)` has another type")
+            }
+            merged.append(Column(name: a.name, data: data))
+        }
+        var lines: [Int32]?
+        if let l1 = sourceLine, let l2 = more.sourceLine { lines = l1 + l2 }
+        return DataTable(path: path, columns: merged, rowCount: rowCount + more.rowCount,
+                         sourceLine: lines, byteLength: more.byteLength)
+    }
+}
+
+/// How to read a CSV file.
+public struct CSVOptions: Sendable {
+    /// Column types to enforce: a non-empty field that does not parse as the type is an error.
+    /// Names not in the header are ignored (checking for required columns is the caller's job).
+    public var declaredTypes: [String: ColumnType]
+    /// Columns read as interned text whatever their values look like (key columns such as SKUs).
+    /// A declared type takes precedence over membership here.
+    public var textColumns: Set<String>
+
+    public init(declaredTypes: [String: ColumnType] = [:], textColumns: Set<String> = []) {
+        self.declaredTypes = declaredTypes
+        self.textColumns = textColumns
+    }
+}
+
+/// The header of a CSV file and the column types found in a sample of its rows.
+public struct CSVSchema: Sendable, Equatable {
+    /// The file the schema was read from.
+    public var path: String
+    /// The columns, in file order.
+    public var columns: [(name: String, type: ColumnType)]
+
+    public init(path: String, columns: [(name: String, type: ColumnType)]) {
+        self.path = path
+        self.columns = columns
+    }
+
+    /// The type of the column with this name, if any.
+    public func type(of name: String) -> ColumnType? {
+        columns.first { $0.name == name }?.type
+    }
+
+    public static func == (a: CSVSchema, b: CSVSchema) -> Bool {
+        a.path == b.path && a.columns.count == b.columns.count
+            && zip(a.columns, b.columns).allSatisfy { $0.name == $1.name && $0.type == $1.type }
+    }
+}

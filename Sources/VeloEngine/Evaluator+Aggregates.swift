@@ -1,0 +1,224 @@
+// Aggregates: reduce the rows of a more finely keyed table that match each context row,
+// or the days of a time window over an event table.
+//
+// Windows follow the brief: `last N days` is the N calendar days as-of-(N-1) ... as-of;
+// `ending M days ago` shifts it back M days; `N days after D` is D+1 ... D+N and
+// `N days before D` is D-N ... D-1. Days without rows count as zero and rows of the same
+// day add up, so window statistics (avg, wavg, stdev, min, max) are over daily totals;
+// `count` counts rows, `any`/`all` test rows.
+
+import VeloCheck
+import VeloData
+import VeloStdlib
+
+extension Evaluator {
+    func aggregate(_ a: AggregateCall, type: VType, context: TableRef, rows: [Int32]?) -> Vector {
+        let n = rowCount(context, rows)
+        let index = alignmentIndex(a.alignment, grouped: true)
+        let target = a.alignment.to
+        // The argument over the target rows this selection reads. For a full evaluation,
+        // every target row (a plain column is then not even copied); otherwise only the
+        // rows of the selected groups, laid out group after group.
+        let argument: Vector
+        var groupStart = [Int](repeating: 0, count: n + 1)
+        var targetRows: [Int32]? = nil
+        if let rows {
+            var needed: [Int32] = []
+            for (i, r) in rows.enumerated() {
+                let lo = Int(index.offsets[Int(r)]), hi = Int(index.offsets[Int(r) + 1])
+                needed.append(contentsOf: index.rows[lo..<hi])
+                groupStart[i + 1] = needed.count
+            }
+            argument = evaluate(a.argument, in: target, rows: needed)
+            targetRows = needed
+        } else {
+            argument = evaluate(a.argument, in: target, rows: nil)
+        }
+        // Target row ids of context position i: positions p in [lo, hi) of `ids`; argument
+        // values at `valueIndex(p)`.
+        let ids = targetRows ?? index.rows
+        func bounds(_ i: Int) -> (Int, Int) {
+            if rows != nil { return (groupStart[i], groupStart[i + 1]) }
+            return (Int(index.offsets[i]), Int(index.offsets[i + 1]))
+        }
+        let useIdsForValues = rows == nil
+        var window: (starts: [Int32], length: Int, dates: [Int32])? = nil
+        if let w = a.window, let dc = program.table(target).source?.dateColumn, case .date(let dates) = tables[target.index].columns[dc] {
+            window = (windowStarts(w, n: n, context: context, rows: rows), w.length, dates)
+        }
+        cellsEvaluated += n
+        switch argument.values {
+        case .number(let values):
+            return reduceNumbers(a, values: values, reasons: argument.reasons, ids: ids, byId: useIdsForValues,
+                                 bounds: bounds, window: window, n: n, context: context, rows: rows)
+        case .bool(let values):
+            if a.function == .count {
+                return countRows(a, ids: ids, byId: useIdsForValues, missing: { values[$0] == 2 }, bounds: bounds, window: window, n: n)
+            }
+            var out = [UInt8](repeating: 0, count: n)
+            for i in 0..<n {
+                let (lo, hi) = bounds(i)
+                var anyTrue = false, allTrue = true, count = 0
+                for p in lo..<hi {
+                    let t = Int(ids[p])
+                    if let w = window {
+                        let d = Int(w.dates[t]) - Int(w.starts[i])
+                        if w.starts[i] == Values.missingDate || d < 0 || d >= w.length { continue }
+                    }
+                    let v = values[useIdsForValues ? t : p]
+                    count += 1
+                    if v == 1 { anyTrue = true } else { allTrue = false }
+                }
+                switch a.function {
+                case .any: out[i] = anyTrue ? 1 : 0
+                case .all: out[i] = allTrue ? 1 : 0
+                default: out[i] = 0
+                }
+            }
+            return Vector(.bool(out))
+        case .text(let values):
+            return countRows(a, ids: ids, byId: useIdsForValues, missing: { values[$0] < 0 }, bounds: bounds, window: window, n: n)
+        case .date(let values):
+            if a.function == .count {
+                return countRows(a, ids: ids, byId: useIdsForValues, missing: { values[$0] == Values.missingDate }, bounds: bounds, window: window, n: n)
+            }
+            var out = [Int32](repeating: Values.missingDate, count: n)
+            var v = Vector(.date([]))
+            for i in 0..<n {
+                let (lo, hi) = bounds(i)
+                var best: Int32? = nil
+                for p in lo..<hi {
+                    let t = Int(ids[p])
+                    if let w = window {
+                        let d = Int(w.dates[t]) - Int(w.starts[i])
+                        if w.starts[i] == Values.missingDate || d < 0 || d >= w.length { continue }
+                    }
+                    let x = values[useIdsForValues ? t : p]
+                    if x == Values.missingDate { continue }
+                    best = best.map { a.function == .min ? Swift.min($0, x) : Swift.max($0, x) } ?? x
+                }
+                if let best { out[i] = best } else { v.reasons[i] = reason("no rows to take the \(a.function.rawValue) of", context: context, row: rowAt(rows, i)) }
+            }
+            v.values = .date(out)
+            return v
+        }
+    }
+
+    /// First day of each context row's window (Int32.min where the anchor is missing).
+    func windowStarts(_ w: CheckedWindow, n: Int, context: TableRef, rows: [Int32]?) -> [Int32] {
+        switch w.anchor {
+        case .asOf(let ago):
+            guard let asOf else { return [Int32](repeating: Values.missingDate, count: n) }
+            return [Int32](repeating: asOf - Int32(ago) - Int32(w.length) + 1, count: n)
+        case .after(let e):
+            return evaluate(e, in: context, rows: rows).ids.map { $0 == Values.missingDate ? $0 : $0 + 1 }
+        case .before(let e):
+            return evaluate(e, in: context, rows: rows).ids.map { $0 == Values.missingDate ? $0 : $0 - Int32(w.length) }
+        }
+    }
+
+    func countRows(_ a: AggregateCall, ids: [Int32], byId: Bool, missing: (Int) -> Bool, bounds: (Int) -> (Int, Int),
+                   window: (starts: [Int32], length: Int, dates: [Int32])?, n: Int) -> Vector {
+        var out = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            let (lo, hi) = bounds(i)
+            var count = 0
+            for p in lo..<hi {
+                let t = Int(ids[p])
+                if let w = window {
+                    let d = Int(w.dates[t]) - Int(w.starts[i])
+                    if w.starts[i] == Values.missingDate || d < 0 || d >= w.length { continue }
+                }
+                if !missing(byId ? t : p) { count += 1 }
+            }
+            out[i] = Double(count)
+        }
+        return Vector(.number(out))
+    }
+
+    func reduceNumbers(_ a: AggregateCall, values: [Double], reasons: [Int: MissingReason], ids: [Int32], byId: Bool,
+                       bounds: (Int) -> (Int, Int), window: (starts: [Int32], length: Int, dates: [Int32])?, n: Int,
+                       context: TableRef, rows: [Int32]?) -> Vector {
+        if a.function == .count {
+            return countRows(a, ids: ids, byId: byId, missing: { values[$0].isNaN }, bounds: bounds, window: window, n: n)
+        }
+        var out = [Double](repeating: .nan, count: n)
+        var v = Vector(.number([]))
+        var buffer = [Double](repeating: 0, count: window?.length ?? 64)
+        let targetName = program.table(a.alignment.to).name
+        values.withUnsafeBufferPointer { values in
+            for i in 0..<n {
+                let (lo, hi) = bounds(i)
+                var missing: MissingReason? = nil
+                var sawMissing = false
+                var used = 0
+                if let w = window {
+                    let start = w.starts[i]
+                    if start == Values.missingDate {
+                        v.reasons[i] = reason("the window's anchor date is missing", context: context, row: rowAt(rows, i))
+                        continue
+                    }
+                    for k in 0..<w.length { buffer[k] = 0 }
+                    for p in lo..<hi {
+                        let t = Int(ids[p])
+                        let d = Int(w.dates[t]) - Int(start)
+                        if d < 0 || d >= w.length { continue }
+                        let x = values[byId ? t : p]
+                        if x.isNaN {
+                            sawMissing = true
+                            if missing == nil { missing = reasons[byId ? t : p] }
+                            continue
+                        }
+                        buffer[d] += x
+                    }
+                    used = w.length
+                } else {
+                    if buffer.count < hi - lo { buffer = [Double](repeating: 0, count: hi - lo) }
+                    for p in lo..<hi {
+                        let x = values[byId ? Int(ids[p]) : p]
+                        if x.isNaN {
+                            sawMissing = true
+                            if missing == nil { missing = reasons[byId ? Int(ids[p]) : p] }
+                            continue
+                        }
+                        buffer[used] = x
+                        used += 1
+                    }
+                }
+                if sawMissing {
+                    v.reasons[i] = missing ?? reason("a value in `\(targetName)` is missing", context: context, row: rowAt(rows, i))
+                    continue
+                }
+                let result: Double? = buffer.withUnsafeBufferPointer { all in
+                    let b = UnsafeBufferPointer(rebasing: all[0..<used])
+                    switch a.function {
+                    case .sum: return WindowStats.sum(b)
+                    case .avg: return WindowStats.mean(b)
+                    case .wavg:
+                        switch a.weighting {
+                        case .exponential(let h)?: return WindowStats.ewmaHalfLife(b, halfLife: h)
+                        default: return WindowStats.lwma(b)
+                        }
+                    case .stdev: return WindowStats.stdevSample(b)
+                    case .variance: return WindowStats.varianceSample(b)
+                    case .min: return WindowStats.min(b)
+                    case .max: return WindowStats.max(b)
+                    case .count, .any, .all: return nil
+                    }
+                }
+                if let result, result.isFinite {
+                    out[i] = result
+                } else {
+                    let why: String
+                    switch a.function {
+                    case .stdev, .variance: why = used < 2 ? "needs at least 2 values, found \(used)" : "no value"
+                    default: why = "no rows in `\(targetName)`"
+                    }
+                    v.reasons[i] = reason(why, context: context, row: rowAt(rows, i))
+                }
+            }
+        }
+        v.values = .number(out)
+        return v
+    }
+}

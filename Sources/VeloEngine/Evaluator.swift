@@ -1,0 +1,272 @@
+// Columnar evaluation of checked expressions.
+//
+// `evaluate(e, in: table, rows:)` computes an expression for a selection of a table's rows
+// (all rows for a full evaluation, a few dirty rows when recomputing incrementally) and
+// returns one flat vector. Missing values propagate with their reasons; comparisons use
+// the tolerance of `NumberComparison`; a condition on a missing value is false.
+
+import VeloCheck
+import VeloData
+import VeloStdlib
+import VeloSyntax
+
+final class Evaluator: @unchecked Sendable {
+    let program: CheckedProgram
+    var tables: [RuntimeTable]
+    var params: [Literal]
+    var asOf: Int32?
+    let interner: Interner
+    var alignments: [AlignmentKey: AlignmentIndex] = [:]
+    /// Cells computed since the counter was last reset.
+    var cellsEvaluated = 0
+
+    struct AlignmentKey: Hashable {
+        var alignment: Alignment
+        var grouped: Bool
+    }
+
+    init(program: CheckedProgram, tables: [RuntimeTable], params: [Literal], asOf: Int32?, interner: Interner) {
+        self.program = program
+        self.tables = tables
+        self.params = params
+        self.asOf = asOf
+        self.interner = interner
+    }
+
+    // MARK: - Alignment
+
+    func alignmentIndex(_ a: Alignment, grouped: Bool) -> AlignmentIndex {
+        let key = AlignmentKey(alignment: a, grouped: grouped)
+        if let index = alignments[key] { return index }
+        let from = tables[a.from.index], to = tables[a.to.index]
+        let fromInfo = program.table(a.from), toInfo = program.table(a.to)
+        func keyColumns(_ t: RuntimeTable, _ info: TableInfo) -> [[Int32]] {
+            a.on.map { name in
+                guard let c = info.columnIndex(name), case .text(let ids) = t.columns[c] else {
+                    return [Int32](repeating: -1, count: t.rowCount)
+                }
+                return ids
+            }
+        }
+        let index = AlignmentIndex(contextKeys: keyColumns(from, fromInfo), contextRows: from.rowCount,
+                                   targetKeys: keyColumns(to, toInfo), targetRows: to.rowCount,
+                                   idLimit: interner.count, grouped: grouped)
+        alignments[key] = index
+        return index
+    }
+
+    // MARK: - Describing cells
+
+    /// `SKU1, web` for a row of a keyed table.
+    func keyText(_ table: TableRef, row: Int) -> String {
+        let info = program.table(table)
+        let t = tables[table.index]
+        let parts = info.keyColumns.map { c -> String in
+            guard case .text(let ids) = t.columns[c], row < ids.count, ids[row] >= 0 else { return "?" }
+            return interner.string(ids[row])
+        }
+        return parts.isEmpty ? "row \(row + 1)" : parts.joined(separator: ", ")
+    }
+
+    func cellName(_ ref: ColumnRef, row: Int) -> String {
+        let info = program.table(ref.table)
+        let keyed = !info.keys.isEmpty
+        return "\(program.qualifiedName(ref))" + (keyed ? "[\(keyText(ref.table, row: row))]" : "")
+    }
+
+    /// Where a value computed now goes missing: set by the caller around each column.
+    var currentColumn: ColumnRef? = nil
+
+    func reason(_ message: String, context: TableRef, row: Int) -> MissingReason {
+        if let c = currentColumn, c.table == context {
+            return MissingReason(message, origin: cellName(c, row: row))
+        }
+        return MissingReason(message, origin: program.table(context).keys.isEmpty ? program.table(context).name
+                                 : "\(program.table(context).name)[\(keyText(context, row: row))]")
+    }
+
+    // MARK: - Expressions
+
+    func rowCount(_ table: TableRef, _ rows: [Int32]?) -> Int { rows?.count ?? tables[table.index].rowCount }
+
+    @inline(__always) func rowAt(_ rows: [Int32]?, _ i: Int) -> Int { rows.map { Int($0[i]) } ?? i }
+
+    func evaluate(_ e: CExpr, in context: TableRef, rows: [Int32]?) -> Vector {
+        let n = rowCount(context, rows)
+        switch e.kind {
+        case .literal(let l):
+            return constant(l, type: e.type, count: n, context: context, rows: rows)
+        case .param(let p):
+            return constant(params[p], type: e.type, count: n, context: context, rows: rows)
+        case .column(let ref):
+            let t = tables[ref.table.index]
+            var v = Vector(t.columns[ref.column].gather(rows))
+            let rs = t.reasons[ref.column]
+            if !rs.isEmpty {
+                if let rows {
+                    for (i, r) in rows.enumerated() { if let m = rs[Int(r)] { v.reasons[i] = m } }
+                } else {
+                    v.reasons = rs
+                }
+            }
+            return v
+        case .lookup(let ref, let alignment):
+            let index = alignmentIndex(alignment, grouped: false)
+            let mapped = rows.map { $0.map { index.lookup[Int($0)] } } ?? index.lookup
+            let t = tables[ref.table.index]
+            var v = Vector(t.columns[ref.column].gather(mapped: mapped))
+            let rs = t.reasons[ref.column]
+            let targetName = program.table(ref.table).name
+            for (i, m) in mapped.enumerated() {
+                if m < 0 {
+                    let keys = alignment.on.isEmpty ? "" : " for \(keyText(context, row: rowAt(rows, i)))"
+                    v.reasons[i] = reason("no row in `\(targetName)`\(keys)", context: context, row: rowAt(rows, i))
+                } else if let r = rs[Int(m)] {
+                    v.reasons[i] = r
+                }
+            }
+            return v
+        case .cell(let ref, let keys):
+            return cell(ref, keys: keys, context: context, rows: rows)
+        case .aggregate(let a):
+            return aggregate(a, type: e.type, context: context, rows: rows)
+        case .negate(let x):
+            var v = evaluate(x, in: context, rows: rows)
+            v.values = .number(v.numbers.map { -$0 })
+            return v
+        case .not(let x):
+            var v = evaluate(x, in: context, rows: rows)
+            v.values = .bool(v.bools.map { $0 == 2 ? 2 : 1 - $0 })
+            return v
+        case .binary(let op, let a, let b):
+            return binary(op, a, b, type: e.type, context: context, rows: rows)
+        case .isMissing(let x, let negated):
+            let v = evaluate(x, in: context, rows: rows)
+            let out: [UInt8] = (0..<n).map { v.values.isMissing($0) != negated ? 1 : 0 }
+            return Vector(.bool(out))
+        case .conditional(let c, let a, let b):
+            let cond = evaluate(c, in: context, rows: rows).bools
+            let x = evaluate(a, in: context, rows: rows)
+            let y = evaluate(b, in: context, rows: rows)
+            return select(cond, x, y, type: e.type)
+        case .call(let builtin, let args):
+            let values = args.map { evaluate($0, in: context, rows: rows) }
+            return call(builtin, values, type: e.type, context: context, rows: rows)
+        }
+    }
+
+    func constant(_ l: Literal, type: VType, count n: Int, context: TableRef, rows: [Int32]?) -> Vector {
+        switch l {
+        case .number(let v), .duration(let v): return Vector(.number(Array(repeating: v, count: n)))
+        case .text(let s): return Vector(.text(Array(repeating: interner.intern(s), count: n)))
+        case .date(let d): return Vector(.date(Array(repeating: d, count: n)))
+        case .bool(let b): return Vector(.bool(Array(repeating: b ? 1 : 0, count: n)))
+        case .missing(let text):
+            var v = Vector(.missing(type, count: n))
+            for i in 0..<n {
+                v.reasons[i] = reason(text ?? "missing by definition", context: context, row: rowAt(rows, i))
+            }
+            return v
+        }
+    }
+
+    /// `if`: a missing condition takes the `else` branch.
+    func select(_ cond: [UInt8], _ x: Vector, _ y: Vector, type: VType) -> Vector {
+        var out = Vector(x.values)
+        switch (x.values, y.values) {
+        case (.number(var a), .number(let b)):
+            for i in cond.indices where cond[i] != 1 { a[i] = b[i] }
+            out.values = .number(a)
+        case (.text(var a), .text(let b)):
+            for i in cond.indices where cond[i] != 1 { a[i] = b[i] }
+            out.values = .text(a)
+        case (.date(var a), .date(let b)):
+            for i in cond.indices where cond[i] != 1 { a[i] = b[i] }
+            out.values = .date(a)
+        case (.bool(var a), .bool(let b)):
+            for i in cond.indices where cond[i] != 1 { a[i] = b[i] }
+            out.values = .bool(a)
+        default:
+            // Branch types differ only when one is a bare `missing` of another type.
+            if x.values.isAllMissing { return y.merging(missingWhere: cond, from: x) }
+            return x
+        }
+        for i in cond.indices {
+            if cond[i] == 1 { if let r = x.reasons[i] { out.reasons[i] = r } } else if let r = y.reasons[i] { out.reasons[i] = r }
+        }
+        return out
+    }
+
+    // MARK: - Cells by key
+
+    func keyIndex(_ table: TableRef) -> [[Int32]: Int32] {
+        let t = tables[table.index]
+        if let k = t.keyIndexCache { return k }
+        let cols = program.table(table).keyColumns.map { c -> [Int32] in
+            if case .text(let ids) = t.columns[c] { return ids }
+            return []
+        }
+        var index: [[Int32]: Int32] = [:]
+        for r in 0..<t.rowCount { index[cols.map { $0[r] }] = Int32(r) }
+        t.keyIndexCache = index
+        return index
+    }
+
+    func cell(_ ref: ColumnRef, keys: [CExpr], context: TableRef, rows: [Int32]?) -> Vector {
+        let n = rowCount(context, rows)
+        let keyValues = keys.map { evaluate($0, in: context, rows: rows).ids }
+        let index = keyIndex(ref.table)
+        var mapped = [Int32](repeating: -1, count: n)
+        for i in 0..<n { mapped[i] = index[keyValues.map { $0[i] }] ?? -1 }
+        let t = tables[ref.table.index]
+        var v = Vector(t.columns[ref.column].gather(mapped: mapped))
+        for i in 0..<n {
+            if mapped[i] < 0 {
+                let shown = keyValues.map { $0[i] < 0 ? "?" : interner.string($0[i]) }.joined(separator: ", ")
+                v.reasons[i] = reason("no row [\(shown)] in `\(program.table(ref.table).name)`", context: context, row: rowAt(rows, i))
+            } else if let r = t.reasons[ref.column][Int(mapped[i])] {
+                v.reasons[i] = r
+            }
+        }
+        return v
+    }
+}
+
+extension Values {
+    var isAllMissing: Bool { (0..<count).allSatisfy { isMissing($0) } }
+}
+
+extension Vector {
+    /// Self, with the positions where `cond` holds made missing with `other`'s reasons.
+    func merging(missingWhere cond: [UInt8], from other: Vector) -> Vector {
+        var out = self
+        var missing = Values.missing(VType(valuesType), count: count)
+        switch (values, missing) {
+        case (.number(var a), .number(let m)):
+            for i in cond.indices where cond[i] == 1 { a[i] = m[i] }
+            out.values = .number(a)
+        case (.text(var a), .text(let m)):
+            for i in cond.indices where cond[i] == 1 { a[i] = m[i] }
+            out.values = .text(a)
+        case (.date(var a), .date(let m)):
+            for i in cond.indices where cond[i] == 1 { a[i] = m[i] }
+            out.values = .date(a)
+        case (.bool(var a), .bool(let m)):
+            for i in cond.indices where cond[i] == 1 { a[i] = m[i] }
+            out.values = .bool(a)
+        default: break
+        }
+        missing = .number([])
+        for i in cond.indices where cond[i] == 1 { out.reasons[i] = other.reasons[i] } 
+        return out
+    }
+
+    var valuesType: VType.Base {
+        switch values {
+        case .number: return .number
+        case .text: return .text
+        case .date: return .date
+        case .bool: return .bool
+        }
+    }
+}

@@ -1,0 +1,440 @@
+// The engine's public face: a checked program, its data, and every computed value.
+//
+// `Workspace.open` loads the sources, decides each derived table's rows, and evaluates
+// every formula column in dependency order; then flags and checks are read off the
+// tables. The workspace never prints: callers ask it for columns, flags, check failures
+// and statistics, and render them as they like.
+
+import VeloCheck
+import VeloData
+import VeloSyntax
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+public struct WorkspaceOptions: Sendable {
+    /// The as-of date (days since 1970); nil means the latest date in the event data.
+    public var asOf: Int32?
+    /// Param values replacing the rule file's.
+    public var params: [String: Literal]
+    /// Source table name -> file replacing the rule file's path.
+    public var sources: [String: String]
+
+    public init(asOf: Int32? = nil, params: [String: Literal] = [:], sources: [String: String] = [:]) {
+        self.asOf = asOf
+        self.params = params
+        self.sources = sources
+    }
+}
+
+/// Loading the data failed: a file is unreadable or a row is invalid.
+public struct WorkspaceError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// One column of results, ready to render.
+public struct ResultColumn: Sendable {
+    public enum Values: Sendable {
+        case number([Double])
+        case text([String?])
+        case date([Int32])
+        case bool([UInt8])
+    }
+    public var name: String
+    public var type: VType
+    public var isKey: Bool
+    public var values: Values
+    /// Row -> why the cell is missing.
+    public var missingReasons: [Int: String]
+}
+
+/// A row a flag marked.
+public struct FlagHit: Sendable {
+    public var flag: String
+    public var severity: FlagSeverity
+    public var table: String
+    public var row: Int
+    /// "SKU00412, web"
+    public var keys: String
+    public var message: String
+}
+
+/// A row where a check does not hold.
+public struct CheckFailure: Sendable {
+    public var check: String
+    public var table: String
+    public var row: Int
+    public var keys: String
+    /// The condition as written.
+    public var condition: String
+    /// "order_qty = -5, need = 3.2"
+    public var values: String
+}
+
+/// What an evaluation did and how long it took.
+public struct EvaluationStats: Sendable {
+    public var phases: [(name: String, seconds: Double)] = []
+    public var cellsEvaluated = 0
+}
+
+public final class Workspace: @unchecked Sendable {
+    public let program: CheckedProgram
+    public let options: WorkspaceOptions
+    let interner: Interner
+    let evaluator: Evaluator
+    var sourceData: [Int: DataTable] = [:]
+    public private(set) var stats = EvaluationStats()
+
+    /// The as-of date in effect.
+    public var asOf: Int32? { evaluator.asOf }
+
+    /// Loads the data and evaluates everything.
+    public static func open(_ program: CheckedProgram, options: WorkspaceOptions = WorkspaceOptions()) throws(WorkspaceError) -> Workspace {
+        let ws = try Workspace(program: program, options: options)
+        ws.evaluateAll()
+        return ws
+    }
+
+    init(program: CheckedProgram, options: WorkspaceOptions) throws(WorkspaceError) {
+        self.program = program
+        self.options = options
+        let interner = Interner()
+        self.interner = interner
+        var params = program.params.map(\.value)
+        for (name, value) in options.params {
+            guard let i = program.param(named: name) else {
+                throw WorkspaceError("unknown param `\(name)`" + (Suggest.didYouMean(name, in: program.params.map(\.name)).map { ": \($0)" } ?? ""))
+            }
+            params[i] = value
+        }
+        var clock = Clock()
+        var tables: [RuntimeTable] = []
+        var loaded: [Int: DataTable] = [:]
+        for (i, info) in program.tables.enumerated() {
+            guard let source = info.source else {
+                tables.append(RuntimeTable(ref: TableRef(i), rowCount: 0, columns: info.columns.map { Values.missing($0.type, count: 0) }))
+                continue
+            }
+            let path = options.sources[info.name] ?? source.resolvedPath
+            var declared: [String: ColumnType] = [:]
+            for (name, base) in source.declaredTypes { declared[name] = ColumnType(base) }
+            for c in info.columns { declared[c.name] = declared[c.name] ?? ColumnType(c.type.base) }
+            let data: DataTable
+            do {
+                data = try CSVReader.load(path: path, options: CSVOptions(declaredTypes: declared, textColumns: source.textColumns),
+                                          interner: interner)
+            } catch {
+                throw WorkspaceError(error.description)
+            }
+            var columns: [Values] = []
+            for c in info.columns {
+                guard let col = data.column(named: c.name) else {
+                    throw WorkspaceError("\(path): has no column `\(c.name)` (the rule file was checked against a file that had it)")
+                }
+                columns.append(Values(col.data))
+            }
+            loaded[i] = data
+            tables.append(RuntimeTable(ref: TableRef(i), rowCount: data.rowCount, columns: columns))
+        }
+        sourceData = loaded
+        let loadTime = clock.lap()
+        let asOf = options.asOf ?? Workspace.latestDate(program, tables)
+        evaluator = Evaluator(program: program, tables: tables, params: params, asOf: asOf, interner: interner)
+        stats.phases.append(("load", loadTime))
+    }
+
+    /// The latest date in any dated event table (a source without keys).
+    static func latestDate(_ program: CheckedProgram, _ tables: [RuntimeTable]) -> Int32? {
+        var latest: Int32? = nil
+        for (i, info) in program.tables.enumerated() where info.isEventTable {
+            guard let dc = info.source?.dateColumn, case .date(let dates) = tables[i].columns[dc] else { continue }
+            for d in dates where d != Values.missingDate { latest = max(latest ?? d, d) }
+        }
+        return latest
+    }
+
+    func evaluateAll() {
+        var clock = Clock()
+        var done = Set<Int>()
+        for i in program.tables.indices where !program.tables[i].isSource { computeRows(i, done: &done) }
+        stats.phases.append(("rows", clock.lap()))
+        evaluator.cellsEvaluated = 0
+        for ref in program.formulaOrder {
+            guard let formula = program.column(ref).formula else { continue }
+            evaluator.currentColumn = ref
+            let v = evaluator.evaluate(formula, in: ref.table, rows: nil)
+            evaluator.currentColumn = nil
+            evaluator.cellsEvaluated += v.count
+            let t = evaluator.tables[ref.table.index]
+            t.columns[ref.column] = normalized(v.values, to: program.column(ref).type)
+            t.reasons[ref.column] = v.reasons
+        }
+        stats.cellsEvaluated = evaluator.cellsEvaluated
+        stats.phases.append(("evaluate", clock.lap()))
+    }
+
+    /// A bare `missing` column is numbers; keep every column's storage matching its type.
+    func normalized(_ v: Values, to type: VType) -> Values {
+        switch (v, type.base) {
+        case (.number, .text): return .text(Array(repeating: Values.missingText, count: v.count))
+        case (.number, .date): return .date(Array(repeating: Values.missingDate, count: v.count))
+        case (.number, .bool): return .bool(Array(repeating: Values.missingBool, count: v.count))
+        default: return v
+        }
+    }
+
+    // MARK: - Rows
+
+    func computeRows(_ index: Int, done: inout Set<Int>) {
+        guard !done.contains(index) else { return }
+        done.insert(index)
+        let info = program.tables[index]
+        guard case .derived(let spec) = info.kind else { return }
+        var sources: [(Int, [Int32]?)] = []
+        switch spec {
+        case .single:
+            setRows(index, keyColumns: [], count: 1)
+            return
+        case .from(let t, let window):
+            computeRows(t.index, done: &done)
+            var keep: [Int32]? = nil
+            if let w = window, case .asOf(let ago) = w.anchor, let asOf = evaluator.asOf,
+               let dc = program.table(t).source?.dateColumn, case .date(let dates) = evaluator.tables[t.index].columns[dc] {
+                let end = asOf - Int32(ago), start = end - Int32(w.length) + 1
+                keep = []
+                for (r, d) in dates.enumerated() where d >= start && d <= end { keep!.append(Int32(r)) }
+            } else if window != nil {
+                keep = []
+            }
+            sources = [(t.index, keep)]
+        case .union(let ts):
+            for t in ts { computeRows(t.index, done: &done) }
+            sources = ts.map { ($0.index, nil) }
+        }
+        // Concatenate the key columns of every source, then keep one row per distinct tuple.
+        var combined: [[Int32]] = Array(repeating: [], count: info.keys.count)
+        for (s, keep) in sources {
+            let t = evaluator.tables[s]
+            let sInfo = program.tables[s]
+            for (k, name) in info.keys.enumerated() {
+                guard let c = sInfo.columnIndex(name), case .text(let ids) = t.columns[c] else { continue }
+                if let keep { combined[k].append(contentsOf: keep.map { ids[Int($0)] }) } else { combined[k].append(contentsOf: ids) }
+            }
+        }
+        let total = combined.first?.count ?? 0
+        let codes = KeyCodes(columns: combined, rowCount: total, idLimit: interner.count)
+        var representative = [Int32](repeating: -1, count: codes.count)
+        for r in 0..<total {
+            let c = codes.codes[r]
+            if c >= 0, representative[Int(c)] < 0 { representative[Int(c)] = Int32(r) }
+        }
+        // Sort rows by their key text, column by column.
+        var rank = [Int32](repeating: 0, count: interner.count)
+        var distinctIds = Set<Int32>()
+        for col in combined { for r in representative { distinctIds.insert(col[Int(r)]) } }
+        let sortedIds = distinctIds.sorted { interner.string($0) < interner.string($1) }
+        for (i, id) in sortedIds.enumerated() { rank[Int(id)] = Int32(i) }
+        let order = representative.sorted { a, b in
+            for col in combined {
+                let x = rank[Int(col[Int(a)])], y = rank[Int(col[Int(b)])]
+                if x != y { return x < y }
+            }
+            return false
+        }
+        let keyColumns = combined.map { col in order.map { col[Int($0)] } }
+        setRows(index, keyColumns: keyColumns, count: order.count)
+    }
+
+    func setRows(_ index: Int, keyColumns: [[Int32]], count: Int) {
+        let info = program.tables[index]
+        let t = evaluator.tables[index]
+        t.rowCount = count
+        t.keyIndexCache = nil
+        for (c, column) in info.columns.enumerated() {
+            if case .key = column.kind, let k = info.keys.firstIndex(of: column.name) {
+                t.columns[c] = .text(keyColumns[k])
+            } else {
+                t.columns[c] = Values.missing(column.type, count: count)
+            }
+            t.reasons[c] = [:]
+        }
+    }
+
+    // MARK: - Results
+
+    public func rowCount(_ table: TableRef) -> Int { evaluator.tables[table.index].rowCount }
+
+    public func column(_ ref: ColumnRef) -> ResultColumn {
+        let info = program.column(ref)
+        let t = evaluator.tables[ref.table.index]
+        let values: ResultColumn.Values
+        switch t.columns[ref.column] {
+        case .number(let v): values = .number(v)
+        case .text(let v): values = .text(v.map { $0 < 0 ? nil : interner.string($0) })
+        case .date(let v): values = .date(v)
+        case .bool(let v): values = .bool(v)
+        }
+        var isKey = false
+        if case .key = info.kind { isKey = true }
+        return ResultColumn(name: info.name, type: info.type, isKey: isKey, values: values,
+                            missingReasons: t.reasons[ref.column].mapValues(\.message))
+    }
+
+    /// The missing reason of one cell, with where it started.
+    public func missingReason(_ ref: ColumnRef, row: Int) -> MissingReason? {
+        evaluator.tables[ref.table.index].reasons[ref.column][row]
+    }
+
+    /// "SKU00412, web"
+    public func keyText(_ table: TableRef, row: Int) -> String { evaluator.keyText(table, row: row) }
+
+    /// The row with these key values, if any.
+    public func row(_ table: TableRef, keys: [String]) -> Int? {
+        let ids = keys.map { interner.lookup($0) ?? -2 }
+        return evaluator.keyIndex(table)[ids].map(Int.init)
+    }
+
+    public func flags() -> [FlagHit] {
+        var hits: [FlagHit] = []
+        for flag in program.flags {
+            let cond = evaluator.evaluate(flag.condition, in: flag.table, rows: nil).bools
+            let rows = cond.indices.filter { cond[$0] == 1 }.map(Int32.init)
+            guard !rows.isEmpty else { continue }
+            var parts: [[String]] = []
+            for part in flag.message {
+                switch part {
+                case .text(let s): parts.append(Array(repeating: s, count: rows.count))
+                case .value(let e, let format):
+                    let v = evaluator.evaluate(e, in: flag.table, rows: rows)
+                    parts.append((0..<rows.count).map { formatForMessage(v, $0, format) })
+                }
+            }
+            for (i, r) in rows.enumerated() {
+                let message = parts.map { $0[i] }.joined()
+                hits.append(FlagHit(flag: flag.name, severity: flag.severity, table: program.table(flag.table).name, row: Int(r),
+                                    keys: keyText(flag.table, row: Int(r)), message: message))
+            }
+        }
+        return hits
+    }
+
+    public func checkFailures() -> [CheckFailure] {
+        var failures: [CheckFailure] = []
+        for check in program.checks {
+            let cond = evaluator.evaluate(check.condition, in: check.table, rows: nil).bools
+            let failing = cond.indices.filter { cond[$0] != 1 }
+            guard !failing.isEmpty else { continue }
+            // The table's own columns the condition reads, to show their values.
+            var shown: [Int] = []
+            func collect(_ e: CExpr) {
+                if case .column(let ref) = e.kind, ref.table == check.table, !shown.contains(ref.column) { shown.append(ref.column) }
+                if case .aggregate = e.kind { return }
+                e.forEachChild(collect)
+            }
+            collect(check.condition)
+            let rows = failing.map(Int32.init)
+            let values = shown.map { c in evaluator.evaluate(CExpr(.column(ColumnRef(check.table, c)), program.table(check.table).columns[c].type, check.span), in: check.table, rows: rows) }
+            for (i, r) in failing.enumerated() {
+                let text = zip(shown, values).map { c, v in "\(program.table(check.table).columns[c].name) = \(formatForMessage(v, i, nil))" }
+                failures.append(CheckFailure(check: check.name, table: program.table(check.table).name, row: r,
+                                             keys: keyText(check.table, row: r), condition: check.source,
+                                             values: text.joined(separator: ", ")))
+            }
+        }
+        return failures
+    }
+
+    func formatForMessage(_ v: Vector, _ i: Int, _ format: ValueFormat?) -> String {
+        switch v.values {
+        case .number(let x):
+            if x[i].isNaN { return "missing" + (v.reasons[i].map { " (\($0.message))" } ?? "") }
+            return MessageNumber.format(x[i], format)
+        case .text(let x): return x[i] < 0 ? "missing" : interner.string(x[i])
+        case .date(let x): return x[i] == Values.missingDate ? "missing" : CivilDate(day: x[i]).iso
+        case .bool(let x): return x[i] == 2 ? "missing" : x[i] == 1 ? "true" : "false"
+        }
+    }
+}
+
+/// Numbers inside flag messages and check failures.
+enum MessageNumber {
+    static func format(_ x: Double, _ f: ValueFormat?) -> String {
+        var value = x
+        var suffix = ""
+        var decimals = f?.decimals
+        if f?.percent == true {
+            value *= 100
+            suffix = "%"
+            decimals = decimals ?? 1
+        }
+        var text: String
+        if let d = decimals {
+            text = fixed(value, d)
+        } else if value == value.rounded(), abs(value) < 1e15 {
+            text = String(Int(value))
+        } else {
+            text = fixed(value, abs(value) >= 100 ? 1 : abs(value) >= 1 ? 2 : 4)
+        }
+        if f?.sign == true, value > 0 { text = "+" + text }
+        return text + suffix
+    }
+
+    static func fixed(_ x: Double, _ digits: Int) -> String {
+        let scale = (0..<digits).reduce(1.0) { a, _ in a * 10 }
+        let r = (x * scale).rounded(.toNearestOrAwayFromZero) / scale
+        var s = String(r == 0 ? 0 : r)
+        if let dot = s.firstIndex(of: ".") {
+            let have = s.distance(from: s.index(after: dot), to: s.endIndex)
+            if s.contains("e") { return s }
+            if have < digits { s += String(repeating: "0", count: digits - have) }
+            if digits == 0 { s = String(s[..<dot]) }
+        } else if digits > 0 {
+            s += "." + String(repeating: "0", count: digits)
+        }
+        return s
+    }
+}
+
+extension VType.Base {
+    /// The Velo type of a data column.
+    public init(_ t: ColumnType) {
+        switch t {
+        case .number: self = .number
+        case .text: self = .text
+        case .date: self = .date
+        case .bool: self = .bool
+        }
+    }
+}
+
+extension ColumnType {
+    /// The storage of a Velo type (durations are stored as numbers of days).
+    public init(_ base: VType.Base) {
+        switch base {
+        case .text: self = .text
+        case .date: self = .date
+        case .bool: self = .bool
+        default: self = .number
+        }
+    }
+}
+
+/// Wall-clock laps for the phase statistics.
+struct Clock {
+    var last = Clock.now()
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+    mutating func lap() -> Double {
+        let t = Clock.now()
+        defer { last = t }
+        return t - last
+    }
+}

@@ -1,0 +1,44 @@
+// `velo run FILE`: compute the plan and print or write its tables.
+
+import ArgumentParser
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compute a rule file over its data and print or write the tables.",
+        discussion: """
+            By default prints every computed table, then the flags. With --output, writes one file for one
+            table, or a directory with NAME.csv / NAME.json per table and flags.csv for several.
+            """)
+
+    @ArgumentParser.Argument(help: "The rule file.")
+    var file: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a param, e.g. --set service_level=98%.", valueName: "NAME=VALUE"))
+    var sets: [String] = []
+
+    @Option(name: .customLong("source"), help: ArgumentHelp("Read a source table from another file.", valueName: "NAME=PATH"))
+    var sources: [String] = []
+
+    @Option(help: ArgumentHelp("The as-of date (YYYY-MM-DD); default: the latest date in the data.", valueName: "DATE"))
+    var asof: String?
+
+    @Option(name: .customLong("table"), help: ArgumentHelp("A table to output (repeatable); `flags` names the flags.", valueName: "NAME"))
+    var tables: [String] = []
+
+    @Option(help: "Output format: table, csv, json or markdown.")
+    var format: String?
+
+    @Option(help: ArgumentHelp("Write to a file (one table) or a directory (several).", valueName: "PATH"))
+    var output: String?
+
+    @Option(help: "Show at most this many rows per table on a terminal (default 50; 0 = all).")
+    var limit: Int?
+
+    @Flag(help: "Print the time and the number of cells of each phase.")
+    var stats = false
+
+    func run() throws {
+        try RunFrontend.run(RunRequest(file: file, sets: sets, sources: sources, asof: asof, tables: tables, format: format,
+                                       output: output, limit: limit, stats: stats), console: .standard())
+    }
+}

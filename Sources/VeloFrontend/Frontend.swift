@@ -1,0 +1,163 @@
+// The frontend owns everything between the user and the engine: reading rule files,
+// running the pipeline, rendering diagnostics, colour, exit codes, and writing outputs.
+// Commands are thin: they parse options and call into here.
+//
+// The pipeline, in one place:  read → parse → check → (load data → evaluate) → render.
+
+import VeloCheck
+import VeloData
+import VeloEngine
+import VeloRender
+import VeloSyntax
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Exit codes, documented in the README and `velo --help`.
+public enum ExitStatus: Int32, Sendable {
+    /// Everything is sound.
+    case ok = 0
+    /// A rule file has errors, or a check failed.
+    case ruleErrors = 1
+    /// The command line is wrong (unknown option, bad value, missing file argument).
+    case usage = 2
+    /// Data cannot be read or is invalid, or an output cannot be written.
+    case dataError = 3
+}
+
+/// A failure that ends the command with an exit status; its message is already printed.
+public struct CommandFailure: Error, Sendable {
+    public var status: ExitStatus
+    public init(_ status: ExitStatus) { self.status = status }
+}
+
+/// Where text goes. Tests capture it; the CLI writes to the terminal.
+public final class Console: @unchecked Sendable {
+    public var out: (String) -> Void
+    public var err: (String) -> Void
+    public var colorErrors: Bool
+    public var colorOutput: Bool
+    public var outputIsTerminal: Bool
+    public var width: Int
+
+    public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void, colorErrors: Bool = false,
+                colorOutput: Bool = false, outputIsTerminal: Bool = false, width: Int = 100) {
+        self.out = out
+        self.err = err
+        self.colorErrors = colorErrors
+        self.colorOutput = colorOutput
+        self.outputIsTerminal = outputIsTerminal
+        self.width = width
+    }
+
+    /// The real terminal: colour only on a TTY and never with NO_COLOR.
+    public static func standard() -> Console {
+        let noColor = getenv("NO_COLOR").map { String(cString: $0) }.map { !$0.isEmpty } ?? false
+        let outTTY = isatty(1) == 1, errTTY = isatty(2) == 1
+        var width = 100
+        var ws = winsize()
+        if outTTY, ioctl(1, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0 { width = Int(ws.ws_col) }
+        else if let c = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), c > 0 { width = c }
+        return Console(out: { s in writeAll(1, s) }, err: { s in writeAll(2, s) },
+                       colorErrors: errTTY && !noColor, colorOutput: outTTY && !noColor, outputIsTerminal: outTTY, width: width)
+    }
+}
+
+/// A rule file read, parsed and checked.
+public struct LoadedRules {
+    public var file: SourceFile
+    public var program: CheckedProgram?
+    public var diagnostics: [Diagnostic]
+}
+
+public enum Frontend {
+    /// Reads a rule file; a missing or non-UTF-8 file is a usage error.
+    public static func readRuleFile(_ path: String, console: Console) throws(CommandFailure) -> SourceFile {
+        guard let bytes = readFile(path) else {
+            console.err("velo: cannot read \(path): \(String(cString: strerror(errno)))\n")
+            throw CommandFailure(.usage)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            console.err("velo: \(path) is not UTF-8 text\n")
+            throw CommandFailure(.usage)
+        }
+        return SourceFile(path: path, text: text)
+    }
+
+    /// Parse and check. Diagnostics are returned, not printed.
+    public static func check(_ file: SourceFile, sourceOverrides: [String: String] = [:]) -> LoadedRules {
+        let (ast, syntax) = Parser.parse(file)
+        if syntax.hasErrors { return LoadedRules(file: file, program: nil, diagnostics: syntax) }
+        let base = directory(of: file.path)
+        let (program, diagnostics) = Checker.check(ast, file: file, baseDirectory: base,
+                                                   schemas: schemaProvider(overrides: sourceOverrides))
+        return LoadedRules(file: file, program: program, diagnostics: syntax + diagnostics)
+    }
+
+    /// Reads CSV headers (and a sample of rows) for the checker; `--source` overrides apply.
+    static func schemaProvider(overrides: [String: String]) -> SchemaProvider {
+        return { table, path, declared, textColumns in
+            var types: [String: ColumnType] = [:]
+            for (k, v) in declared { types[k] = ColumnType(v) }
+            do throws(DataError) {
+                let schema = try CSVReader.readSchema(path: overrides[table] ?? path,
+                                                      options: CSVOptions(declaredTypes: types, textColumns: textColumns))
+                return .success(SourceSchema(columns: schema.columns.map { (name: $0.name, type: VType.Base($0.type)) }))
+            } catch {
+                return .failure(SchemaError(message: error.message))
+            }
+        }
+    }
+
+    public static func render(_ diagnostics: [Diagnostic], in file: SourceFile, console: Console) {
+        let renderer = DiagnosticRenderer(color: console.colorErrors)
+        console.err(renderer.render(diagnostics, in: file))
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    static func readFile(_ path: String) -> [UInt8]? {
+        guard let f = fopen(path, "rb") else { return nil }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, f)
+            if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
+            if n < buffer.count { break }
+        }
+        return ferror(f) == 0 ? bytes : nil
+    }
+
+    /// "2 errors, 1 warning"
+    static func summary(_ diagnostics: [Diagnostic]) -> String {
+        let e = diagnostics.filter { $0.severity == .error }.count
+        let w = diagnostics.filter { $0.severity == .warning }.count
+        var parts: [String] = []
+        if e > 0 { parts.append("\(e) error\(e == 1 ? "" : "s")") }
+        if w > 0 { parts.append("\(w) warning\(w == 1 ? "" : "s")") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+
+/// Writes all of `s` to a file descriptor, retrying short writes.
+func writeAll(_ fd: Int32, _ s: String) {
+    var bytes = Array(s.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        if n <= 0 {
+            if n < 0 && errno == EINTR { continue }
+            return
+        }
+        offset += n
+    }
+    bytes.removeAll()
+}

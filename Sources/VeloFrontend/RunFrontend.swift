@@ -1,0 +1,225 @@
+// What `velo run` does, independent of argument parsing (so tests drive it directly).
+
+import VeloCheck
+import VeloData
+import VeloEngine
+import VeloRender
+import VeloSyntax
+
+public struct RunRequest: Sendable {
+    public var file: String
+    public var sets: [String]
+    public var sources: [String]
+    public var asof: String?
+    public var tables: [String]
+    public var format: String?
+    public var output: String?
+    public var limit: Int?
+    public var stats: Bool
+
+    public init(file: String, sets: [String] = [], sources: [String] = [], asof: String? = nil, tables: [String] = [],
+                format: String? = nil, output: String? = nil, limit: Int? = nil, stats: Bool = false) {
+        self.file = file
+        self.sets = sets
+        self.sources = sources
+        self.asof = asof
+        self.tables = tables
+        self.format = format
+        self.output = output
+        self.limit = limit
+        self.stats = stats
+    }
+}
+
+public enum RunFrontend {
+    public static func run(_ request: RunRequest, console: Console) throws(CommandFailure) {
+        func usage(_ message: String) -> CommandFailure {
+            console.err("velo: \(message)\n")
+            return CommandFailure(.usage)
+        }
+        // Options that need no rule file.
+        var format = OutputFormat.table
+        if let f = request.format {
+            guard let parsed = OutputFormat(rawValue: f) else {
+                throw usage("unknown format `\(f)`; choose table, csv, json or markdown")
+            }
+            format = parsed
+        } else if request.output != nil {
+            format = .csv
+        }
+        var asOf: Int32? = nil
+        if let a = request.asof {
+            guard let d = CivilDate(iso: a) else { throw usage("--asof needs a date as YYYY-MM-DD, found `\(a)`") }
+            asOf = d.day
+        }
+        var sources: [String: String] = [:]
+        for s in request.sources {
+            guard let eq = s.firstIndex(of: "="), eq != s.startIndex, s.index(after: eq) != s.endIndex else {
+                throw usage("--source needs NAME=PATH, found `\(s)`")
+            }
+            sources[String(s[..<eq])] = String(s[s.index(after: eq)...])
+        }
+        if let limit = request.limit, limit < 0 { throw usage("--limit must be 0 or more") }
+
+        let file = try Frontend.readRuleFile(request.file, console: console)
+        let rules = Frontend.check(file, sourceOverrides: sources)
+        Frontend.render(rules.diagnostics, in: file, console: console)
+        guard let program = rules.program else {
+            console.err("\(request.file): \(Frontend.summary(rules.diagnostics))\n")
+            throw CommandFailure(.ruleErrors)
+        }
+        for name in sources.keys where program.table(named: name).map({ !program.table($0).isSource }) ?? true {
+            let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
+            throw usage("--source: `\(name)` is not a source table of \(request.file)\(hint)")
+        }
+        var params: [String: Literal] = [:]
+        for s in request.sets {
+            guard let eq = s.firstIndex(of: "="), eq != s.startIndex else { throw usage("--set needs NAME=VALUE, found `\(s)`") }
+            let name = String(s[..<eq]).trimmingCharacters(in: " ")
+            let text = String(s[s.index(after: eq)...])
+            guard let p = program.param(named: name) else {
+                let hint = Suggest.didYouMean(name, in: program.params.map(\.name)).map { ": \($0)" } ?? ""
+                throw usage("--set: unknown param `\(name)`\(hint)")
+            }
+            switch ParamValue.parse(text, for: program.params[p]) {
+            case .success(let v): params[name] = v
+            case .failure(let e): throw usage("--set \(name): \(e.message)")
+            }
+        }
+        // Which tables, in which order.
+        var selected: [TableRef] = []
+        var includeFlags = request.tables.isEmpty
+        if request.tables.isEmpty {
+            selected = program.tables.indices.filter { !program.tables[$0].isSource }.map(TableRef.init)
+        } else {
+            for name in request.tables {
+                if name == "flags" { includeFlags = true; continue }
+                guard let t = program.table(named: name) else {
+                    let hint = Suggest.didYouMean(name, in: program.tables.map(\.name) + ["flags"]).map { ": \($0)" } ?? ""
+                    throw usage("--table: no table `\(name)` in \(request.file)\(hint)")
+                }
+                selected.append(t)
+            }
+        }
+
+        let ws: Workspace
+        do {
+            ws = try Workspace.open(program, options: WorkspaceOptions(asOf: asOf, params: params, sources: sources))
+        } catch {
+            console.err("velo: \(error.message)\n")
+            throw CommandFailure(.dataError)
+        }
+        var outputs = selected.map { ResultTables.table(ws, $0) }
+        if includeFlags { outputs.append(ResultTables.flags(ws.flags())) }
+
+        if let path = request.output {
+            try write(outputs, format: format, to: path, console: console)
+        } else {
+            let limit = request.limit.map { $0 == 0 ? nil : $0 } ?? (console.outputIsTerminal && format == .table ? 50 : nil)
+            var text = ""
+            if format == .json {
+                text = outputs.count == 1 ? JSONRenderer().render(outputs[0]) : JSONRenderer().render(tables: outputs)
+            } else {
+                text = outputs.map { $0.rendered(as: format, width: console.width, maxRows: limit, color: console.colorOutput) }
+                    .joined(separator: "\n")
+            }
+            console.out(text.hasSuffix("\n") ? text : text + "\n")
+        }
+        if request.stats {
+            var lines = ws.stats.phases.map { "  \($0.name + String(repeating: " ", count: max(0, 10 - $0.name.count))) \(NumberFormat.human($0.seconds * 1000, decimals: 1)) ms" }
+            lines.append("  cells evaluated: \(NumberFormat.grouped(ws.stats.cellsEvaluated))")
+            console.err("stats:\n" + lines.joined(separator: "\n") + "\n")
+        }
+    }
+
+    static func write(_ outputs: [OutputTable], format: OutputFormat, to path: String, console: Console) throws(CommandFailure) {
+        let ext: String
+        switch format {
+        case .csv: ext = "csv"
+        case .json: ext = "json"
+        case .markdown: ext = "md"
+        case .table: ext = "txt"
+        }
+        func render(_ t: OutputTable) -> String {
+            format == .table ? t.rendered(as: .table, width: 10_000) : t.rendered(as: format)
+        }
+        do {
+            if outputs.count == 1 {
+                try AtomicFile.write(render(outputs[0]), to: path)
+            } else {
+                try makeDirectory(path)
+                for t in outputs { try AtomicFile.write(render(t), to: path + "/" + t.name + "." + ext) }
+            }
+        } catch {
+            console.err("velo: \(error)\n")
+            throw CommandFailure(.dataError)
+        }
+    }
+}
+
+/// A param value given on the command line or in the REPL: a Velo literal of the param's type.
+public enum ParamValue {
+    public struct Failure: Error, Sendable { public var message: String }
+
+    public static func parse(_ text: String, for param: ParamInfo) -> Result<Literal, Failure> {
+        let file = SourceFile(path: "<value>", text: text)
+        let (expr, diagnostics) = Parser.parseExpression(file)
+        let expected = param.type.withArticle
+        guard let expr, !diagnostics.hasErrors else {
+            return .failure(Failure(message: "expected \(expected) such as \(example(param.type)), found `\(text)`"))
+        }
+        var e = expr
+        var negate = false
+        if case .unary(.negate, let inner) = e.kind { negate = true; e = inner }
+        let value: Literal?
+        switch (e.kind, param.type.base) {
+        case (.number(let v), .number), (.percent(let v), .number): value = .number(negate ? -v : v)
+        case (.duration(let d), .duration): value = .duration(negate ? -d : d)
+        case (.date(let s), .date) where !negate: value = CivilDate(iso: s).map { .date($0.day) }
+        case (.bool(let b), .bool) where !negate: value = .bool(b)
+        case (.text(let t), .text) where !negate: value = t.plainText.map { .text($0) }
+        case (.name(let n), .text) where !negate: value = .text(n.text)
+        default: value = nil
+        }
+        guard let value else {
+            return .failure(Failure(message: "expected \(expected) such as \(example(param.type)), found `\(text)`"))
+        }
+        return .success(value)
+    }
+
+    static func example(_ t: VType) -> String {
+        switch t.base {
+        case .number: return "`0.98` or `98%`"
+        case .duration: return "`21 days`"
+        case .date: return "`2024-12-31`"
+        case .bool: return "`true`"
+        case .text: return "`weekly`"
+        case .unknown: return "a value"
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+func makeDirectory(_ path: String) throws(CommandFailure) {
+    var st = stat()
+    if stat(path, &st) == 0 {
+        if (st.st_mode & S_IFMT) == S_IFDIR { return }
+    } else if mkdir(path, 0o755) == 0 {
+        return
+    }
+    throw CommandFailure(.dataError)
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return String(s)
+    }
+}

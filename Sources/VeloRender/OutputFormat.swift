@@ -1,0 +1,32 @@
+// The output formats a user can ask for (`--format table|csv|json|markdown`) and one entry
+// point that renders a table in any of them, so the frontend needs no switch of its own.
+
+/// An output format.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    /// The aligned human table for terminals (`TableRenderer`).
+    case table
+    /// RFC 4180 CSV (`CSVRenderer`).
+    case csv
+    /// JSON, an array of row objects (`JSONRenderer`).
+    case json
+    /// A GitHub-flavoured Markdown table (`MarkdownRenderer`).
+    case markdown
+
+    /// Whether the format is meant for people (numbers rounded, keys first, reasons shown)
+    /// rather than programs (exact numbers, columns in their given order).
+    public var isForPeople: Bool { self == .table || self == .markdown }
+}
+
+extension OutputTable {
+    /// The table rendered in `format`. `width`, `maxRows` and `color` apply only to
+    /// `.table`; the other formats always write every row and column, without colour.
+    public func rendered(as format: OutputFormat, width: Int? = nil, maxRows: Int? = nil,
+                         color: Bool = false) -> String {
+        switch format {
+        case .table: return TableRenderer(width: width, maxRows: maxRows, color: color).render(self)
+        case .csv: return CSVRenderer().render(self)
+        case .json: return JSONRenderer().render(self)
+        case .markdown: return MarkdownRenderer().render(self)
+        }
+    }
+}

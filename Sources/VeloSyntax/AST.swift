@@ -1,0 +1,189 @@
+// The syntax tree of a rule file, exactly as written. The checker reads it and never
+// mutates it; names are resolved into a separate checked program.
+
+/// A name as written, with where it was written.
+public struct Name: Hashable, Sendable {
+    public var text: String
+    public var span: Span
+    public init(_ text: String, _ span: Span) {
+        self.text = text
+        self.span = span
+    }
+}
+
+public struct Program: Sendable {
+    public var statements: [Statement]
+    public init(statements: [Statement]) { self.statements = statements }
+}
+
+public enum Statement: Sendable {
+    case source(SourceDecl)
+    case table(TableDecl)
+    case param(ParamDecl)
+    case flag(FlagDecl)
+    case check(CheckDecl)
+
+    public var span: Span {
+        switch self {
+        case .source(let d): return d.span
+        case .table(let d): return d.span
+        case .param(let d): return d.span
+        case .flag(let d): return d.span
+        case .check(let d): return d.span
+        }
+    }
+}
+
+/// `table sales = csv("data/sales.csv") by sku` with optional column types.
+public struct SourceDecl: Sendable {
+    public var name: Name
+    public var reader: Name            // `csv`
+    public var path: TextLiteral
+    public var keys: [Name]
+    public var columnTypes: [ColumnTypeDecl]
+    public var span: Span
+}
+
+/// `moq: number` inside a source table's block.
+public struct ColumnTypeDecl: Sendable {
+    public var column: Name
+    public var type: Name
+}
+
+/// `table plan by sku from items:` and its formula columns.
+public struct TableDecl: Sendable {
+    public var name: Name
+    public var keys: [Name]
+    public var rows: RowsClause?
+    public var columns: [ColumnDecl]
+    public var span: Span
+}
+
+/// `from sales in last 35 days`: the rows of a derived table are the key tuples of `table`.
+public struct RowsClause: Sendable {
+    public var table: Name
+    public var window: Window?
+    public var span: Span
+}
+
+public struct ColumnDecl: Sendable {
+    public var name: Name
+    public var formula: Expr
+}
+
+public struct ParamDecl: Sendable {
+    public var name: Name
+    public var value: Expr
+    public var span: Span
+}
+
+public struct FlagDecl: Sendable {
+    public var name: Name
+    public var table: Name
+    public var condition: Expr
+    public var severity: Name?
+    public var message: TextLiteral?
+    public var span: Span
+}
+
+public struct CheckDecl: Sendable {
+    public var name: Name?
+    public var table: Name
+    public var condition: Expr
+    public var span: Span
+}
+
+/// A text literal: plain parts and `{expression}` interpolations.
+public struct TextLiteral: Sendable {
+    public enum Part: Sendable {
+        case text(String)
+        case interpolation(Expr, format: String?)
+    }
+    public var parts: [Part]
+    public var span: Span
+
+    /// The text when there are no interpolations.
+    public var plainText: String? {
+        var s = ""
+        for p in parts {
+            guard case .text(let t) = p else { return nil }
+            s += t
+        }
+        return s
+    }
+}
+
+/// A time window argument or row clause.
+public struct Window: Sendable {
+    public enum Kind: Sendable {
+        /// `last N days [ending M days ago]`: as-of-(M+N-1) ... as-of-M.
+        case last(days: Double, endingAgo: Double)
+        /// `N days after D`: D+1 ... D+N.
+        case after(days: Double, anchor: Expr)
+        /// `N days before D`: D-N ... D-1.
+        case before(days: Double, anchor: Expr)
+    }
+    public var kind: Kind
+    public var span: Span
+    /// Span of the length literal(s), for "a window must be whole days" errors.
+    public var lengthSpan: Span
+}
+
+public struct Argument: Sendable {
+    public enum Value: Sendable {
+        case expr(Expr)
+        case window(Window)
+    }
+    public var label: Name?
+    public var value: Value
+    public var span: Span
+}
+
+public enum UnaryOp: String, Sendable { case negate = "-", not = "not" }
+
+public enum BinaryOp: String, Sendable, CaseIterable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", power = "^"
+    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+    case and, or
+    case coalesce = "??"
+
+    public var isComparison: Bool {
+        switch self {
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return true
+        default: return false
+        }
+    }
+}
+
+public struct Expr: Sendable {
+    public indirect enum Kind: Sendable {
+        case number(Double)
+        case percent(Double)
+        case duration(days: Double)
+        case text(TextLiteral)
+        case date(String)
+        case bool(Bool)
+        /// `missing` or `missing("reason")`.
+        case missing(reason: String?)
+        /// A bare name: a column of the current table, a key, or a param.
+        case name(Name)
+        /// `table.column`.
+        case member(table: Name, column: Name)
+        case call(callee: Name, arguments: [Argument])
+        /// `plan.order["SKU1"]`: one cell by its key values.
+        case index(base: Expr, keys: [Expr])
+        case unary(UnaryOp, Expr)
+        case binary(BinaryOp, Expr, Expr)
+        /// `x is missing` / `x is not missing`.
+        case isMissing(Expr, negated: Bool)
+        case conditional(condition: Expr, then: Expr, else: Expr)
+    }
+
+    public var kind: Kind
+    public var span: Span
+
+    public init(_ kind: Kind, _ span: Span) {
+        self.kind = kind
+        self.span = span
+    }
+}

@@ -1,0 +1,4 @@
+// The `velo` executable: everything lives in VeloFrontend.
+import VeloFrontend
+
+VeloCommand.runMain()
