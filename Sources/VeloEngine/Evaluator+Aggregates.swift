@@ -13,6 +13,24 @@ import VeloStdlib
 
 extension Evaluator {
     func aggregate(_ a: AggregateCall, type: VType, context: TableRef, rows: [Int32]?) -> Vector {
+        var v = reduce(a, type: type, context: context, rows: rows)
+        // A window anchored at a date that reaches past the as-of date has days with no
+        // data yet: zero-filling them would understate what sold, so the value is missing.
+        if let w = a.window, let asOf {
+            switch w.anchor {
+            case .after, .before:
+                let starts = windowStarts(w, n: v.count, context: context, rows: rows)
+                for i in 0..<v.count where starts[i] != Values.missingDate && Int(starts[i]) + w.length - 1 > Int(asOf) {
+                    v.setMissing(i, reason("the window ends after the as-of date \(CivilDate(day: asOf).iso)", context: context, row: rowAt(rows, i)))
+                }
+            case .asOf:
+                break
+            }
+        }
+        return v
+    }
+
+    func reduce(_ a: AggregateCall, type: VType, context: TableRef, rows: [Int32]?) -> Vector {
         let n = rowCount(context, rows)
         let index = alignmentIndex(a.alignment, grouped: true)
         let target = a.alignment.to
@@ -220,5 +238,17 @@ extension Evaluator {
         }
         v.values = .number(out)
         return v
+    }
+}
+
+extension Vector {
+    mutating func setMissing(_ i: Int, _ reason: MissingReason) {
+        switch values {
+        case .number(var v): values = .bool([]); v[i] = .nan; values = .number(v)
+        case .text(var v): values = .bool([]); v[i] = Values.missingText; values = .text(v)
+        case .date(var v): values = .bool([]); v[i] = Values.missingDate; values = .date(v)
+        case .bool(var v): values = .number([]); v[i] = Values.missingBool; values = .bool(v)
+        }
+        reasons[i] = reason
     }
 }

@@ -214,7 +214,7 @@ final class Evaluator: @unchecked Sendable {
 
     func cell(_ ref: ColumnRef, keys: [CExpr], context: TableRef, rows: [Int32]?) -> Vector {
         let n = rowCount(context, rows)
-        let keyValues = keys.map { evaluate($0, in: context, rows: rows).ids }
+        let keyValues = keys.map { evaluate($0, in: context, rows: rows).textIds }
         let index = keyIndex(ref.table)
         var mapped = [Int32](repeating: -1, count: n)
         for i in 0..<n { mapped[i] = index[keyValues.map { $0[i] }] ?? -1 }

@@ -128,19 +128,27 @@ struct Vector {
 
     var count: Int { values.count }
 
+    // A bare `missing` evaluates to a vector of missing numbers whatever type its context
+    // wants; these accessors read any vector as the type the operation needs, with cells of
+    // another type read as missing.
+
     var numbers: [Double] {
         if case .number(let v) = values { return v }
-        preconditionFailure("engine: expected a number vector")
+        return Array(repeating: .nan, count: count)
     }
     var ids: [Int32] {
         switch values {
         case .text(let v), .date(let v): return v
-        default: preconditionFailure("engine: expected a text or date vector")
+        default: return Array(repeating: Values.missingDate, count: count)
         }
+    }
+    var textIds: [Int32] {
+        if case .text(let v) = values { return v }
+        return Array(repeating: Values.missingText, count: count)
     }
     var bools: [UInt8] {
         if case .bool(let v) = values { return v }
-        preconditionFailure("engine: expected a bool vector")
+        return Array(repeating: Values.missingBool, count: count)
     }
 }
 

@@ -120,7 +120,8 @@ public enum RunFrontend {
             if format == .json {
                 text = outputs.count == 1 ? JSONRenderer().render(outputs[0]) : JSONRenderer().render(tables: outputs)
             } else {
-                text = outputs.map { $0.rendered(as: format, width: console.width, maxRows: limit, color: console.colorOutput) }
+                let width = console.outputIsTerminal ? console.width : nil
+                text = outputs.map { $0.rendered(as: format, width: width, maxRows: limit, color: console.colorOutput) }
                     .joined(separator: "\n")
             }
             console.out(text.hasSuffix("\n") ? text : text + "\n")

@@ -18,11 +18,14 @@ struct HumanColumn {
     var header: String
     var entries: [Entry]
     var rightAligned: Bool
+    /// Keys identify rows: they are never shortened.
+    var isKey: Bool
 
     /// The cells of `column` for rows `0..<rows`, each on a single line.
     init(_ column: OutputColumn, rows: Int) {
         header = DisplayWidth.singleLine(column.humanHeader)
         rightAligned = column.isNumeric && !column.isKey
+        isKey = column.isKey
         var decimals = 0
         if case .number(let values) = column.values {
             decimals = NumberFormat.columnDecimals(values.prefix(rows))

@@ -126,7 +126,10 @@ public struct TableRenderer: Sendable {
                 if !e.truncatable { fixed = max(fixed, w) }
             }
             natural.append(nat)
-            minimum.append(max(fixed, min(nat, minimumShrunkWidth)))
+            // Keys are never shortened, and neither is the header of a column of numbers,
+            // dates or yes/no: a column whose name is cut off cannot be read.
+            let headerFixed = column.entries.allSatisfy { !$0.truncatable } ? DisplayWidth.of(column.header) : 0
+            minimum.append(column.isKey ? nat : max(fixed, headerFixed, min(nat, minimumShrunkWidth)))
         }
         guard let limit else { return natural }
         if natural.reduce(0, +) + gap * (columns.count - 1) <= limit { return natural }

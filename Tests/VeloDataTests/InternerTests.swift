@@ -41,7 +41,7 @@ import Testing
 
     @Test func invalidBytesAreRepaired() {
         let interner = Interner()
-        let id = [0x61, 0xFF].withUnsafeBytes { interner.intern(bytes: $0) }
+        let id = ([0x61, 0xFF] as [UInt8]).withUnsafeBytes { interner.intern(bytes: $0) }
         #expect(interner.string(id) == "a\u{FFFD}")
         #expect(interner.intern("a\u{FFFD}") == id)
     }

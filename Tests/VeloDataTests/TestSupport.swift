@@ -46,13 +46,16 @@ func parseError(bytes: [UInt8], options: CSVOptions = CSVOptions(), path: String
     }
 }
 
-/// The error `body` throws, or nil.
-func caught(_ body: () throws(DataError) -> Void) -> DataError? {
+/// The `DataError` `body` throws, or nil.
+func caught(_ body: () throws -> Void) -> DataError? {
     do {
         try body()
         return nil
-    } catch {
+    } catch let error as DataError {
         return error
+    } catch {
+        Issue.record("unexpected error \(error)")
+        return nil
     }
 }
 

@@ -94,9 +94,11 @@ class Layout:
             while i < e and text[i] in " \t":
                 i += 1
             width, saw_tab = i - s, "\t" in text[s:i]
-            # Blank or comment-only (a "\r" counts only right before the line break).
-            if i == e or text[i] == "#" or (text[i] == "\r" and i + 1 == e):
-                return []
+            j = i
+            while j < e and text[j] in " \t\r":
+                j += 1
+            if j == e or text[j] == "#":
+                return []  # blank or comment-only: ignored, whatever its indentation
             if saw_tab:
                 raise LayoutError(f"line {n + 1}: indentation uses a tab")
             out = []

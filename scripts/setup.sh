@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what building and testing Velo needs on a fresh Debian machine, when missing:
+# the Swift toolchain must already be on PATH; everything else comes from apt and PyPI.
+set -euo pipefail
+
+need_apt=()
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+
+if ! python3 -c "import lark" >/dev/null 2>&1; then
+    python3 -m pip install --quiet lark 2>/dev/null || python3 -m pip install --quiet --break-system-packages lark
+fi
+
+command -v swift >/dev/null 2>&1 || { echo "setup: the Swift toolchain (swift 6) is not on PATH" >&2; exit 1; }
