@@ -128,6 +128,32 @@ import Testing
         }
     }
 
+    @Test func cutInsideAQuotedFieldIsReparsedInOnePiece() throws {
+        // One quoted field with many line breaks spans the middle of the data, where the cut falls.
+        let inner = (0..<1000).map { "line \($0)" }.joined(separator: "\n")
+        let text = "a,b\n1,x\n2,\"\(inner)\"\n3,y\n"
+        let bytes = Array(text.utf8)
+        let layout = RowLayout(path: "t.csv", names: ["a", "b"], kinds: [.unknown, .unknown], enforced: [false, false])
+        let boxes = try bytes.withUnsafeBufferPointer { b throws(DataError) in
+            try TableAssembly.parseRows(base: b.baseAddress!, count: b.count, dataStart: 4, layout: layout,
+                                        parallelism: Parallelism(minimumBytes: 0, maximumChunks: 2))
+        }
+        #expect(boxes.count == 1, "the first chunk ended inside quotes, so the rest was parsed as one")
+        #expect(boxes.first?.parser.rowCount == 3)
+        let interner = Interner()
+        let t = try parseBytes(bytes, interner: interner, parallelism: Parallelism(minimumBytes: 0, maximumChunks: 2))
+        #expect(t.texts("b", interner) == ["x", inner, "y"])
+
+        // Without quotes the same split keeps both chunks.
+        let plain = Array(("a,b\n" + (0..<1000).map { "\($0),v\n" }.joined()).utf8)
+        let split = try plain.withUnsafeBufferPointer { b throws(DataError) in
+            try TableAssembly.parseRows(base: b.baseAddress!, count: b.count, dataStart: 4, layout: layout,
+                                        parallelism: Parallelism(minimumBytes: 0, maximumChunks: 2))
+        }
+        #expect(split.count == 2)
+        #expect(split.reduce(0) { $0 + $1.parser.rowCount } == 1000)
+    }
+
     @Test func chunksThatInferDifferentTypesSettleOnText() throws {
         var text = "v,d,n\n"
         for i in 0..<20_000 { text += "\(i),2024-01-01,\(i)\n" }
