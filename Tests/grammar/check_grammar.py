@@ -6,15 +6,16 @@ lexer, plus the layout pass that the grammar declares with `%declare _INDENT _DE
 Grammar/README.md defines. Then it must accept:
 
   * every *.velo file under Examples/,
-  * every fenced code block tagged ```velo in README.md,
+  * every fenced code block tagged ```velo in README.md and Grammar/README.md,
   * every Tests/Fixtures/syntax/valid/*.velo,
 
 and reject every Tests/Fixtures/syntax/invalid/*.velo (each of which must open with a
 comment line saying what is wrong). Prints `ok   PATH` or `FAIL PATH: REASON` per file and
 ends with `N passed, M failed`; exits 0 only when nothing failed.
 
-Usage: python3 Tests/grammar/check_grammar.py [-v] [FILE...]
-  -v     also print why each rejected file was rejected
+Usage: python3 Tests/grammar/check_grammar.py [-v] [--coverage] [FILE...]
+  -v          also print why each rejected file was rejected
+  --coverage  instead, list the rules and tokens that no accepted file uses
   FILE   check only these files (accepted unless under an `invalid` directory)
 Requires `lark` (pip install lark).
 """
@@ -198,6 +199,9 @@ class Checker:
             raise SystemExit("Grammar/velo.lark is not LALR(1):\n  " + "\n  ".join(conflicts))
         self.layout = Layout()
         self.files = Lark(grammar, parser="lalr", lexer="basic", postlex=self.layout, start="start")
+        for t in self.files.terminals:
+            if t.pattern.type == "str":
+                TERMINAL_NAMES[t.name] = '"' + t.pattern.value + '"'
         # Interpolations in flag messages are single-line expressions: no layout.
         self.exprs = Lark(grammar, parser="lalr", lexer="basic", start="expr")
 
@@ -223,36 +227,53 @@ class Checker:
         return None
 
     def check_interpolations(self, tok: Token) -> str | None:
-        """Parses each `{expr}` / `{expr:format}` of a message (StringLiteral.decode)."""
-        s = tok.value
-        i, end = 1, len(s) - 1
-        while i < end:
-            c = s[i]
-            if c == "\\" and i + 1 < end:
-                i += 2
-                continue
-            if c == "{":
-                j, nesting, colon = i + 1, 0, None
-                while j < end and not (s[j] == "}" and nesting == 0):
-                    if s[j] in "([":
-                        nesting += 1
-                    elif s[j] in ")]":
-                        nesting -= 1
-                    elif s[j] == ":" and nesting == 0 and colon is None:
-                        colon = j
-                    j += 1
-                if j >= end:
-                    return f"line {tok.line}: this `{{` in the message is never closed"
-                expr = s[i + 1:colon if colon is not None else j]
-                try:
-                    self.exprs.parse(expr)
-                except LarkError as e:
-                    why = describe(e) if isinstance(e, UnexpectedInput) else str(e)
-                    return f"line {tok.line}: in the interpolation {{{expr}}}: {why}"
-                i = j + 1
-                continue
-            i += 1
+        """Parses each `{expr}` / `{expr:format}` of a flag message."""
+        for expr in interpolations(tok.value):
+            if expr is None:
+                return f"line {tok.line}: this `{{` in the message is never closed"
+            try:
+                self.exprs.parse(expr)
+            except LarkError as e:
+                why = describe(e) if isinstance(e, UnexpectedInput) else str(e)
+                return f"line {tok.line}: in the interpolation {{{expr}}}: {why}"
         return None
+
+
+def interpolations(literal: str):
+    """The expressions of the `{...}` parts of a text literal (quotes included), as
+    StringLiteral.decode finds them: from `{` to the first `}` outside ( ) and [ ], the
+    expression ending at the first `:` outside brackets. Yields None for an unclosed `{`."""
+    s = literal
+    i, end = 1, len(s) - 1
+    while i < end:
+        if s[i] == "\\" and i + 1 < end:
+            i += 2  # an escape, such as \{
+            continue
+        if s[i] == "{":
+            j, nesting, colon = i + 1, 0, None
+            while j < end and not (s[j] == "}" and nesting == 0):
+                if s[j] in "([":
+                    nesting += 1
+                elif s[j] in ")]":
+                    nesting -= 1
+                elif s[j] == ":" and nesting == 0 and colon is None:
+                    colon = j
+                j += 1
+            if j >= end:
+                yield None
+                return
+            yield s[i + 1:colon if colon is not None else j]
+            i = j + 1
+            continue
+        i += 1
+
+
+TERMINAL_NAMES: dict[str, str] = {}
+
+
+def show(name: str) -> str:
+    """A terminal as a reader knows it: `"else"` rather than ELSE, `"??"` rather than __ANON_0."""
+    return TERMINAL_NAMES.get(name, name)
 
 
 def describe(e: UnexpectedInput) -> str:
@@ -263,8 +284,11 @@ def describe(e: UnexpectedInput) -> str:
         return "unexpected end of input"
     if isinstance(e, UnexpectedToken):
         tok = e.token
-        found = "the end of the input" if tok.type == "$END" else f"{tok.type} {tok.value!r}" if tok.value else tok.type
-        expected = ", ".join(sorted(e.expected))
+        if tok.type == "$END":
+            where, found = "at the end", "the end of the input"
+        else:
+            found = show(tok.type) if tok.type in TERMINAL_NAMES else f"{tok.type} {tok.value!r}" if tok.value else tok.type
+        expected = ", ".join(sorted(show(x) for x in e.expected))
         return f"{where}: unexpected {found}; expected one of {expected}"
     return f"{where}: {e}"
 
@@ -304,10 +328,10 @@ def cases():
     if examples.is_dir():
         for p in sorted(examples.rglob("*.velo")):
             yield rel(p), read(p), True, p
-    readme = ROOT / "README.md"
-    if readme.is_file():
-        for label, text in velo_blocks(readme):
-            yield label, text, True, None
+    for readme in (ROOT / "README.md", ROOT / "Grammar" / "README.md"):
+        if readme.is_file():
+            for label, text in velo_blocks(readme):
+                yield label, text, True, None
     for sub, accept in (("valid", True), ("invalid", False)):
         d = FIXTURES / sub
         if d.is_dir():
@@ -315,10 +339,48 @@ def cases():
                 yield rel(p), read(p), accept, p
 
 
+def coverage(checker: Checker, todo) -> int:
+    """Which rules, alternatives' terminals and tokens the accepted files never use."""
+    grammar = re.sub(r"^\?", "", GRAMMAR.read_text(encoding="utf-8"), flags=re.M)  # keep every rule in the tree
+    layout = Layout()
+    files = Lark(grammar, parser="lalr", lexer="basic", postlex=layout, keep_all_tokens=True)
+    exprs = Lark(grammar, parser="lalr", lexer="basic", start="expr", keep_all_tokens=True)
+    rules, tokens = set(), set()
+
+    def walk(tree):
+        for sub in tree.iter_subtrees():
+            rules.add(str(sub.data))
+            tokens.update(c.type for c in sub.children if isinstance(c, Token))
+
+    for label, text, accept, _ in todo:
+        if not accept:
+            continue
+        layout.text = text.lstrip("\ufeff")
+        tree = files.parse(layout.text)
+        walk(tree)
+        for message in tree.find_data("message"):
+            for tok in message.children:
+                if isinstance(tok, Token) and tok.type == "STRING":
+                    for expr in interpolations(tok.value):
+                        if expr is not None:
+                            walk(exprs.parse(expr))
+    all_rules = {r.origin.name for r in files.rules if not r.origin.name.startswith("_")}
+    ignored = set(files.ignore_tokens)
+    all_tokens = {t.name for t in files.terminals if t.name not in ignored} | {"_INDENT", "_DEDENT"}
+    missing = sorted(all_rules - rules) + sorted(show(t) for t in all_tokens - tokens)
+    for m in missing:
+        print(f"FAIL coverage: the accepted files never use {m}")
+    print(f"{len(all_rules) + len(all_tokens) - len(missing)} of {len(all_rules) + len(all_tokens)} rules and tokens used")
+    return 0 if not missing else 1
+
+
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
-    files = [a for a in argv if a != "-v"]
+    files = [a for a in argv if a not in ("-v", "--coverage")]
     checker = Checker()
+    if "--coverage" in argv:
+        return coverage(checker, list(cases()) if not files else
+                        [(f, read(Path(f)), True, Path(f)) for f in files])
     if files:
         todo = [(rel(Path(f)), read(Path(f)), "invalid" not in Path(f).resolve().parts, Path(f)) for f in files]
     else:
