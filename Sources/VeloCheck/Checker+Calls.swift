@@ -20,7 +20,7 @@ extension Checker {
         let sig = builtin.signature
         for a in args {
             if let label = a.label {
-                diagnostics.append(.unknownNamedArgument(label.text, function: callee.text, candidates: sig.parameters.map(\.name), at: label.span))
+                diagnostics.append(.positionalOnly(callee.text, example: sig.example, at: label.span))
                 return nil
             }
             if case .window(let w) = a.value {
@@ -100,6 +100,10 @@ extension Checker {
                     diagnostics.append(.unknownNamedArgument(label.text, function: fn.rawValue, candidates: fn.namedArguments, at: label.span))
                     return nil
                 }
+                guard named[label.text] == nil else {
+                    diagnostics.append(.duplicateNamedArgument(label.text, at: label.span))
+                    return nil
+                }
                 named[label.text] = (label, a)
                 continue
             }
@@ -175,6 +179,10 @@ extension Checker {
                 }
                 return .linear
             }
+            if halfLife == nil {
+                diagnostics.append(.exponentialNeedsHalfLife(at: arg.span))
+                return nil
+            }
         }
         guard let h = halfLife else {
             diagnostics.append(.wavgNeedsWeights(at: span))
@@ -192,7 +200,7 @@ extension Checker {
         }
         func wholeDays(_ d: Double, span: Span, allowZero: Bool) -> Int? {
             guard d == d.rounded(), d >= (allowZero ? 0 : 1), d <= 100_000 else {
-                diagnostics.append(.badWindowLength(d, allowZero: allowZero, at: span))
+                diagnostics.append(.badWindowLength(d, ending: allowZero, at: span))
                 return nil
             }
             return Int(d)

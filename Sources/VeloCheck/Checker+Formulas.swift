@@ -32,6 +32,7 @@ extension Checker {
         stack.removeLast()
         guard let checked, visits[ref] == .inProgress else {
             visits[ref] = .failed
+            tablesWithErrors.insert(ref.table)
             return nil
         }
         let type = checked.type.base == .unknown ? VType.number : checked.type
@@ -175,7 +176,7 @@ extension Checker {
                 return CExpr(.negate(x), t, e.span)
             case .not:
                 guard x.type == .bool || x.type.base == .unknown else {
-                    diagnostics.append(.nonBoolean("`not`", x.type, at: operand.span))
+                    diagnostics.append(.nonBoolean("the value after `not`", x.type, at: operand.span))
                     return nil
                 }
                 return CExpr(.not(x), .bool, e.span)
@@ -255,7 +256,7 @@ extension Checker {
         switch op {
         case .and, .or:
             let bad = a.type == .bool ? b : a
-            diagnostics.append(.nonBoolean("`\(op.rawValue)`", bad.type, at: bad.span))
+            diagnostics.append(.nonBoolean("both sides of `\(op.rawValue)`", bad.type, at: bad.span))
         case .coalesce:
             diagnostics.append(.coalesceMismatch(a.type, b.type, at: span))
         default:

@@ -43,6 +43,7 @@ extension Checker {
                     return keys.allSatisfy { k in t.columns.contains { $0.name == k } }
                 }
                 guard !candidates.isEmpty else {
+                    if tablesWithErrors.contains(me) { continue }
                     diagnostics.append(.cannotInferRows(decl.name.text, keys: keys,
                                                         candidates: tables.filter { t in keys.allSatisfy { k in t.columns.contains { $0.name == k } } && t.name != decl.name.text }.map(\.name),
                                                         at: decl.name.span))
@@ -68,28 +69,27 @@ extension Checker {
         return Array(sources)
     }
 
-    /// `a from b` and `b from a`: neither has rows to start from.
+    /// `a from b` and `b from a`: neither has rows to start from. Each table is walked once.
     mutating func checkRowCycles() {
         var next: [Int: Int] = [:]
         for (i, t) in tables.enumerated() {
             if case .derived(.from(let f, _)) = t.kind, !tables[f.index].isSource { next[i] = f.index }
         }
-        var reported = Set<Int>()
-        for start in next.keys.sorted() {
-            var path = [start]
-            var cur = start
-            while let n = next[cur] {
-                if let i = path.firstIndex(of: n) {
-                    let cycle = Array(path[i...])
-                    if reported.isDisjoint(with: cycle) {
-                        reported.formUnion(cycle)
-                        let names = (cycle + [n]).map { tables[$0].name }
-                        diagnostics.append(.rowsCycle(names, at: tables[cycle[0]].span))
-                    }
-                    break
-                }
-                path.append(n)
-                cur = n
+        var walkOf: [Int: Int] = [:]
+        for start in next.keys.sorted() where walkOf[start] == nil {
+            var path: [Int] = []
+            var position: [Int: Int] = [:]
+            var cur: Int? = start
+            while let c = cur, walkOf[c] == nil {
+                walkOf[c] = start
+                position[c] = path.count
+                path.append(c)
+                cur = next[c]
+            }
+            // Reached a table of this walk again: a cycle.
+            if let c = cur, walkOf[c] == start, let i = position[c] {
+                let cycle = Array(path[i...])
+                diagnostics.append(.rowsCycle((cycle + [c]).map { tables[$0].name }, at: tables[cycle[0]].span))
             }
         }
     }

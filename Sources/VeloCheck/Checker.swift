@@ -47,6 +47,9 @@ public struct Checker {
     var stack: [ColumnRef] = []
     /// Tables each derived table reads, for the default rows rule.
     var reads: [TableRef: Set<TableRef>] = [:]
+    /// Tables with a formula that failed to check: what they read is unknown, so their rows
+    /// are not inferred (that would only repeat the error).
+    var tablesWithErrors: Set<TableRef> = []
 
     /// Checks a parsed program. The result is nil when there are errors.
     public static func check(_ program: Program, file: SourceFile, baseDirectory: String,
@@ -61,7 +64,7 @@ public struct Checker {
         collectKeyNames()
         declareTables()
         declareParams()
-        for ref in formulaSources.keys.sorted() { checkFormula(ref) }
+        for ref in checkingOrder() { checkFormula(ref) }
         resolveRows()
         let flags = checkFlags()
         let checks = checkChecks()

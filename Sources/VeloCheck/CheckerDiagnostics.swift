@@ -42,8 +42,12 @@ extension Diagnostic {
     }
 
     static func unreadableSource(_ path: String, _ message: String, at span: Span) -> Diagnostic {
-        Diagnostic(code: "unreadable-source", "cannot read `\(path)`: \(message)", at: span,
-                   hint: "paths are relative to the rule file's folder; `velo run --source NAME=PATH` reads another file")
+        let isMissing = message.contains("No such file") || message.contains("cannot read the file")
+        var text = message
+        if text.hasPrefix("cannot read the file: ") { text = String(text.dropFirst("cannot read the file: ".count)) }
+        return Diagnostic(code: "unreadable-source", "cannot read `\(path)`: \(text)", at: span,
+                          hint: isMissing ? "paths are relative to the rule file's folder; `velo run --source NAME=PATH` reads another file"
+                              : "fix the data, or declare the column's type to match it")
     }
 
     static func unknownSourceColumn(_ column: String, table: String, path: String, columns: [String], at span: Span) -> Diagnostic {
@@ -103,16 +107,15 @@ extension Diagnostic {
 
     static func needsAggregate(_ name: String, context: String, contextKeys: [String], extra: [String], isEvents: Bool,
                                type: VType, at span: Span) -> Diagnostic {
-        let varying = isEvents ? "it has many rows for each row of `\(context)`"
-            : "\(list(extra)) \(extra.count == 1 ? "varies" : "vary") within one row of `\(context)`"
-        let rowDesc = contextKeys.isEmpty ? "one row" : "one row per \(contextKeys.joined(separator: ", "))"
-        let fn = type == .bool ? "any" : type == .number ? "sum" : "count"
+        let rowDesc = contextKeys.isEmpty ? "its one row" : "one row per \(list(contextKeys))"
+        let fn = type == .bool ? "any" : type == .number ? "sum" : type == .date ? "max" : "count"
         let hint = isEvents && type == .number
             ? "aggregate it, e.g. `sum(\(name))` or over a window: `sum(\(name), last 21 days)`"
             : "aggregate it over \(isEvents ? "its rows" : list(extra)), e.g. `\(fn)(\(name))`"
-        return Diagnostic(code: "needs-aggregate",
-                          "`\(name)` has several values for one row of `\(context)` (\(rowDesc)): \(varying)",
-                          at: span, hint: hint)
+        let message = isEvents
+            ? "`\(name)` has many rows for each row of `\(context)` (\(rowDesc))"
+            : "`\(name)` has several values for each row of `\(context)` (\(rowDesc)): \(list(extra)) \(extra.count == 1 ? "varies" : "vary")"
+        return Diagnostic(code: "needs-aggregate", message, at: span, hint: hint)
     }
 
     static func indexNeedsColumn(at span: Span) -> Diagnostic {
@@ -200,6 +203,10 @@ extension Diagnostic {
     static func wrongArgumentCount(_ fn: String, signature: Builtin.Signature, found: Int, at span: Span) -> Diagnostic {
         let names = signature.parameters.map(\.name)
         let expected: String
+        if names.isEmpty {
+            return Diagnostic(code: "argument-count", "`\(fn)` takes no arguments, found \(found)", at: span,
+                              hint: "write `\(signature.example)`")
+        }
         if signature.variadic {
             expected = "at least \(signature.required) arguments"
         } else if signature.required == names.count {
@@ -271,9 +278,33 @@ extension Diagnostic {
                        : "windows read a dated source table such as `sales`; aggregate that table instead")
     }
 
-    static func badWindowLength(_ d: Double, allowZero: Bool, at span: Span) -> Diagnostic {
-        Diagnostic(code: "window-length", "a window is a whole number of days\(allowZero ? "" : ", at least 1"), found \(d.formatted)", at: span,
-                   hint: "for example `last 21 days` or `last 3 weeks`")
+    static func badWindowLength(_ d: Double, ending: Bool, at span: Span) -> Diagnostic {
+        let what = ending ? "`ending … ago`" : "a window"
+        let message: String
+        if d > 100_000 {
+            message = "\(what) is at most 100000 days, found \(d.formatted)"
+        } else if d != d.rounded() {
+            message = "\(what) must be a whole number of days, found \(d.formatted)"
+        } else {
+            message = "a window is at least 1 day long, found \(d.formatted)"
+        }
+        return Diagnostic(code: "window-length", message, at: span,
+                          hint: ending ? "for example `last 21 days ending 14 days ago`" : "for example `last 21 days` or `last 3 weeks`")
+    }
+
+    static func exponentialNeedsHalfLife(at span: Span) -> Diagnostic {
+        Diagnostic(code: "wavg-weights", "exponential weights need a half-life", at: span,
+                   hint: "add `half_life: 7 days`: a day 7 days older weighs half as much")
+    }
+
+    static func positionalOnly(_ fn: String, example: String, at span: Span) -> Diagnostic {
+        Diagnostic(code: "unknown-argument", "`\(fn)` takes its arguments by position, without names", at: span,
+                   hint: "for example `\(example)`")
+    }
+
+    static func duplicateNamedArgument(_ label: String, at span: Span) -> Diagnostic {
+        Diagnostic(code: "duplicate-argument", "the argument `\(label)` is given twice", at: span,
+                   hint: "give each named argument once")
     }
 
     static func windowAnchorNotDate(_ t: VType, at span: Span) -> Diagnostic {

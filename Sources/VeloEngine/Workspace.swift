@@ -160,8 +160,19 @@ public final class Workspace: @unchecked Sendable {
 
     func evaluateAll() {
         var clock = Clock()
-        var done = Set<Int>()
-        for i in program.tables.indices where !program.tables[i].isSource { computeRows(i, done: &done) }
+        // Tables whose rows come `from` another derived table wait for it; no recursion, so a
+        // long chain of tables cannot overflow the stack.
+        var done = Set(program.tables.indices.filter { program.tables[$0].isSource })
+        var progress = true
+        while progress {
+            progress = false
+            for i in program.tables.indices where !done.contains(i) {
+                if case .derived(.from(let t, _)) = program.tables[i].kind, !done.contains(t.index) { continue }
+                computeRows(i)
+                done.insert(i)
+                progress = true
+            }
+        }
         stats.phases.append(("rows", clock.lap()))
         evaluator.cellsEvaluated = 0
         for ref in program.formulaOrder {
@@ -190,9 +201,8 @@ public final class Workspace: @unchecked Sendable {
 
     // MARK: - Rows
 
-    func computeRows(_ index: Int, done: inout Set<Int>) {
-        guard !done.contains(index) else { return }
-        done.insert(index)
+    /// The rows of a derived table; the tables it takes rows from are computed already.
+    func computeRows(_ index: Int) {
         let info = program.tables[index]
         guard case .derived(let spec) = info.kind else { return }
         var sources: [(Int, [Int32]?)] = []
@@ -201,7 +211,6 @@ public final class Workspace: @unchecked Sendable {
             setRows(index, keyColumns: [], count: 1)
             return
         case .from(let t, let window):
-            computeRows(t.index, done: &done)
             var keep: [Int32]? = nil
             if let w = window, case .asOf(let ago) = w.anchor, let asOf = evaluator.asOf,
                let dc = program.table(t).source?.dateColumn, case .date(let dates) = evaluator.tables[t.index].columns[dc] {
@@ -213,7 +222,6 @@ public final class Workspace: @unchecked Sendable {
             }
             sources = [(t.index, keep)]
         case .union(let ts):
-            for t in ts { computeRows(t.index, done: &done) }
             sources = ts.map { ($0.index, nil) }
         }
         // Concatenate the key columns of every source, then keep one row per distinct tuple.

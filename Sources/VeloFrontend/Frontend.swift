@@ -107,7 +107,8 @@ public enum Frontend {
                                                       options: CSVOptions(declaredTypes: types, textColumns: textColumns))
                 return .success(SourceSchema(columns: schema.columns.map { (name: $0.name, type: VType.Base($0.type)) }))
             } catch {
-                return .failure(SchemaError(message: error.message))
+                let place = error.line > 0 ? "line \(error.line): " : ""
+                return .failure(SchemaError(message: place + error.message))
             }
         }
     }

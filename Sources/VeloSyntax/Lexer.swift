@@ -86,9 +86,11 @@ public struct Lexer {
             width += 1
             i += 1
         }
-        if i >= bytes.count || bytes[i] == UInt8(ascii: "\n") || bytes[i] == UInt8(ascii: "#")
-            || (bytes[i] == UInt8(ascii: "\r") && (i + 1 >= bytes.count || bytes[i + 1] == UInt8(ascii: "\n"))) {
-            pos = i
+        // A line of only spaces, tabs and carriage returns (or a comment) is blank.
+        var j = i
+        while j < bytes.count, bytes[j] == UInt8(ascii: " ") || bytes[j] == UInt8(ascii: "\t") || bytes[j] == UInt8(ascii: "\r") { j += 1 }
+        if j >= bytes.count || bytes[j] == UInt8(ascii: "\n") || bytes[j] == UInt8(ascii: "#") {
+            pos = j
             return false
         }
         if sawTab {

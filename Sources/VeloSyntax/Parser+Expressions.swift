@@ -6,10 +6,10 @@
 extension Parser {
     /// Guards recursion depth (nesting and operator chains).
     mutating func enter(_ span: Span) throws {
-        depth += 1
-        if depth > Parser.maxDepth {
+        if depth >= Parser.maxDepth {
             throw fail(.nestedTooDeeply(limit: Parser.maxDepth, at: span))
         }
+        depth += 1
     }
 
     // ?expr: conditional | or_expr
@@ -297,6 +297,9 @@ extension Parser {
             throw fail(.unexpectedToken(peek, expected: "a window such as `last 21 days`", file: file))
         }
         let lengthSpan = advance().span
+        guard check(.after) || check(.before) else {
+            throw fail(.unexpectedToken(peek, expected: "`after` or `before`", file: file))
+        }
         let after = check(.after)
         advance()
         let anchor = try additive()

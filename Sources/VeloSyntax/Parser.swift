@@ -29,7 +29,11 @@ public struct Parser {
         let (tokens, lexDiagnostics) = Lexer.tokenize(file)
         var parser = Parser(file: file, tokens: tokens)
         let program = parser.parseProgram()
-        return (program, (lexDiagnostics + parser.diagnostics).sortedBySource())
+        // Where the lexer already explained a problem (an unclosed bracket, a stray
+        // character), the parser's "expected ..." at the same place only repeats it.
+        let explained = Set(lexDiagnostics.map(\.span.start))
+        let parserDiagnostics = parser.diagnostics.filter { !explained.contains($0.span.start) }
+        return (program, (lexDiagnostics + parserDiagnostics).sortedBySource())
     }
 
     /// Parses one expression spanning the whole file (the REPL's input line, a `--set` value).

@@ -28,7 +28,11 @@ public enum Suggest {
         let ranked = candidates
             .filter { $0 != name }
             .map { (name: $0, d: distance(name, $0)) }
-            .filter { $0.d <= threshold || $0.name.lowercased() == name.lowercased() }
+            .filter { c in
+                c.d <= threshold || c.name.lowercased() == name.lowercased()
+                    // `warn` for `warning`: a prefix of at least three letters.
+                    || (name.count >= 3 && c.name.lowercased().hasPrefix(name.lowercased()))
+            }
             .sorted { $0.d != $1.d ? $0.d < $1.d : $0.name < $1.name }
         var seen = Set<String>()
         return ranked.map(\.name).filter { seen.insert($0).inserted }.prefix(limit).map { $0 }
