@@ -1,7 +1,7 @@
 // The public entry points: read a CSV file's schema, load it, parse bytes, load appended rows.
 //
 // Why a thin layer: each entry point only decides where the bytes come from (a prefix of the
-// file, the whole file mapped, caller memory, the tail after an offset) and which column
+// file, the whole file, caller memory, the tail after an offset) and which column
 // kinds to start from (declared, key text, inferred, or those of an earlier load); the header
 // reader, row parser and assembler do the work the same way for all of them.
 
@@ -19,10 +19,10 @@ public enum CSVReader {
         var limit = 1 << 20
         while true {
             let (bytes, isWhole) = try FileBytes.readPrefix(path: path, limit: limit)
-            if let schema = try sampleSchema(bytes.base, count: bytes.count, isWholeInput: isWhole, path: path,
-                                             options: options, sampleRows: max(sampleRows, 0)) {
-                return schema
-            }
+            let schema = try sampleSchema(bytes.base, count: bytes.count, isWholeInput: isWhole, path: path,
+                                          options: options, sampleRows: max(sampleRows, 0))
+            bytes.release()   // (also keeps `bytes` alive until here)
+            if let schema { return schema }
             limit = limit > Int.max / 4 ? Int.max : limit * 4
         }
     }
@@ -33,9 +33,10 @@ public enum CSVReader {
     /// values is text). Nothing is returned unless the whole file is valid.
     public static func load(path: String, options: CSVOptions, interner: Interner) throws(DataError) -> DataTable {
         let bytes = try FileBytes.read(path: path)
-        defer { withExtendedLifetime(bytes) {} }
-        return try parse(bytes.base, count: bytes.count, path: path, options: options, interner: interner,
-                         parallelism: .standard)
+        let rows = try parseRows(bytes.base, count: bytes.count, path: path, options: options, parallelism: .standard)
+        bytes.release()   // before the columns are copied out, to lower peak memory
+        return TableAssembly.build(rows.boxes, kinds: rows.kinds, layout: rows.layout, interner: interner,
+                                   byteLength: bytes.count)
     }
 
     /// Same as `load`, from bytes already in memory (tests, appends). `path` is used in errors only.
@@ -54,24 +55,38 @@ public enum CSVReader {
     /// `byteLength` is the new end offset. The header must be unchanged.
     public static func loadAppended(path: String, from offset: Int, like previous: DataTable,
                                     interner: Interner) throws(DataError) -> DataTable {
-        let bytes = try FileBytes.read(path: path)
-        defer { withExtendedLifetime(bytes) {} }
-        guard let header = try CSVHeader.read(base: bytes.base, count: bytes.count, isWholeInput: true, path: path),
-              header.names == previous.columns.map(\.name) else {
+        let header = try readHeader(path: path)
+        guard header.names == previous.columns.map(\.name) else {
             throw DataError(path: path, line: 1, message: Messages.headerChanged)
         }
-        let base = bytes.base
-        guard offset >= header.dataStart, offset <= bytes.count,
-              offset == bytes.count || base[offset - 1] == ASCII.lf || base[offset] == ASCII.lf || base[offset] == ASCII.cr
-        else {
-            throw DataError(path: path, line: 0, message: Messages.appendOffset(offset, size: bytes.count))
+        guard offset >= header.dataStart else {
+            throw DataError(path: path, line: 0, message: Messages.appendOffsetNotAtLineStart(offset))
+        }
+        // Only the tail is read, from the byte before `offset` (to check it ends a line).
+        let tail = try FileBytes.read(path: path, from: offset - 1)
+        let size = offset - 1 + tail.count
+        guard offset <= size else {
+            throw DataError(path: path, line: 0, message: Messages.fileShrank(loadedLength: offset))
+        }
+        guard offset == size || tail.base[0] == ASCII.lf || tail.base[1] == ASCII.lf || tail.base[1] == ASCII.cr else {
+            throw DataError(path: path, line: 0, message: Messages.appendOffsetNotAtLineStart(offset))
         }
         let layout = RowLayout(path: path, names: header.names,
                                kinds: previous.columns.map { ColumnKind($0.type) },
                                enforced: Array(repeating: true, count: header.names.count))
-        let boxes = try TableAssembly.parseRows(base: base, count: bytes.count, dataStart: offset, layout: layout,
+        let boxes: [ChunkBox], kinds: [ColumnKind]
+        do {
+            boxes = try TableAssembly.parseRows(base: tail.base, count: tail.count, dataStart: 1, layout: layout,
                                                 parallelism: .standard)
-        return try TableAssembly.assemble(boxes, layout: layout, interner: interner, byteLength: bytes.count)
+            kinds = try TableAssembly.settle(boxes, layout: layout)
+        } catch {
+            // Line numbers were counted from the start of the tail; make them lines of the file.
+            var error = error
+            if error.line > 0 { error.line += try FileBytes.countLineFeeds(path: path, before: offset - 1) }
+            throw error
+        }
+        tail.release()
+        return TableAssembly.build(boxes, kinds: kinds, layout: layout, interner: interner, byteLength: size)
     }
 
     // MARK: Internals
@@ -79,13 +94,23 @@ public enum CSVReader {
     /// `parse(bytes:…)` with a choice of parallelism (tests compare the two ways).
     static func parse(_ base: UnsafePointer<UInt8>, count: Int, path: String, options: CSVOptions,
                       interner: Interner, parallelism: Parallelism) throws(DataError) -> DataTable {
+        let rows = try parseRows(base, count: count, path: path, options: options, parallelism: parallelism)
+        return TableAssembly.build(rows.boxes, kinds: rows.kinds, layout: rows.layout, interner: interner,
+                                   byteLength: count)
+    }
+
+    /// Reads the header and all rows into chunks with settled types; after this the input
+    /// bytes are no longer needed.
+    private static func parseRows(_ base: UnsafePointer<UInt8>, count: Int, path: String, options: CSVOptions,
+                                  parallelism: Parallelism) throws(DataError) -> (boxes: [ChunkBox], kinds: [ColumnKind], layout: RowLayout) {
         guard let header = try CSVHeader.read(base: base, count: count, isWholeInput: true, path: path) else {
             throw DataError(path: path, line: 0, message: Messages.emptyFile)
         }
         let layout = initialLayout(path: path, names: header.names, options: options)
         let boxes = try TableAssembly.parseRows(base: base, count: count, dataStart: header.dataStart,
                                                 layout: layout, parallelism: parallelism)
-        return try TableAssembly.assemble(boxes, layout: layout, interner: interner, byteLength: count)
+        let kinds = try TableAssembly.settle(boxes, layout: layout)
+        return (boxes, kinds, layout)
     }
 
     /// The schema from the first `sampleRows` rows of `base[..<count]`; nil when these bytes
@@ -115,6 +140,18 @@ public enum CSVReader {
             if let error = box.parser.pendingDateError(column: c) { throw error }
         }
         return CSVSchema(path: path, columns: zip(header.names, kinds).map { (name: $0, type: $1.type) })
+    }
+
+    /// The header of the file at `path`, reading only as much of the file as it takes.
+    private static func readHeader(path: String) throws(DataError) -> CSVHeader {
+        var limit = 1 << 16
+        while true {
+            let (bytes, isWhole) = try FileBytes.readPrefix(path: path, limit: limit)
+            let header = try CSVHeader.read(base: bytes.base, count: bytes.count, isWholeInput: isWhole, path: path)
+            bytes.release()
+            if let header { return header }
+            limit = limit > Int.max / 4 ? Int.max : limit * 4
+        }
     }
 
     /// Starting kinds: declared types (enforced), then key text columns, else inferred.

@@ -133,25 +133,22 @@ struct ChunkParser {
                 columns.int32s(c)[row] = ColumnData.missingDate
                 return
             }
-            if n == 10 {
-                // Sorted files repeat dates: compare the 10 bytes with the last date read.
-                let key = ByteHash.load64(p), key2 = Int(ByteHash.load16(p + 8))
-                if key == columns.lastKey[c] && key2 == columns.lastKey2[c] {
-                    columns.int32s(c)[row] = columns.lastValue[c]
-                    return
-                }
-                if case .day(let day) = CivilDate.readISO(p, n) {
-                    columns.int32s(c)[row] = day
-                    columns.lastKey[c] = key
-                    columns.lastKey2[c] = key2
-                    columns.lastValue[c] = day
-                    return
-                }
+            // Sorted files repeat dates: compare the 10 bytes with the last date read.
+            let key = n == 10 ? ByteHash.load64(p) : 0, key2 = n == 10 ? Int(ByteHash.load16(p + 8)) : -1
+            if key == columns.lastKey[c] && key2 == columns.lastKey2[c] {
+                columns.int32s(c)[row] = columns.lastValue[c]
+                return
             }
             switch CivilDate.readISO(p, n) {
-            case .day(let day): columns.int32s(c)[row] = day
-            case .impossible: try impossibleDate(f, column: c, rowStart: rowStart)
-            case .notADate: try mismatch(f, column: c, rowStart: rowStart)
+            case .day(let day):
+                columns.int32s(c)[row] = day
+                columns.lastKey[c] = key
+                columns.lastKey2[c] = key2
+                columns.lastValue[c] = day
+            case .impossible:
+                try impossibleDate(f, column: c, rowStart: rowStart)
+            case .notADate:
+                try mismatch(f, column: c, rowStart: rowStart)
             }
         case .bool:
             let (p, n) = FieldValue.trimmed(f.start, f.count)
@@ -176,6 +173,9 @@ struct ChunkParser {
         if id >= 0 { return id }
         if let bad = UTF8Check.firstInvalidByte(p, n) {
             throw error(rowStart: rowStart, column: c, message: Messages.invalidUTF8(column: layout.names[c], byte: bad))
+        }
+        if dictionary.count == Int(Int32.max) {
+            throw error(rowStart: rowStart, column: c, message: Messages.tooManyDistinctValues)
         }
         return dictionary.insert(p, n, hash: hash)
     }
@@ -262,8 +262,10 @@ struct ChunkParser {
 
     private func typeError(_ f: FieldToken, column c: Int, rowStart: Int, impossibleDay: Bool) -> ChunkFailure {
         // A row with the wrong number of fields is better reported as such.
-        if let n = fieldCount(rowStart: rowStart), n != columns.count {
-            return error(rowStart: rowStart, column: nil, message: Messages.fieldCount(found: n, header: columns.count))
+        let fields = fieldCount(rowStart: rowStart)
+        if !fields.complete && !isFinal { return .spill }   // a quote in this row may close beyond the chunk
+        if fields.count != columns.count {
+            return error(rowStart: rowStart, column: nil, message: Messages.fieldCount(found: fields.count, header: columns.count))
         }
         let found = String(decoding: UnsafeBufferPointer(start: f.start, count: f.count), as: UTF8.self)
         return error(rowStart: rowStart, column: c,
@@ -272,10 +274,10 @@ struct ChunkParser {
     }
 
     private func fieldCountError(rowStart: Int) -> ChunkFailure {
-        guard let n = fieldCount(rowStart: rowStart) else {
-            return .error(makeError(rowStart: rowStart, column: nil, message: "row is malformed"))
-        }
-        return .error(makeError(rowStart: rowStart, column: nil, message: Messages.fieldCount(found: n, header: columns.count)))
+        let fields = fieldCount(rowStart: rowStart)
+        // A quote opened in this row may close beyond the chunk: only the whole input can tell.
+        if !fields.complete && !isFinal { return .spill }
+        return error(rowStart: rowStart, column: nil, message: Messages.fieldCount(found: fields.count, header: columns.count))
     }
 
     private func failure(_ token: TokenFailure, rowStart: Int, column c: Int) -> ChunkFailure {
@@ -298,15 +300,23 @@ struct ChunkParser {
                   column: c.map { $0 + 1 }, columnName: c.map { layout.names[$0] }, message: message)
     }
 
-    /// The number of fields in the row at `rowStart`; nil when it cannot be tokenized.
-    private func fieldCount(rowStart: Int) -> Int? {
+    /// The number of fields in the row at `rowStart`. Text after a closing quote counts as part
+    /// of its field; a quote that never closes makes the rest of the input one last field and
+    /// `complete` false.
+    private func fieldCount(rowStart: Int) -> (count: Int, complete: Bool) {
         var scratch = ScratchBuffer()
         defer { scratch.deallocate() }
         var p = rowStart
         var n = 1
         while true {
-            guard (try? tokenizer.field(at: &p, scratch: &scratch)) != nil else { return nil }
-            if !tokenizer.passTerminator(&p) { return n }
+            do throws(TokenFailure) {
+                _ = try tokenizer.field(at: &p, scratch: &scratch)
+            } catch {
+                guard case .textAfterQuote(let offset) = error else { return (n, false) }
+                p = offset
+                _ = try? tokenizer.field(at: &p, scratch: &scratch)   // the rest, as an unquoted field
+            }
+            if !tokenizer.passTerminator(&p) { return (n, true) }
             n += 1
         }
     }

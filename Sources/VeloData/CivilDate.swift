@@ -6,8 +6,10 @@
 
 /// A calendar date stored as days since 1970-01-01.
 public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Days since 1970-01-01 (negative before it).
     public var day: Int32
 
+    /// The date `day` days after 1970-01-01.
     public init(day: Int32) { self.day = day }
 
     /// The date `year-month-day`, or nil when that day does not exist (2023-02-29).
@@ -47,6 +49,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return .day(Int32(daysFromCivil(year: year, month: month, day: day)))
     }
 
+    /// The calendar year, month (1–12) and day of the month (1–31).
     public var components: (year: Int, month: Int, day: Int) {
         CivilDate.civilFromDays(Int(day))
     }
@@ -75,8 +78,10 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         }
     }
 
+    /// The ISO text, `YYYY-MM-DD`.
     public var description: String { iso }
 
+    /// Earlier dates sort first.
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.day < b.day }
 
     /// ISO weekday: Monday = 1 ... Sunday = 7. (1970-01-01 was a Thursday.)
@@ -85,8 +90,10 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return (r < 0 ? r + 7 : r) + 1
     }
 
+    /// Whether year `y` has a February 29 (Gregorian rules).
     public static func isLeapYear(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
+    /// The number of days in `month` (1–12) of `year`.
     public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return isLeapYear(year) ? 29 : 28
@@ -95,6 +102,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         }
     }
 
+    /// Days since 1970-01-01 of a valid year, month and day (Hinnant's `days_from_civil`).
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -105,6 +113,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return era * 146097 + doe - 719468
     }
 
+    /// The year, month and day of a day number (Hinnant's `civil_from_days`).
     static func civilFromDays(_ z0: Int) -> (year: Int, month: Int, day: Int) {
         let z = z0 + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097

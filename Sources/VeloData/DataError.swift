@@ -18,6 +18,7 @@ public struct DataError: Error, Sendable, CustomStringConvertible {
     /// What is wrong, in plain English, e.g. "expected a number in column `units`, found \"12x\"".
     public var message: String
 
+    /// An error at `path:line[:column]`.
     public init(path: String, line: Int, column: Int? = nil, columnName: String? = nil, message: String) {
         self.path = path
         self.line = line
@@ -72,6 +73,8 @@ enum Messages {
         "expected UTF-8 text in the header, found the invalid byte \(hex(byte))"
     }
 
+    static let tooManyDistinctValues = "more than 2147483647 distinct text values in one file"
+
     static let emptyFile = "the file is empty; a header row is required"
 
     static func emptyHeaderName(index: Int) -> String {
@@ -88,10 +91,12 @@ enum Messages {
 
     static let headerChanged = "the header changed since the file was loaded, so new rows cannot be appended"
 
-    static func appendOffset(_ offset: Int, size: Int) -> String {
-        offset > size
-            ? "the file is shorter (\(size) bytes) than when it was loaded (\(offset) bytes), so new rows cannot be appended"
-            : "byte offset \(offset) is not at the start of a line, so new rows cannot be appended from it"
+    static func appendOffsetNotAtLineStart(_ offset: Int) -> String {
+        "byte offset \(offset) is not at the start of a data line, so new rows cannot be appended from it"
+    }
+
+    static func fileShrank(loadedLength: Int) -> String {
+        "the file is shorter than when it was loaded (\(loadedLength) bytes), so new rows cannot be appended"
     }
 
     /// A field value shown in a message: in double quotes, control characters and quotes

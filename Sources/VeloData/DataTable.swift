@@ -22,9 +22,13 @@ public enum ColumnType: String, Sendable, Equatable, CaseIterable {
 /// Missing cells (an empty field) are stored in band: number → `Double.nan`, text → `-1`,
 /// date → `Int32.min`, bool → `2`. Booleans are `0` (false) and `1` (true).
 public enum ColumnData: Sendable {
+    /// Numbers; missing is `.nan`.
     case number([Double])
+    /// `Interner` ids; missing is -1.
     case text([Int32])
+    /// Day numbers (`CivilDate.day`); missing is `Int32.min`.
     case date([Int32])
+    /// 0 (false) or 1 (true); missing is 2.
     case bool([UInt8])
 
     /// The missing-value sentinel of a text column.
@@ -85,6 +89,7 @@ public struct Column: Sendable {
     /// The values.
     public var data: ColumnData
 
+    /// A column whose `type` is that of `data`.
     public init(name: String, data: ColumnData) {
         self.name = name
         self.type = data.type
@@ -108,6 +113,7 @@ public struct DataTable: Sendable {
     /// The byte offset just past the last byte read; `CSVReader.loadAppended` resumes here.
     public var byteLength: Int
 
+    /// A table; every column must have `rowCount` values.
     public init(path: String, columns: [Column], rowCount: Int, sourceLine: [Int32]? = nil, byteLength: Int) {
         self.path = path
         self.columns = columns
@@ -152,6 +158,7 @@ public struct CSVOptions: Sendable {
     /// A declared type takes precedence over membership here.
     public var textColumns: Set<String>
 
+    /// Options; by default every column's type is inferred.
     public init(declaredTypes: [String: ColumnType] = [:], textColumns: Set<String> = []) {
         self.declaredTypes = declaredTypes
         self.textColumns = textColumns
@@ -165,6 +172,7 @@ public struct CSVSchema: Sendable, Equatable {
     /// The columns, in file order.
     public var columns: [(name: String, type: ColumnType)]
 
+    /// A schema with these columns.
     public init(path: String, columns: [(name: String, type: ColumnType)]) {
         self.path = path
         self.columns = columns
@@ -175,6 +183,7 @@ public struct CSVSchema: Sendable, Equatable {
         columns.first { $0.name == name }?.type
     }
 
+    /// Same path and the same column names and types in the same order.
     public static func == (a: CSVSchema, b: CSVSchema) -> Bool {
         a.path == b.path && a.columns.count == b.columns.count
             && zip(a.columns, b.columns).allSatisfy { $0.name == $1.name && $0.type == $1.type }

@@ -22,6 +22,7 @@ public final class Interner: @unchecked Sendable {
     private var table = ByteSliceTable(expectedCount: 1024)
     private var strings: [String] = []
 
+    /// An empty interner.
     public init() {}
 
     deinit { table.deallocate() }
@@ -68,6 +69,9 @@ public final class Interner: @unchecked Sendable {
 
     /// The number of distinct values interned so far.
     public var count: Int { lock.withLock { strings.count } }
+
+    /// Every value interned so far, indexed by id (a copy: one lock for many look-ups).
+    public var allStrings: [String] { lock.withLock { strings } }
 
     /// Interns every key of a load's local table, in order, under one lock; returns the global
     /// id of each local id. Keys were validated as UTF-8 when they entered `local`.

@@ -111,35 +111,50 @@ enum TableAssembly {
         }
     }
 
-    /// Settles types across chunks and builds the table.
-    static func assemble(_ boxes: [ChunkBox], layout: RowLayout, interner: Interner, byteLength: Int) throws(DataError) -> DataTable {
+    /// Settles each column's type across chunks: reports impossible days in date columns and
+    /// re-reads as text the chunks of text columns that read them otherwise. Needs the input.
+    static func settle(_ boxes: [ChunkBox], layout: RowLayout) throws(DataError) -> [ColumnKind] {
         let columnCount = layout.names.count
         let kinds = settledKinds(boxes, columnCount: columnCount)
+        // The first impossible day of the first date column that has one, as one pass would find.
+        for c in 0..<columnCount where kinds[c] == .date {
+            for box in boxes {
+                if let error = box.parser.pendingDateError(column: c) { throw error }
+            }
+        }
         for box in boxes {
             for c in 0..<columnCount {
                 let own = box.parser.columns.kinds[c]
-                if kinds[c] == .date, let error = box.parser.pendingDateError(column: c) { throw error }
-                let needsText = kinds[c] == .text && own != .text && (own != .unknown || box.parser.columns.sawBlank[c])
-                guard needsText else { continue }
+                guard kinds[c] == .text && own != .text && (own != .unknown || box.parser.columns.sawBlank[c]) else {
+                    continue
+                }
                 do throws(ChunkFailure) {
                     try box.parser.convertToText(c, rows: box.parser.rowCount)
                 } catch {
-                    if case .error(let e) = error { throw e }
+                    if case .error(let e) = error { throw e }   // (a spill cannot happen on rows already read)
                 }
             }
         }
+        return kinds
+    }
+
+    /// Builds the table from settled chunks: interns each chunk's distinct text in file order
+    /// and copies the chunks' buffers into the columns. Does not touch the input.
+    static func build(_ boxes: [ChunkBox], kinds: [ColumnKind], layout: RowLayout, interner: Interner,
+                      byteLength: Int) -> DataTable {
+        let columnCount = layout.names.count
         let hasText = kinds.contains(.text)
         let maps: [IDMap] = boxes.map { hasText ? IDMap(interner.internAll($0.parser.dictionary)) : IDMap([]) }
         let rowCount = boxes.reduce(0) { $0 + $1.parser.rowCount }
-
         let results = ColumnResults(count: columnCount)
-        let build: @Sendable (Int) -> Void = { c in
-            results.set(c, Column(name: layout.names[c], data: columnData(c, kind: kinds[c], boxes: boxes, maps: maps, rowCount: rowCount)))
+        let buildColumn: @Sendable (Int) -> Void = { c in
+            let data = columnData(c, kind: kinds[c], boxes: boxes, maps: maps, rowCount: rowCount)
+            results.set(c, Column(name: layout.names[c], data: data))
         }
         if rowCount * columnCount >= 1 << 20 && columnCount > 1 {
-            DispatchQueue.concurrentPerform(iterations: columnCount, execute: build)
+            DispatchQueue.concurrentPerform(iterations: columnCount, execute: buildColumn)
         } else {
-            for c in 0..<columnCount { build(c) }
+            for c in 0..<columnCount { buildColumn(c) }
         }
         return DataTable(path: layout.path, columns: results.columns, rowCount: rowCount, byteLength: byteLength)
     }
@@ -148,6 +163,9 @@ enum TableAssembly {
     private static func columnData(_ c: Int, kind: ColumnKind, boxes: [ChunkBox], maps: [IDMap], rowCount: Int) -> ColumnData {
         func gather<T>(_ type: T.Type, missing: T, copy: (UnsafeMutablePointer<T>, Int) -> Void) -> [T] {
             [T](unsafeUninitializedCapacity: rowCount) { out, initialized in
+                if let start = out.baseAddress {
+                    preferHugePages(UnsafeMutableRawPointer(start), bytes: rowCount * MemoryLayout<T>.stride)
+                }
                 var offset = 0
                 for b in boxes.indices {
                     let columns = boxes[b].parser.columns

@@ -64,7 +64,6 @@ extension Evaluator {
         if let w = a.window, let dc = program.table(target).source?.dateColumn, case .date(let dates) = tables[target.index].columns[dc] {
             window = (windowStarts(w, n: n, context: context, rows: rows), w.length, dates)
         }
-        cellsEvaluated += n
         switch argument.values {
         case .number(let values):
             return reduceNumbers(a, values: values, reasons: argument.reasons, ids: ids, byId: useIdsForValues,

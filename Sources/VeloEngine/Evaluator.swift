@@ -57,7 +57,7 @@ final class Evaluator: @unchecked Sendable {
 
     // MARK: - Describing cells
 
-    /// `SKU1, web` for a row of a keyed table.
+    /// `SKU1, web` for a row of a keyed table; empty for the one row of a table without keys.
     func keyText(_ table: TableRef, row: Int) -> String {
         let info = program.table(table)
         let t = tables[table.index]
@@ -65,7 +65,7 @@ final class Evaluator: @unchecked Sendable {
             guard case .text(let ids) = t.columns[c], row < ids.count, ids[row] >= 0 else { return "?" }
             return interner.string(ids[row])
         }
-        return parts.isEmpty ? "row \(row + 1)" : parts.joined(separator: ", ")
+        return parts.joined(separator: ", ")
     }
 
     func cellName(_ ref: ColumnRef, row: Int) -> String {

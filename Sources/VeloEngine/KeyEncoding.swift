@@ -84,8 +84,10 @@ final class AlignmentIndex: @unchecked Sendable {
     /// For aggregates: context row r reads target rows `rows[offsets[r]..<offsets[r+1]]`.
     var offsets: [Int32] = []
     var rows: [Int32] = []
-    /// Target row -> context rows that read it (for incremental recomputation).
-    var readers: [Int32]? = nil
+    /// Target row -> context rows that read it, in CSR form, built on first use by
+    /// incremental recomputation (see Dependencies.swift).
+    var readerOffsets: [Int32] = []
+    var readerRows: [Int32] = []
 
     /// Builds both forms. `contextKeys`/`targetKeys` are the `on` columns of each table.
     init(contextKeys: [[Int32]], contextRows: Int, targetKeys: [[Int32]], targetRows: Int, idLimit: Int, grouped: Bool) {

@@ -80,6 +80,8 @@ public struct CheckFailure: Sendable {
 public struct EvaluationStats: Sendable {
     public var phases: [(name: String, seconds: Double)] = []
     public var cellsEvaluated = 0
+    /// Cells whose values were kept from before an edit of the rule file.
+    public var cellsReused = 0
 }
 
 public final class Workspace: @unchecked Sendable {
@@ -87,23 +89,43 @@ public final class Workspace: @unchecked Sendable {
     public let options: WorkspaceOptions
     let interner: Interner
     let evaluator: Evaluator
-    var sourceData: [Int: DataTable] = [:]
-    public private(set) var stats = EvaluationStats()
+    /// Per source table: the file read and how far, to tell appends from rewrites.
+    var sourceStates: [Int: SourceState] = [:]
+    /// The as-of date set by the user (nil: it follows the data).
+    var pinnedAsOf: Int32?
+    var cachedFlags: [FlagHit]? = nil
+    /// Params set by the user (options and edits), kept across edits of the rule file.
+    var paramsSet: [String: Literal] = [:]
+    /// Sources read from disk when this workspace was made (not carried over from before an edit).
+    var freshSources: Set<Int> = []
+    public internal(set) var stats = EvaluationStats()
 
     /// The as-of date in effect.
     public var asOf: Int32? { evaluator.asOf }
 
     /// Loads the data and evaluates everything.
     public static func open(_ program: CheckedProgram, options: WorkspaceOptions = WorkspaceOptions()) throws(WorkspaceError) -> Workspace {
-        let ws = try Workspace(program: program, options: options)
+        let ws = try Workspace(program: program, options: options, previous: nil)
         ws.evaluateAll()
         return ws
     }
 
-    init(program: CheckedProgram, options: WorkspaceOptions) throws(WorkspaceError) {
+    /// A workspace for an edited rule file: sources whose declaration is unchanged keep
+    /// their data, and formula columns whose definition and inputs are unchanged keep their
+    /// values (see Workspace+Reuse.swift). Params keep the values set on `previous`.
+    public static func reopen(_ program: CheckedProgram, previous: Workspace) throws(WorkspaceError) -> Workspace {
+        var options = previous.options
+        options.asOf = previous.pinnedAsOf
+        options.params = previous.paramsSet.filter { program.param(named: $0.key) != nil }
+        let ws = try Workspace(program: program, options: options, previous: previous)
+        ws.evaluateAll(reusing: previous)
+        return ws
+    }
+
+    init(program: CheckedProgram, options: WorkspaceOptions, previous: Workspace?) throws(WorkspaceError) {
         self.program = program
         self.options = options
-        let interner = Interner()
+        let interner = previous?.interner ?? Interner()
         self.interner = interner
         var params = program.params.map(\.value)
         for (name, value) in options.params {
@@ -114,38 +136,60 @@ public final class Workspace: @unchecked Sendable {
         }
         var clock = Clock()
         var tables: [RuntimeTable] = []
-        var loaded: [Int: DataTable] = [:]
+        var states: [Int: SourceState] = [:]
+        var fresh = Set<Int>()
         for (i, info) in program.tables.enumerated() {
             guard let source = info.source else {
                 tables.append(RuntimeTable(ref: TableRef(i), rowCount: 0, columns: info.columns.map { Values.missing($0.type, count: 0) }))
                 continue
             }
             let path = options.sources[info.name] ?? source.resolvedPath
-            var declared: [String: ColumnType] = [:]
-            for (name, base) in source.declaredTypes { declared[name] = ColumnType(base) }
-            for c in info.columns { declared[c.name] = declared[c.name] ?? ColumnType(c.type.base) }
-            let data: DataTable
-            do {
-                data = try CSVReader.load(path: path, options: CSVOptions(declaredTypes: declared, textColumns: source.textColumns),
-                                          interner: interner)
-            } catch {
-                throw WorkspaceError(error.description)
+            if let previous, let (state, reused) = previous.reusableSource(info, path: path) {
+                states[i] = state
+                tables.append(RuntimeTable(ref: TableRef(i), rowCount: reused.rowCount, columns: reused.columns))
+                continue
             }
-            var columns: [Values] = []
-            for c in info.columns {
-                guard let col = data.column(named: c.name) else {
-                    throw WorkspaceError("\(path): has no column `\(c.name)` (the rule file was checked against a file that had it)")
-                }
-                columns.append(Values(col.data))
-            }
-            loaded[i] = data
+            let (data, columns) = try Workspace.loadSource(info, path: path, interner: interner)
+            fresh.insert(i)
+            states[i] = SourceState(path: path, data: data)
             tables.append(RuntimeTable(ref: TableRef(i), rowCount: data.rowCount, columns: columns))
         }
-        sourceData = loaded
+        sourceStates = states
+        freshSources = fresh
+        paramsSet = options.params
+        pinnedAsOf = options.asOf
         let loadTime = clock.lap()
         let asOf = options.asOf ?? Workspace.latestDate(program, tables)
         evaluator = Evaluator(program: program, tables: tables, params: params, asOf: asOf, interner: interner)
         stats.phases.append(("load", loadTime))
+    }
+
+    /// Reads a source table's file with the column types the program was checked with.
+    static func loadSource(_ info: TableInfo, path: String, interner: Interner) throws(WorkspaceError) -> (DataTable, [Values]) {
+        guard let source = info.source else { throw WorkspaceError("`\(info.name)` is not a source table") }
+        var declared: [String: ColumnType] = [:]
+        for (name, base) in source.declaredTypes { declared[name] = ColumnType(base) }
+        for c in info.columns { declared[c.name] = declared[c.name] ?? ColumnType(c.type.base) }
+        let data: DataTable
+        do {
+            data = try CSVReader.load(path: path, options: CSVOptions(declaredTypes: declared, textColumns: source.textColumns),
+                                      interner: interner)
+        } catch {
+            throw WorkspaceError(error.description)
+        }
+        return (data, try columns(of: data, for: info, path: path))
+    }
+
+    /// The program's columns of a loaded file, in the program's order.
+    static func columns(of data: DataTable, for info: TableInfo, path: String) throws(WorkspaceError) -> [Values] {
+        var columns: [Values] = []
+        for c in info.columns {
+            guard let col = data.column(named: c.name) else {
+                throw WorkspaceError("\(path): has no column `\(c.name)` (the rule file was checked against a file that had it)")
+            }
+            columns.append(Values(col.data))
+        }
+        return columns
     }
 
     /// The latest date in any dated event table (a source without keys).
@@ -158,7 +202,7 @@ public final class Workspace: @unchecked Sendable {
         return latest
     }
 
-    func evaluateAll() {
+    func evaluateAll(reusing previous: Workspace? = nil) {
         var clock = Clock()
         // Tables whose rows come `from` another derived table wait for it; no recursion, so a
         // long chain of tables cannot overflow the stack.
@@ -175,8 +219,15 @@ public final class Workspace: @unchecked Sendable {
         }
         stats.phases.append(("rows", clock.lap()))
         evaluator.cellsEvaluated = 0
+        var fingerprints = Fingerprints(program: program, freshSources: freshSources)
+        var previousFingerprints = previous.map { Fingerprints(program: $0.program) }
         for ref in program.formulaOrder {
             guard let formula = program.column(ref).formula else { continue }
+            if let previous, var old = previousFingerprints,
+               reuse(ref, from: previous, fingerprints: &fingerprints, previousFingerprints: &old) {
+                previousFingerprints = old
+                continue
+            }
             evaluator.currentColumn = ref
             let v = evaluator.evaluate(formula, in: ref.table, rows: nil)
             evaluator.currentColumn = nil

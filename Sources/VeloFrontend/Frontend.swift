@@ -89,38 +89,13 @@ public enum Frontend {
 
     /// Parse and check. Diagnostics are returned, not printed.
     public static func check(_ file: SourceFile, sourceOverrides: [String: String] = [:]) -> LoadedRules {
-        let (ast, syntax) = Parser.parse(file)
-        if syntax.hasErrors { return LoadedRules(file: file, program: nil, diagnostics: syntax) }
-        let base = directory(of: file.path)
-        let (program, diagnostics) = Checker.check(ast, file: file, baseDirectory: base,
-                                                   schemas: schemaProvider(overrides: sourceOverrides))
-        return LoadedRules(file: file, program: program, diagnostics: syntax + diagnostics)
-    }
-
-    /// Reads CSV headers (and a sample of rows) for the checker; `--source` overrides apply.
-    static func schemaProvider(overrides: [String: String]) -> SchemaProvider {
-        return { table, path, declared, textColumns in
-            var types: [String: ColumnType] = [:]
-            for (k, v) in declared { types[k] = ColumnType(v) }
-            do throws(DataError) {
-                let schema = try CSVReader.readSchema(path: overrides[table] ?? path,
-                                                      options: CSVOptions(declaredTypes: types, textColumns: textColumns))
-                return .success(SourceSchema(columns: schema.columns.map { (name: $0.name, type: VType.Base($0.type)) }))
-            } catch {
-                let place = error.line > 0 ? "line \(error.line): " : ""
-                return .failure(SchemaError(message: place + error.message))
-            }
-        }
+        let (program, diagnostics) = RuleCompiler.compile(file, sourceOverrides: sourceOverrides)
+        return LoadedRules(file: file, program: program, diagnostics: diagnostics)
     }
 
     public static func render(_ diagnostics: [Diagnostic], in file: SourceFile, console: Console) {
         let renderer = DiagnosticRenderer(color: console.colorErrors)
         console.err(renderer.render(diagnostics, in: file))
-    }
-
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        return String(path[..<slash])
     }
 
     static func readFile(_ path: String) -> [UInt8]? {

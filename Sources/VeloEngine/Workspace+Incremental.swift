@@ -1,0 +1,327 @@
+// Incremental recomputation: apply an edit, recompute exactly the cells it reaches.
+//
+// Stabilisation, as a spec:
+//   1. An edit marks cells dirty: a param (all its readers), a data cell, rows appended to
+//      an event table, a source re-read and diffed by key, or a new as-of date.
+//   2. Derived tables whose rows come from a changed table recompute their key tuples; a
+//      table whose rows changed is *rebuilt*: all its cells are dirty, and so is everything
+//      that reads it.
+//   3. Formula columns are visited once each in dependency order (`formulaOrder`, i.e. by
+//      height). A column's dirty rows are the rows its formula reads a changed cell through
+//      (`Evaluator.affected`); only those rows are evaluated.
+//   4. Cutoff: a recomputed cell whose value is unchanged (numbers: bit for bit; missing
+//      cells: the same reason) does not make its readers dirty.
+// The result always equals a fresh full evaluation of the same program, data and params.
+
+import VeloCheck
+import VeloData
+import VeloSyntax
+
+/// One cell's value, for change reports.
+public enum CellValue: Sendable, Equatable, CustomStringConvertible {
+    case number(Double)
+    case text(String)
+    case date(Int32)
+    case bool(Bool)
+    case missing(String?)
+
+    public var description: String {
+        switch self {
+        case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+        case .text(let s): return "\"\(s)\""
+        case .date(let d): return CivilDate(day: d).iso
+        case .bool(let b): return b ? "true" : "false"
+        case .missing(let r): return "missing" + (r.map { " (\($0))" } ?? "")
+        }
+    }
+}
+
+/// A formula cell whose value changed.
+public struct CellChange: Sendable {
+    public var column: ColumnRef
+    public var name: String
+    public var row: Int
+    public var keys: String
+    public var old: CellValue
+    public var new: CellValue
+}
+
+/// What an edit did.
+public struct ChangeReport: Sendable {
+    public var changes: [CellChange] = []
+    /// Tables whose set of rows changed.
+    public var rebuiltTables: [String] = []
+    /// Which cells were evaluated, per formula column (rows in ascending order).
+    public var recomputed: [ColumnRef: [Int]] = [:]
+    public var cellsEvaluated = 0
+    /// Cells recomputed to the value they had: their readers were not recomputed.
+    public var cellsCutOff = 0
+    public var flagsRaised: [FlagHit] = []
+    public var flagsCleared: [FlagHit] = []
+    public var failingChecks: [CheckFailure] = []
+    public var phases: [(name: String, seconds: Double)] = []
+    /// At most this many changes are listed (the counts are always complete).
+    public static let changeLimit = 100_000
+}
+
+/// A change to the inputs.
+public enum Edit: Sendable {
+    /// A param's new value.
+    case param(String, Literal)
+    /// One cell of a keyed source table: `items.moq["SKU00012"] = 500`.
+    case cell(table: String, column: String, keys: [String], value: Literal)
+    /// Re-read a source table's file (or read it from `path`): appended lines are read
+    /// alone; otherwise the table is re-read and diffed by key.
+    case source(String, path: String?)
+    /// A new as-of date (nil: the latest date in the data).
+    case asOf(Int32?)
+}
+
+extension Workspace {
+    /// Applies edits and recomputes what they reach.
+    public func apply(_ edits: [Edit]) throws(WorkspaceError) -> ChangeReport {
+        var clock = Clock()
+        let flagsBefore = currentFlags()
+        var dirt = Dirt()
+        var report = ChangeReport()
+        for edit in edits { try record(edit, into: &dirt) }
+        // The as-of date follows the data unless it was set.
+        if pinnedAsOf == nil {
+            let latest = Workspace.latestDate(program, evaluator.tables)
+            if latest != evaluator.asOf {
+                evaluator.asOf = latest
+                dirt.asOfChanged = true
+            }
+        }
+        report.phases.append(("read", clock.lap()))
+        recomputeRowSets(&dirt, report: &report)
+        report.phases.append(("rows", clock.lap()))
+        sweep(&dirt, report: &report)
+        report.phases.append(("evaluate", clock.lap()))
+        let flagsAfter = currentFlags()
+        let before = Set(flagsBefore.map { "\($0.flag)\u{0}\($0.keys)" })
+        let after = Set(flagsAfter.map { "\($0.flag)\u{0}\($0.keys)" })
+        report.flagsRaised = flagsAfter.filter { !before.contains("\($0.flag)\u{0}\($0.keys)") }
+        report.flagsCleared = flagsBefore.filter { !after.contains("\($0.flag)\u{0}\($0.keys)") }
+        cachedFlags = flagsAfter
+        report.failingChecks = checkFailures()
+        report.phases.append(("flags", clock.lap()))
+        return report
+    }
+
+    func currentFlags() -> [FlagHit] {
+        if let f = cachedFlags { return f }
+        let f = flags()
+        cachedFlags = f
+        return f
+    }
+
+    // MARK: - Recording edits
+
+    func record(_ edit: Edit, into dirt: inout Dirt) throws(WorkspaceError) {
+        switch edit {
+        case .param(let name, let value):
+            guard let p = program.param(named: name) else {
+                throw WorkspaceError("unknown param `\(name)`" + (Suggest.didYouMean(name, in: program.params.map(\.name)).map { ": \($0)" } ?? ""))
+            }
+            guard value.type == program.params[p].type || value.type == .unknown else {
+                throw WorkspaceError("`\(name)` is \(program.params[p].type.withArticle), not \(value.type.withArticle)")
+            }
+            paramsSet[name] = value
+            if evaluator.params[p] != value {
+                evaluator.params[p] = value
+                dirt.params.insert(p)
+            }
+        case .cell(let tableName, let columnName, let keys, let value):
+            try recordCell(tableName, columnName, keys, value, into: &dirt)
+        case .source(let name, let path):
+            try reloadSource(name, path: path, into: &dirt)
+        case .asOf(let date):
+            pinnedAsOf = date
+            let asOf = date ?? Workspace.latestDate(program, evaluator.tables)
+            if asOf != evaluator.asOf {
+                evaluator.asOf = asOf
+                dirt.asOfChanged = true
+            }
+        }
+    }
+
+    func recordCell(_ tableName: String, _ columnName: String, _ keys: [String], _ value: Literal,
+                    into dirt: inout Dirt) throws(WorkspaceError) {
+        guard let t = program.table(named: tableName) else {
+            throw WorkspaceError("no table `\(tableName)`" + (Suggest.didYouMean(tableName, in: program.tables.map(\.name)).map { ": \($0)" } ?? ""))
+        }
+        let info = program.table(t)
+        guard info.isSource, !info.keys.isEmpty else {
+            throw WorkspaceError("only cells of keyed source tables can be set; `\(tableName)` is \(info.isSource ? "an event table without keys" : "computed by formulas")")
+        }
+        guard let c = info.columnIndex(columnName) else {
+            throw WorkspaceError("`\(tableName)` has no column `\(columnName)`" + (Suggest.didYouMean(columnName, in: info.columns.map(\.name)).map { ": \($0)" } ?? ""))
+        }
+        if case .key = info.columns[c].kind { throw WorkspaceError("`\(columnName)` is a key of `\(tableName)`; keys cannot be set") }
+        guard keys.count == info.keys.count else {
+            throw WorkspaceError("`\(tableName)` is keyed by \(info.keys.joined(separator: ", ")): give \(info.keys.count) key value(s)")
+        }
+        guard let row = self.row(t, keys: keys) else {
+            throw WorkspaceError("`\(tableName)` has no row [\(keys.joined(separator: ", "))]")
+        }
+        let type = info.columns[c].type
+        let table = evaluator.tables[t.index]
+        var values = table.columns[c]
+        table.columns[c] = .bool([])
+        switch (values, value) {
+        case (.number(var v), .number(let x)), (.number(var v), .duration(let x)):
+            v[row] = x
+            values = .number(v)
+        case (.text(var v), .text(let s)):
+            v[row] = interner.intern(s)
+            values = .text(v)
+        case (.date(var v), .date(let d)):
+            v[row] = d
+            values = .date(v)
+        case (.bool(var v), .bool(let b)):
+            v[row] = b ? 1 : 0
+            values = .bool(v)
+        case (_, .missing):
+            var copy = Vector(values)
+            copy.setMissing(row, MissingReason("set to missing", origin: "\(tableName).\(columnName)[\(keys.joined(separator: ", "))]"))
+            values = copy.values
+        default:
+            table.columns[c] = values
+            throw WorkspaceError("`\(tableName).\(columnName)` holds \(type.withArticle), not \(value.type.withArticle)")
+        }
+        table.columns[c] = values
+        if case .missing = value {} else { table.reasons[c][row] = nil }
+        dirt.mark(ColumnRef(t, c), .some([Int32(row)]))
+    }
+
+    // MARK: - Sweep
+
+    /// Recomputes the dirty cells of every formula column, in dependency order.
+    func sweep(_ dirt: inout Dirt, report: inout ChangeReport) {
+        evaluator.cellsEvaluated = 0
+        for ref in program.formulaOrder {
+            guard let formula = program.column(ref).formula else { continue }
+            let rows = evaluator.affected(formula, ref.table, dirt)
+            if rows.isEmpty { continue }
+            let selection = rows.selection()
+            evaluator.currentColumn = ref
+            let v = evaluator.evaluate(formula, in: ref.table, rows: selection)
+            evaluator.currentColumn = nil
+            let table = evaluator.tables[ref.table.index]
+            let type = program.column(ref).type
+            let newValues = normalized(v.values, to: type)
+            let rebuilt = dirt.rebuilt.contains(ref.table.index)
+            var changed = Set<Int32>()
+            let oldValues = table.columns[ref.column]
+            let oldReasons = table.reasons[ref.column]
+            for i in 0..<v.count {
+                let r = selection.map { Int($0[i]) } ?? i
+                if rebuilt || !sameCell(oldValues, oldReasons, r, newValues, v.reasons, i) {
+                    changed.insert(Int32(r))
+                    if !rebuilt, report.changes.count < ChangeReport.changeLimit {
+                        report.changes.append(CellChange(column: ref, name: program.qualifiedName(ref), row: r,
+                                                         keys: keyText(ref.table, row: r),
+                                                         old: cellValue(oldValues, oldReasons, r),
+                                                         new: cellValue(newValues, v.reasons, i)))
+                    }
+                }
+            }
+            if let selection {
+                var values = oldValues
+                table.columns[ref.column] = .bool([])
+                values.scatter(newValues, at: selection)
+                table.columns[ref.column] = values
+                var reasons = oldReasons
+                for (i, r) in selection.enumerated() { reasons[Int(r)] = v.reasons[i] }
+                table.reasons[ref.column] = reasons
+            } else {
+                table.columns[ref.column] = newValues
+                table.reasons[ref.column] = v.reasons
+            }
+            report.recomputed[ref] = selection.map { $0.map(Int.init) } ?? Array(0..<v.count)
+            report.cellsEvaluated += v.count
+            report.cellsCutOff += v.count - changed.count
+            if !changed.isEmpty { dirt.mark(ref, .some(changed)) }
+        }
+        stats.cellsEvaluated = report.cellsEvaluated
+    }
+
+    func sameCell(_ a: Values, _ ar: [Int: MissingReason], _ i: Int, _ b: Values, _ br: [Int: MissingReason], _ j: Int) -> Bool {
+        switch (a, b) {
+        case (.number(let x), .number(let y)):
+            if x[i].isNaN || y[j].isNaN { return x[i].isNaN && y[j].isNaN && ar[i]?.message == br[j]?.message }
+            return x[i].bitPattern == y[j].bitPattern
+        case (.text(let x), .text(let y)): return x[i] == y[j] && (x[i] >= 0 || ar[i]?.message == br[j]?.message)
+        case (.date(let x), .date(let y)): return x[i] == y[j] && (x[i] != Values.missingDate || ar[i]?.message == br[j]?.message)
+        case (.bool(let x), .bool(let y)): return x[i] == y[j] && (x[i] != 2 || ar[i]?.message == br[j]?.message)
+        default: return false
+        }
+    }
+
+    func cellValue(_ v: Values, _ reasons: [Int: MissingReason], _ i: Int) -> CellValue {
+        if v.isMissing(i) { return .missing(reasons[i]?.message) }
+        switch v {
+        case .number(let x): return .number(x[i])
+        case .text(let x): return .text(interner.string(x[i]))
+        case .date(let x): return .date(x[i])
+        case .bool(let x): return .bool(x[i] == 1)
+        }
+    }
+
+    // MARK: - Rows of derived tables
+
+    /// Tables whose rows come from a changed table get their key tuples again; when they
+    /// differ the table is rebuilt.
+    func recomputeRowSets(_ dirt: inout Dirt, report: inout ChangeReport) {
+        var done = Set(program.tables.indices.filter { program.tables[$0].isSource })
+        var progress = true
+        while progress {
+            progress = false
+            for i in program.tables.indices where !done.contains(i) {
+                guard case .derived(let spec) = program.tables[i].kind else { continue }
+                var inputs: [Int] = []
+                var windowed = false
+                switch spec {
+                case .single: break
+                case .from(let t, let w):
+                    if !done.contains(t.index) { continue }
+                    inputs = [t.index]
+                    windowed = w != nil
+                case .union(let ts): inputs = ts.map(\.index)
+                }
+                done.insert(i)
+                progress = true
+                let touched = inputs.contains { dirt.rebuilt.contains($0) || dirt.appended[$0] != nil }
+                    || (windowed && dirt.asOfChanged)
+                guard touched else { continue }
+                let table = evaluator.tables[i]
+                let keyIdx = program.tables[i].keyColumns
+                let before = keyIdx.map { table.columns[$0] }
+                let beforeCount = table.rowCount
+                // Keep the formula values in case the rows turn out the same.
+                let saved = table.columns, savedReasons = table.reasons
+                computeRows(i)
+                let same = table.rowCount == beforeCount && zip(before, keyIdx.map { table.columns[$0] }).allSatisfy { a, b in
+                    if case .text(let x) = a, case .text(let y) = b { return x == y }
+                    return false
+                }
+                if same {
+                    table.columns = saved
+                    table.reasons = savedReasons
+                } else {
+                    dirt.rebuilt.insert(i)
+                    report.rebuiltTables.append(program.tables[i].name)
+                }
+            }
+        }
+        // Alignments that involve a rebuilt or grown table are stale.
+        let stale = dirt.rebuilt.union(dirt.appended.keys)
+        if !stale.isEmpty {
+            evaluator.alignments = evaluator.alignments.filter { key, _ in
+                !stale.contains(key.alignment.from.index) && !stale.contains(key.alignment.to.index)
+            }
+            for i in stale { evaluator.tables[i].keyIndexCache = nil }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+// Invariants of the evaluation graph and its scheduler, checked by the tests after every
+// operation: storage matches the row counts, the evaluation order is a topological order,
+// and cached alignments match the tables they connect.
+
+import VeloCheck
+
+extension Workspace {
+    /// Every broken invariant, described; empty when all hold.
+    public func invariantViolations() -> [String] {
+        var problems: [String] = []
+        for (i, info) in program.tables.enumerated() {
+            let t = evaluator.tables[i]
+            for (c, column) in info.columns.enumerated() {
+                if t.columns[c].count != t.rowCount {
+                    problems.append("\(info.name).\(column.name) has \(t.columns[c].count) values for \(t.rowCount) rows")
+                }
+                if let bad = t.reasons[c].keys.first(where: { $0 < 0 || $0 >= t.rowCount }) {
+                    problems.append("\(info.name).\(column.name) has a missing reason for row \(bad) of \(t.rowCount)")
+                }
+                for r in t.reasons[c].keys where r < t.columns[c].count && !t.columns[c].isMissing(r) {
+                    problems.append("\(info.name).\(column.name)[\(r)] has a value and a missing reason")
+                    break
+                }
+            }
+        }
+        // Each formula comes after every formula column it reads.
+        var position: [ColumnRef: Int] = [:]
+        for (i, ref) in program.formulaOrder.enumerated() { position[ref] = i }
+        for (i, ref) in program.formulaOrder.enumerated() {
+            guard let formula = program.column(ref).formula else { continue }
+            for dep in Workspace.columnsRead(by: formula) where program.column(dep).formula != nil {
+                if (position[dep] ?? Int.max) >= i {
+                    problems.append("\(program.qualifiedName(ref)) is evaluated before \(program.qualifiedName(dep)), which it reads")
+                }
+            }
+        }
+        for (key, index) in evaluator.alignments {
+            let from = evaluator.tables[key.alignment.from.index].rowCount
+            if key.grouped ? index.offsets.count != from + 1 : index.lookup.count != from {
+                problems.append("a cached alignment from \(program.table(key.alignment.from).name) does not match its \(from) rows")
+            }
+        }
+        return problems
+    }
+
+    /// The columns an expression reads (aggregate arguments and window anchors included).
+    static func columnsRead(by e: CExpr) -> Set<ColumnRef> {
+        var out = Set<ColumnRef>()
+        func visit(_ e: CExpr) {
+            switch e.kind {
+            case .column(let r), .lookup(let r, _): out.insert(r)
+            case .cell(let r, _): out.insert(r)
+            default: break
+            }
+            e.forEachChild(visit)
+        }
+        visit(e)
+        return out
+    }
+}
