@@ -4,8 +4,8 @@
 // Modules are pipeline stages; dependencies point one way:
 //   VeloSyntax <- VeloCheck <- VeloEngine <- VeloFrontend <- velo
 //   VeloData (CSV -> columnar tables) knows nothing of the language.
-//   VeloStdlib (numeric kernels of the builtins) and VeloRender (tables -> text/csv/json)
-//   know nothing of the language either; the engine and the frontend use them.
+//   VeloStdlib (numeric kernels of the builtins) and VeloRender (tables -> text/csv/json,
+//   number formats) know nothing of the language either; the engine and the frontend use them.
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "VeloStdlib", dependencies: ["VeloData"], swiftSettings: strict),
         .target(name: "VeloRender", dependencies: ["VeloData"], swiftSettings: strict),
         .target(name: "VeloCheck", dependencies: ["VeloSyntax", "VeloData"], swiftSettings: strict),
-        .target(name: "VeloEngine", dependencies: ["VeloCheck", "VeloData", "VeloSyntax", "VeloStdlib"], swiftSettings: strict),
+        .target(name: "VeloEngine", dependencies: ["VeloCheck", "VeloData", "VeloSyntax", "VeloStdlib", "VeloRender"], swiftSettings: strict),
         .target(
             name: "VeloFrontend",
             dependencies: [

@@ -130,6 +130,7 @@ extension Checker {
     mutating func resolveColumn(_ t: TableRef, _ n: Name) -> Int? {
         if let c = tables[t.index].columnIndex(n.text) { return c }
         let table = tables[t.index]
+        if unreadable.contains(table.name) { return nil }   // already reported: the file cannot be read
         diagnostics.append(.unknownColumn(n.text, table: table.name, candidates: table.columns.map(\.name),
                                           isSource: table.isSource, at: n.span))
         return nil

@@ -20,6 +20,7 @@ extension Checker {
                 let available = source.isSource ? Set(source.columns.map(\.name)) : Set(source.keys)
                 let absent = keys.filter { !available.contains($0) }
                 guard absent.isEmpty else {
+                    if unreadable.contains(source.name) { continue }
                     diagnostics.append(.rowsSourceLacksKeys(source.name, table: decl.name.text, missing: absent, at: rows.table.span))
                     continue
                 }
@@ -43,7 +44,7 @@ extension Checker {
                     return keys.allSatisfy { k in t.columns.contains { $0.name == k } }
                 }
                 guard !candidates.isEmpty else {
-                    if tablesWithErrors.contains(me) { continue }
+                    if tablesWithErrors.contains(me) || !unreadable.isEmpty { continue }
                     diagnostics.append(.cannotInferRows(decl.name.text, keys: keys,
                                                         candidates: tables.filter { t in keys.allSatisfy { k in t.columns.contains { $0.name == k } } && t.name != decl.name.text }.map(\.name),
                                                         at: decl.name.span))

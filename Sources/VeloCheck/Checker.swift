@@ -50,6 +50,9 @@ public struct Checker {
     /// Tables with a formula that failed to check: what they read is unknown, so their rows
     /// are not inferred (that would only repeat the error).
     var tablesWithErrors: Set<TableRef> = []
+    /// Sources whose file could not be read: their columns are unknown, and references to
+    /// them are not reported again.
+    var unreadable: Set<String> = []
 
     /// Checks a parsed program. The result is nil when there are errors.
     public static func check(_ program: Program, file: SourceFile, baseDirectory: String,
@@ -148,6 +151,7 @@ public struct Checker {
         case .success(let s): schema = s
         case .failure(let e):
             diagnostics.append(.unreadableSource(path, e.message, at: d.path.span))
+            unreadable.insert(d.name.text)
             return info
         }
         let names = schema.columns.map(\.name)

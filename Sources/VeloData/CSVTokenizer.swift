@@ -67,6 +67,22 @@ struct CSVTokenizer {
         let s = p
         if s < end && base[s] == ASCII.quote { return try quotedField(at: &p, scratch: &scratch) }
         var q = s
+        // Eight bytes at a time: find the first byte below "-" (0x2D); only those can end a field.
+        while q + 8 <= end {
+            let x = ByteHash.load64(base + q)
+            let below = (x &- 0x2D2D_2D2D_2D2D_2D2D) & ~x & 0x8080_8080_8080_8080
+            if below == 0 {
+                q += 8
+                continue
+            }
+            q += below.trailingZeroBitCount >> 3
+            let b = base[q]
+            if b == ASCII.comma || b == ASCII.lf || (b == ASCII.cr && (q + 1 == end || base[q + 1] == ASCII.lf)) {
+                p = q
+                return FieldToken(start: base + s, count: q - s)
+            }
+            q += 1
+        }
         while q < end {
             let b = base[q]
             if b > ASCII.comma {

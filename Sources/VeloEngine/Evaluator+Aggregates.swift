@@ -14,17 +14,19 @@ import VeloStdlib
 extension Evaluator {
     func aggregate(_ a: AggregateCall, type: VType, context: TableRef, rows: [Int32]?) -> Vector {
         var v = reduce(a, type: type, context: context, rows: rows)
-        // A window anchored at a date that reaches past the as-of date has days with no
-        // data yet: zero-filling them would understate what sold, so the value is missing.
-        if let w = a.window, let asOf {
-            switch w.anchor {
-            case .after, .before:
-                let starts = windowStarts(w, n: v.count, context: context, rows: rows)
-                for i in 0..<v.count where starts[i] != Values.missingDate && Int(starts[i]) + w.length - 1 > Int(asOf) {
-                    v.setMissing(i, reason("the window ends after the as-of date \(CivilDate(day: asOf).iso)", context: context, row: rowAt(rows, i)))
-                }
-            case .asOf:
-                break
+        guard let w = a.window else { return v }
+        let starts = windowStarts(w, n: v.count, context: context, rows: rows)
+        for i in 0..<v.count {
+            if starts[i] == Values.missingDate {
+                // No window at all: every aggregate (count, any and all too) is missing.
+                let why = asOf == nil ? "there is no as-of date: no dated data" : "the window's anchor date is missing"
+                v.setMissing(i, reason(why, context: context, row: rowAt(rows, i)))
+            } else if case .asOf = w.anchor {
+                continue
+            } else if let asOf, Int(starts[i]) + w.length - 1 > Int(asOf) {
+                // A window anchored at a date that reaches past the as-of date has days with no
+                // data yet: zero-filling them would understate what sold, so the value is missing.
+                v.setMissing(i, reason("the window ends after the as-of date \(CivilDate(day: asOf).iso)", context: context, row: rowAt(rows, i)))
             }
         }
         return v
@@ -104,6 +106,7 @@ extension Evaluator {
             for i in 0..<n {
                 let (lo, hi) = bounds(i)
                 var best: Int32? = nil
+                var sawMissing = false
                 for p in lo..<hi {
                     let t = Int(ids[p])
                     if let w = window {
@@ -111,10 +114,19 @@ extension Evaluator {
                         if w.starts[i] == Values.missingDate || d < 0 || d >= w.length { continue }
                     }
                     let x = values[useIdsForValues ? t : p]
-                    if x == Values.missingDate { continue }
+                    if x == Values.missingDate {
+                        sawMissing = true
+                        break
+                    }
                     best = best.map { a.function == .min ? Swift.min($0, x) : Swift.max($0, x) } ?? x
                 }
-                if let best { out[i] = best } else { v.reasons[i] = reason("no rows to take the \(a.function.rawValue) of", context: context, row: rowAt(rows, i)) }
+                if sawMissing {
+                    v.reasons[i] = reason("a value in `\(program.table(target).name)` is missing", context: context, row: rowAt(rows, i))
+                } else if let best {
+                    out[i] = best
+                } else {
+                    v.reasons[i] = reason("no rows to take the \(a.function.rawValue) of", context: context, row: rowAt(rows, i))
+                }
             }
             v.values = .date(out)
             return v

@@ -92,7 +92,9 @@ extension Evaluator {
             for i in a.indices where a[i] == 2 { a[i] = b[i]; if let r = y.reasons[i] { out.reasons[i] = r } }
             out.values = .bool(a)
         default:
-            return x.values.isAllMissing ? y : x
+            // One side is a bare `missing`: the other side's type wins.
+            if x.values.isAllMissing { return y }
+            return x.masked(where: { x.values.isMissing($0) }, reasonsFrom: y)
         }
         return out
     }
@@ -109,7 +111,8 @@ extension Evaluator {
             let d = y.numbers
             var out = [Int32](repeating: Values.missingDate, count: n)
             for i in 0..<n where a[i] != Values.missingDate && d[i].isFinite {
-                let shift = (op == .subtract ? -1 : 1) * d[i].rounded(.down)
+                // Whole days: the fraction of a duration is dropped (toward zero).
+                let shift = (op == .subtract ? -1 : 1) * d[i].rounded(.towardZero)
                 let r = Double(a[i]) + shift
                 if abs(r) < 3_000_000 { out[i] = Int32(r) }
             }
@@ -119,7 +122,7 @@ extension Evaluator {
             let d = x.numbers
             var out = [Int32](repeating: Values.missingDate, count: n)
             for i in 0..<n where b[i] != Values.missingDate && d[i].isFinite {
-                let r = Double(b[i]) + d[i].rounded(.down)
+                let r = Double(b[i]) + d[i].rounded(.towardZero)
                 if abs(r) < 3_000_000 { out[i] = Int32(r) }
             }
             return withReasons(Vector(.date(out)), x, y)

@@ -187,9 +187,10 @@ final class Evaluator: @unchecked Sendable {
             for i in cond.indices where cond[i] != 1 { a[i] = b[i] }
             out.values = .bool(a)
         default:
-            // Branch types differ only when one is a bare `missing` of another type.
-            if x.values.isAllMissing { return y.merging(missingWhere: cond, from: x) }
-            return x
+            // Branch types differ only when one is a bare `missing` (a vector of missing
+            // numbers): take the other branch's type, missing where the bare one is chosen.
+            if x.values.isAllMissing { return y.masked(where: { cond[$0] == 1 }, reasonsFrom: x) }
+            return x.masked(where: { cond[$0] != 1 }, reasonsFrom: y)
         }
         for i in cond.indices {
             if cond[i] == 1 { if let r = x.reasons[i] { out.reasons[i] = r } } else if let r = y.reasons[i] { out.reasons[i] = r }
@@ -237,27 +238,12 @@ extension Values {
 }
 
 extension Vector {
-    /// Self, with the positions where `cond` holds made missing with `other`'s reasons.
-    func merging(missingWhere cond: [UInt8], from other: Vector) -> Vector {
+    /// Self, with the positions where `hide` holds made missing, with `other`'s reasons.
+    func masked(where hide: (Int) -> Bool, reasonsFrom other: Vector) -> Vector {
         var out = self
-        var missing = Values.missing(VType(valuesType), count: count)
-        switch (values, missing) {
-        case (.number(var a), .number(let m)):
-            for i in cond.indices where cond[i] == 1 { a[i] = m[i] }
-            out.values = .number(a)
-        case (.text(var a), .text(let m)):
-            for i in cond.indices where cond[i] == 1 { a[i] = m[i] }
-            out.values = .text(a)
-        case (.date(var a), .date(let m)):
-            for i in cond.indices where cond[i] == 1 { a[i] = m[i] }
-            out.values = .date(a)
-        case (.bool(var a), .bool(let m)):
-            for i in cond.indices where cond[i] == 1 { a[i] = m[i] }
-            out.values = .bool(a)
-        default: break
+        for i in 0..<count where hide(i) {
+            out.setMissing(i, other.reasons[i] ?? MissingReason("missing by definition"))
         }
-        missing = .number([])
-        for i in cond.indices where cond[i] == 1 { out.reasons[i] = other.reasons[i] } 
         return out
     }
 

@@ -29,7 +29,8 @@ public enum RuleCompiler {
                 return .success(SourceSchema(columns: schema.columns.map { (name: $0.name, type: VType.Base($0.type)) }))
             } catch {
                 let place = error.line > 0 ? "line \(error.line): " : ""
-                return .failure(SchemaError(message: place + error.message))
+                let via = overrides[table].map { "\($0) (given with --source): " } ?? ""
+                return .failure(SchemaError(message: via + place + error.message))
             }
         }
     }

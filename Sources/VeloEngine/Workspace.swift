@@ -7,6 +7,7 @@
 
 import VeloCheck
 import VeloData
+import VeloRender
 import VeloSyntax
 
 #if canImport(Glibc)
@@ -177,7 +178,33 @@ public final class Workspace: @unchecked Sendable {
         } catch {
             throw WorkspaceError(error.description)
         }
-        return (data, try columns(of: data, for: info, path: path))
+        let columns = try columns(of: data, for: info, path: path)
+        try checkUniqueKeys(info, columns, rowCount: data.rowCount, path: path, interner: interner)
+        return (data, columns)
+    }
+
+    /// A keyed source has one row per key: a repeated or empty key is a data error.
+    static func checkUniqueKeys(_ info: TableInfo, _ columns: [Values], rowCount: Int, path: String,
+                                interner: Interner) throws(WorkspaceError) {
+        let keyColumns = info.keyColumns.compactMap { c -> [Int32]? in
+            if case .text(let ids) = columns[c] { return ids }
+            return nil
+        }
+        guard !keyColumns.isEmpty else { return }
+        let codes = KeyCodes(columns: keyColumns, rowCount: rowCount, idLimit: interner.count)
+        var first = [Int32](repeating: -1, count: max(1, codes.count))
+        for r in 0..<rowCount {
+            let c = codes.codes[r]
+            // Data rows start on line 2, after the header (for files without quoted line breaks).
+            guard c >= 0 else {
+                throw WorkspaceError("\(path): data row \(r + 1) has an empty key (\(info.keys.joined(separator: ", ")))")
+            }
+            if first[Int(c)] >= 0 {
+                let shown = keyColumns.map { interner.string($0[r]) }.joined(separator: ", ")
+                throw WorkspaceError("\(path): the key \(info.keys.joined(separator: ", ")) = \(shown) appears twice, on data rows \(first[Int(c)] + 1) and \(r + 1); `\(info.name)` needs one row per key")
+            }
+            first[Int(c)] = Int32(r)
+        }
     }
 
     /// The program's columns of a loaded file, in the program's order.
@@ -192,11 +219,25 @@ public final class Workspace: @unchecked Sendable {
         return columns
     }
 
-    /// The latest date in any dated event table (a source without keys).
+    /// The as-of date that follows the data: the latest date in the tables that windows
+    /// relative to the as-of date read (`last N days`, `from T in last N days`); without such
+    /// windows, the latest date in any dated event table.
     static func latestDate(_ program: CheckedProgram, _ tables: [RuntimeTable]) -> Int32? {
+        var windowed = Set<Int>()
+        func visit(_ e: CExpr) {
+            if case .aggregate(let a) = e.kind, let w = a.window, case .asOf = w.anchor { windowed.insert(a.alignment.to.index) }
+            e.forEachChild(visit)
+        }
+        for t in program.tables {
+            for c in t.columns { if let f = c.formula { visit(f) } }
+            if case .derived(.from(let f, let w?)) = t.kind, case .asOf = w.anchor { windowed.insert(f.index) }
+        }
+        for f in program.flags { visit(f.condition) }
+        for c in program.checks { visit(c.condition) }
+        let candidates = windowed.isEmpty ? Set(program.tables.indices.filter { program.tables[$0].isEventTable }) : windowed
         var latest: Int32? = nil
-        for (i, info) in program.tables.enumerated() where info.isEventTable {
-            guard let dc = info.source?.dateColumn, case .date(let dates) = tables[i].columns[dc] else { continue }
+        for i in candidates.sorted() {
+            guard let dc = program.tables[i].source?.dateColumn, case .date(let dates) = tables[i].columns[dc] else { continue }
             for d in dates where d != Values.missingDate { latest = max(latest ?? d, d) }
         }
         return latest
@@ -420,7 +461,8 @@ public final class Workspace: @unchecked Sendable {
     }
 }
 
-/// Numbers inside flag messages and check failures.
+/// Numbers inside flag messages and check failures: the same rules as tables for people
+/// (thousands separators, sensible decimals), with `{x:%}`, `{x:.1}` and `{x:+.1%}` formats.
 enum MessageNumber {
     static func format(_ x: Double, _ f: ValueFormat?) -> String {
         var value = x
@@ -431,31 +473,9 @@ enum MessageNumber {
             suffix = "%"
             decimals = decimals ?? 1
         }
-        var text: String
-        if let d = decimals {
-            text = fixed(value, d)
-        } else if value == value.rounded(), abs(value) < 1e15 {
-            text = String(Int(value))
-        } else {
-            text = fixed(value, abs(value) >= 100 ? 1 : abs(value) >= 1 ? 2 : 4)
-        }
-        if f?.sign == true, value > 0 { text = "+" + text }
+        var text = NumberFormat.human(value, decimals: decimals)
+        if f?.sign == true, value > 0, !text.hasPrefix("+") { text = "+" + text }
         return text + suffix
-    }
-
-    static func fixed(_ x: Double, _ digits: Int) -> String {
-        let scale = (0..<digits).reduce(1.0) { a, _ in a * 10 }
-        let r = (x * scale).rounded(.toNearestOrAwayFromZero) / scale
-        var s = String(r == 0 ? 0 : r)
-        if let dot = s.firstIndex(of: ".") {
-            let have = s.distance(from: s.index(after: dot), to: s.endIndex)
-            if s.contains("e") { return s }
-            if have < digits { s += String(repeating: "0", count: digits - have) }
-            if digits == 0 { s = String(s[..<dot]) }
-        } else if digits > 0 {
-            s += "." + String(repeating: "0", count: digits)
-        }
-        return s
     }
 }
 

@@ -111,6 +111,13 @@ public enum Frontend {
         return ferror(f) == 0 ? bytes : nil
     }
 
+    /// The status for a rule file with errors: unreadable data is a data error (3),
+    /// anything else an error in the rules (1).
+    static func status(for diagnostics: [Diagnostic]) -> ExitStatus {
+        let errors = diagnostics.filter { $0.severity == .error }
+        return !errors.isEmpty && errors.allSatisfy { $0.code == "unreadable-source" } ? .dataError : .ruleErrors
+    }
+
     /// "2 errors, 1 warning"
     static func summary(_ diagnostics: [Diagnostic]) -> String {
         let e = diagnostics.filter { $0.severity == .error }.count

@@ -66,7 +66,7 @@ public enum RunFrontend {
         Frontend.render(rules.diagnostics, in: file, console: console)
         guard let program = rules.program else {
             console.err("\(request.file): \(Frontend.summary(rules.diagnostics))\n")
-            throw CommandFailure(.ruleErrors)
+            throw CommandFailure(Frontend.status(for: rules.diagnostics))
         }
         for name in sources.keys where program.table(named: name).map({ !program.table($0).isSource }) ?? true {
             let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
@@ -126,11 +126,18 @@ public enum RunFrontend {
             }
             console.out(text.hasSuffix("\n") ? text : text + "\n")
         }
+        // Checks: a failing one is an error of the plan (exit 1), after the outputs.
+        let failures = ws.checkFailures()
+        for f in failures {
+            let keys = f.keys.isEmpty ? "" : " [\(f.keys)]"
+            console.err("check failed: \(f.check) on \(f.table)\(keys): \(f.values.isEmpty ? f.condition : f.values)\n")
+        }
         if request.stats {
             var lines = ws.stats.phases.map { "  \($0.name + String(repeating: " ", count: max(0, 10 - $0.name.count))) \(NumberFormat.human($0.seconds * 1000, decimals: 1)) ms" }
             lines.append("  cells evaluated: \(NumberFormat.grouped(ws.stats.cellsEvaluated))")
             console.err("stats:\n" + lines.joined(separator: "\n") + "\n")
         }
+        if !failures.isEmpty { throw CommandFailure(.ruleErrors) }
     }
 
     static func write(_ outputs: [OutputTable], format: OutputFormat, to path: String, console: Console) throws(CommandFailure) {
@@ -144,11 +151,14 @@ public enum RunFrontend {
         func render(_ t: OutputTable) -> String {
             format == .table ? t.rendered(as: .table, width: 10_000) : t.rendered(as: format)
         }
+        if outputs.count > 1, !makeDirectory(path) {
+            console.err("velo: cannot create the directory \(path): \(String(cString: strerror(errno)))\n")
+            throw CommandFailure(.dataError)
+        }
         do {
             if outputs.count == 1 {
                 try AtomicFile.write(render(outputs[0]), to: path)
             } else {
-                try makeDirectory(path)
                 for t in outputs { try AtomicFile.write(render(t), to: path + "/" + t.name + "." + ext) }
             }
         } catch {
@@ -206,14 +216,15 @@ import Glibc
 import Darwin
 #endif
 
-func makeDirectory(_ path: String) throws(CommandFailure) {
+/// Creates a directory unless it exists; false (with errno set) when that fails.
+func makeDirectory(_ path: String) -> Bool {
     var st = stat()
     if stat(path, &st) == 0 {
-        if (st.st_mode & S_IFMT) == S_IFDIR { return }
-    } else if mkdir(path, 0o755) == 0 {
-        return
+        if (st.st_mode & S_IFMT) == S_IFDIR { return true }
+        errno = ENOTDIR
+        return false
     }
-    throw CommandFailure(.dataError)
+    return mkdir(path, 0o755) == 0
 }
 
 extension String {

@@ -57,11 +57,16 @@ import Testing
         let midLine = caught {
             _ = try CSVReader.loadAppended(path: path, from: first.byteLength - 2, like: first, interner: Interner())
         }
-        #expect(midLine?.description == path + ": byte offset 6 is not at the start of a line, so new rows cannot be appended from it")
+        #expect(midLine?.description
+            == path + ": byte offset 6 is not at the start of a data line, so new rows cannot be appended from it")
         let inHeader = caught { _ = try CSVReader.loadAppended(path: path, from: 1, like: first, interner: Interner()) }
-        #expect(inHeader != nil)
-        let beyond = caught { _ = try CSVReader.loadAppended(path: path, from: 100, like: first, interner: Interner()) }
-        #expect(beyond?.description == path + ": the file is shorter (8 bytes) than when it was loaded (100 bytes), so new rows cannot be appended")
+        #expect(inHeader?.description
+            == path + ": byte offset 1 is not at the start of a data line, so new rows cannot be appended from it")
+        for offset in [9, 100] {
+            let beyond = caught { _ = try CSVReader.loadAppended(path: path, from: offset, like: first, interner: Interner()) }
+            #expect(beyond?.description
+                == path + ": the file is shorter than when it was loaded (\(offset) bytes), so new rows cannot be appended")
+        }
 
         writeFile(path, Array("a,c\n1,2\n3,4\n".utf8))
         let changed = caught {
@@ -209,5 +214,61 @@ import Testing
         let sequential = try parseBytes(bytes, options: CSVOptions(textColumns: ["sku"]), interner: Interner(),
                                         parallelism: .sequential)
         expectIdentical(loaded, sequential)
+    }
+}
+
+/// Random small inputs full of quotes, line breaks and odd values: a split parse must agree
+/// with a sequential one exactly, in the table or in the error.
+@Suite struct ParallelAgreementTests {
+    @Test func randomInputsAgree() {
+        var rng = SplitMix(seed: 11)
+        let pieces = ["1", "-2.5", "", " ", "2024-01-02", "2024-02-30", "true", "x", "\"q,\"", "\"a\nb\"", "\"\"\"\"",
+                      "\"open", "y\"z", "\"c\"d", "\r", "1e5", "café"]
+        var agreed = 0
+        for _ in 0..<1500 {
+            var text = "a,b,c\n"
+            for _ in 0..<Int(rng.next() % 40) {
+                let fields = rng.next() % 12 == 0 ? Int(rng.next() % 5) : 3
+                text += (0..<fields).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined(separator: ",")
+                text += rng.next() % 4 == 0 ? "\r\n" : "\n"
+            }
+            let bytes = Array(text.utf8)
+            let declared: [String: ColumnType] = rng.next() % 3 == 0 ? ["a": .number] : [:]
+            let options = CSVOptions(declaredTypes: declared)
+            let one = Interner(), many = Interner()
+            let chunks = Int(rng.next() % 4) + 2
+            var sequential: Result<DataTable, DataError>
+            var parallel: Result<DataTable, DataError>
+            do { sequential = .success(try parseBytes(bytes, options: options, interner: one, parallelism: .sequential)) }
+            catch { sequential = .failure(error) }
+            do {
+                parallel = .success(try parseBytes(bytes, options: options, interner: many,
+                                                   parallelism: Parallelism(minimumBytes: 0, maximumChunks: chunks)))
+            } catch { parallel = .failure(error) }
+            switch (sequential, parallel) {
+            case let (.success(s), .success(p)):
+                #expect(s.types == p.types, "\(text.debugDescription)")
+                #expect(s.rowCount == p.rowCount, "\(text.debugDescription)")
+                for (x, y) in zip(s.columns, p.columns) {
+                    #expect(rendered(x, one) == rendered(y, many), "\(text.debugDescription)")
+                }
+                agreed += 1
+            case let (.failure(s), .failure(p)):
+                #expect(s.description == p.description, "\(text.debugDescription)")
+                agreed += 1
+            default:
+                Issue.record("sequential and split parses disagree on \(text.debugDescription)")
+            }
+        }
+        #expect(agreed == 1500)
+    }
+
+    private func rendered(_ column: Column, _ interner: Interner) -> [String] {
+        switch column.data {
+        case .number(let v): return v.map { $0.isNaN ? "-" : "\($0)" }
+        case .text(let v): return v.map { $0 < 0 ? "-" : interner.string($0) }
+        case .date(let v): return v.map { $0 == ColumnData.missingDate ? "-" : CivilDate(day: $0).iso }
+        case .bool(let v): return v.map { "\($0)" }
+        }
     }
 }

@@ -23,6 +23,13 @@ import Testing
         #expect(error?.description == "t.csv:3: row has 1 field, the header has 3")
     }
 
+    @Test func malformedFieldsAfterTheLastColumn() {
+        #expect(parseError("a,b\n1,2,\"open\n")?.description == "t.csv:2: row has 3 fields, the header has 2")
+        #expect(parseError("a,b\n1,2,\"x\"y,4\n")?.description == "t.csv:2: row has 4 fields, the header has 2")
+        let typeFirst = parseError("a,b,c\nx,2,\"open\n", options: CSVOptions(declaredTypes: ["a": .number]))
+        #expect(typeFirst?.description == "t.csv:2:1: expected a number in column `a`, found \"x\"")
+    }
+
     @Test func unterminatedQuote() {
         let error = parseError("a,b\n1,\"open\n2,3\n")
         #expect(error?.description == "t.csv:2:2: unterminated quoted field in column `b`: the closing quote is missing")

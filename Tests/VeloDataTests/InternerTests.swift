@@ -13,6 +13,7 @@ import Testing
         #expect(interner.intern("a") == 0)
         #expect(interner.intern("") == 2)
         #expect(interner.count == 3)
+        #expect(interner.allStrings == ["a", "b", ""])
         #expect(interner.string(1) == "b")
         #expect(interner.string(2) == "")
         #expect(interner.string(-1) == "", "the missing-value id reads as empty")

@@ -42,11 +42,6 @@ struct ScalarCase: CustomTestStringConvertible, Sendable {
     init(_ formula: String, _ expected: Bool, knownBug: String? = nil) { self.init(formula, .bool(expected), knownBug: knownBug) }
 }
 
-/// `if c then X else missing` with X a text, date or bool ignores the condition and always
-/// gives X (Evaluator.select returns the then-branch when the else-branch is a bare `missing`
-/// of another storage type).
-let ifElseMissingBug = "`if … then X else missing` ignores the condition when X is not a number"
-
 func checkScalar(_ c: ScalarCase, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let (got, _) = try ScalarData.value(c.formula)
     func check() {
@@ -97,9 +92,9 @@ struct MissingValueTests {
         ReasonCase(formula: "10 ^ 400", reason: "the result is not a finite number"),
         ReasonCase(formula: "if true then missing(\"no label\") else \"a\"", reason: "no label"),
         ReasonCase(formula: "if true then missing(\"no date\") else 2024-01-01", reason: "no date"),
-        ReasonCase(formula: "if false then \"a\" else missing(\"no label\")", reason: "no label", knownBug: ifElseMissingBug),
-        ReasonCase(formula: "if false then 2024-01-01 else missing(\"no date\")", reason: "no date", knownBug: ifElseMissingBug),
-        ReasonCase(formula: "if false then true else missing(\"no answer\")", reason: "no answer", knownBug: ifElseMissingBug),
+        ReasonCase(formula: "if false then \"a\" else missing(\"no label\")", reason: "no label"),
+        ReasonCase(formula: "if false then 2024-01-01 else missing(\"no date\")", reason: "no date"),
+        ReasonCase(formula: "if false then true else missing(\"no answer\")", reason: "no answer"),
     ]
 
     @Test("a missing value and its reason", arguments: reasons)
@@ -123,8 +118,8 @@ struct MissingValueTests {
         ScalarCase("1 is missing", false),
         ScalarCase("1 is not missing", true),
         ScalarCase("missing(\"no label\") is missing", true),
-        ScalarCase("(if false then \"a\" else missing) is missing", true, knownBug: ifElseMissingBug),
-        ScalarCase("(if false then \"a\" else missing) ?? \"none\"", .text("none"), knownBug: ifElseMissingBug),
+        ScalarCase("(if false then \"a\" else missing) is missing", true),
+        ScalarCase("(if false then \"a\" else missing) ?? \"none\"", .text("none")),
         ScalarCase("(if true then missing else \"a\") is missing", true),
         ScalarCase("(if true then \"a\" else missing) ?? \"none\"", .text("a")),
         ScalarCase("(if false then 1 else missing) is missing", true),
@@ -141,9 +136,9 @@ struct MissingValueTests {
         // three-valued and/or over a missing condition
         ScalarCase("(if false then true else missing) or true", true),
         ScalarCase("(if false then true else missing) and false", false),
-        ScalarCase("((if false then true else missing) and true) is missing", true, knownBug: ifElseMissingBug),
-        ScalarCase("((if false then true else missing) or false) is missing", true, knownBug: ifElseMissingBug),
-        ScalarCase("(not (if false then true else missing)) is missing", true, knownBug: ifElseMissingBug),
+        ScalarCase("((if false then true else missing) and true) is missing", true),
+        ScalarCase("((if false then true else missing) or false) is missing", true),
+        ScalarCase("(not (if false then true else missing)) is missing", true),
         ScalarCase("((if true then missing else true) and true) is missing", true),
         ScalarCase("((if true then missing else true) or false) is missing", true),
         ScalarCase("(not (if true then missing else true)) is missing", true),
@@ -184,9 +179,7 @@ struct MissingValueTests {
         let run = try evaluate(rules, files: ["items.csv": "sku,label,n\nA,x,1\nB,,\n"])
         #expect(run.cell("t", "label", "B") == .missing)
         #expect(run.reason("t", "n", "B")?.message == "no n")
-        withKnownIssue("Evaluator.coalesce drops the right side's reason when it is a bare `missing` and the left side is not a number") {
-            #expect(run.reason("t", "label", "B")?.message == "no label")
-        }
+        #expect(run.reason("t", "label", "B")?.message == "no label")
     }
 
     @Test("reasons reach the result columns")

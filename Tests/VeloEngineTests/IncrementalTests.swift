@@ -221,7 +221,10 @@ func incShow(_ x: ResultColumn, _ r: Int) -> String {
             case 3:
                 // Rewrite items: change a lead time, sometimes add or drop a SKU.
                 if r.int(3) == 0, world.items.count > 1 { world.items.removeLast() }
-                else if r.int(3) == 0 { world.items.append(("S\(50 + r.int(40))", 200, 6, 7)) }
+                else if r.int(3) == 0 {
+                    let sku = "S\(50 + r.int(40))"
+                    if !world.items.contains(where: { $0.sku == sku }) { world.items.append((sku, 200, 6, 7)) }
+                }
                 let i = r.int(world.items.count)
                 world.items[i].lead = 1 + r.int(30)
                 world.writeItems()

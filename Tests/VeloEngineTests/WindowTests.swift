@@ -240,15 +240,8 @@ struct WindowTests {
                 #expect(got == .missing, "\(runID): \(got)")
             }
         }
-        if c.formula.hasPrefix("count(") {
-            // Engine bug: count over a window whose anchor date is missing gives 0 (sum, avg,
-            // max... give missing, "the window's anchor date is missing").
-            withKnownIssue("count over a window with a missing anchor date is 0, not missing") {
-                #expect(run.cell("r", "x", "R4", "A") == .missing)
-            }
-        } else {
-            #expect(run.cell("r", "x", "R4", "A") == .missing)
-        }
+        // Every aggregate, count included, is missing without a window.
+        #expect(run.cell("r", "x", "R4", "A") == .missing)
     }
 
     @Test("anchored windows say why they are missing")

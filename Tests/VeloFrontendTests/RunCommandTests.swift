@@ -130,10 +130,8 @@ struct RunCommandTests {
         #expect(result.status == .dataError)
         #expect(result.err.hasPrefix("velo: "))
         #expect(result.out.isEmpty)
-        // The message should say which directory could not be made, and why.
-        withKnownIssue("the message is `velo: CommandFailure(status: VeloFrontend.ExitStatus.dataError)`") {
-            #expect(result.err.contains(target))
-        }
+        // The message says which directory could not be made, and why.
+        #expect(result.err == "velo: cannot create the directory \(target): Not a directory\n")
     }
 
     @Test("--output of one table into a missing directory exits with status 3")
@@ -149,10 +147,9 @@ struct RunCommandTests {
         let result = FrontendHarness.run(RunRequest(file: Self.plan, sources: ["sales=/nonexistent/sales.csv"]))
         #expect(result.status != nil)
         #expect(result.out.isEmpty)
-        withKnownIssue("the diagnostic names the rule file's path `data/sales.csv`, exits 1 and cascades into 4 more errors") {
-            #expect(result.err.contains("/nonexistent/sales.csv"))
-            #expect(result.status == .dataError)
-        }
+        #expect(result.err.contains("/nonexistent/sales.csv"))
+        #expect(result.status == .dataError)
+        #expect(result.err.components(separatedBy: "error:").count == 2, "one error, no cascade: \(result.err)")
     }
 
     @Test("a failing check exits with status 1 (README: \"1 the rule file has errors (or a check failed)\")")
@@ -163,10 +160,8 @@ struct RunCommandTests {
         try "table items = csv(\"items.csv\") by sku\ntable plan by sku from items:\n  q = items.q\ncheck positive on plan: q >= 0\n"
             .write(toFile: dir + "/plan.velo", atomically: true, encoding: .utf8)
         let result = FrontendHarness.run(RunRequest(file: dir + "/plan.velo", format: "csv"))
-        withKnownIssue("velo run never evaluates checks: it exits 0 and prints nothing about them") {
-            #expect(result.status == .ruleErrors)
-            #expect(result.err.contains("positive"))
-        }
+        #expect(result.status == .ruleErrors)
+        #expect(result.err == "check failed: positive on plan [B]: q = -2\n")
     }
 
     // MARK: - What the error paths border on

@@ -18,18 +18,18 @@ struct Check: ParsableCommand {
 
 public enum CheckFrontend {
     public static func run(files: [String], console: Console) throws(CommandFailure) {
-        var failed = false
+        var failed: ExitStatus? = nil
         for path in files {
             let file = try Frontend.readRuleFile(path, console: console)
             let rules = Frontend.check(file)
             Frontend.render(rules.diagnostics, in: file, console: console)
             if rules.diagnostics.hasErrors {
-                failed = true
+                failed = failed == .ruleErrors ? .ruleErrors : Frontend.status(for: rules.diagnostics)
                 console.err("\(path): \(Frontend.summary(rules.diagnostics))\n")
             } else {
                 console.out("\(path): ok\n")
             }
         }
-        if failed { throw CommandFailure(.ruleErrors) }
+        if let failed { throw CommandFailure(failed) }
     }
 }
