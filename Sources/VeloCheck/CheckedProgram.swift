@@ -59,6 +59,19 @@ public struct TableInfo: Sendable {
     /// Derived tables list their keys first (as `.key` columns), then their formulas.
     public var columns: [ColumnInfo]
 
+    public init(name: String, span: Span, kind: Kind, keys: [String], columns: [ColumnInfo]) {
+        self.name = name
+        self.span = span
+        self.kind = kind
+        self.keys = keys
+        self.columns = columns
+    }
+
+    /// A table without keys or columns: the one-row context of a query.
+    public static func queryContext() -> TableInfo {
+        TableInfo(name: "query", span: Span(start: 0, length: 0), kind: .derived(rows: .single), keys: [], columns: [])
+    }
+
     public var isSource: Bool { if case .source = kind { return true } else { return false } }
     public var source: SourceInfo? { if case .source(let s) = kind { return s } else { return nil } }
     /// An event table: a source without keys.

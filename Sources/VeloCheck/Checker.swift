@@ -263,3 +263,22 @@ public struct Checker {
         }
     }
 }
+
+extension Checker {
+    /// Checks one expression against an already checked program, in the context of one of
+    /// its tables (bare names are that table's columns): the REPL's queries.
+    public static func checkExpression(_ e: Expr, file: SourceFile, program: CheckedProgram,
+                                       context: TableRef) -> (expr: CExpr?, diagnostics: [Diagnostic]) {
+        var checker = Checker(file: file, ast: Program(statements: []), baseDirectory: "",
+                              schemas: { _, _, _, _ in .failure(SchemaError(message: "no data in a query")) })
+        checker.tables = program.tables
+        checker.params = program.params
+        checker.keyNames = Set(program.tables.flatMap(\.keys))
+        for (t, table) in program.tables.enumerated() {
+            for c in table.columns.indices where table.columns[c].formula != nil { checker.visits[ColumnRef(TableRef(t), c)] = .done }
+        }
+        let checked = checker.resolve(e, Scope(context: context, owner: context))
+        let diagnostics = checker.diagnostics.sortedBySource()
+        return (diagnostics.hasErrors ? nil : checked, diagnostics)
+    }
+}

@@ -1,0 +1,149 @@
+// Why a number is what it is: a cell's formula, the values it read, recursively, and for
+// window aggregates the days that went into them.
+
+import VeloCheck
+import VeloData
+
+/// One cell (or one aggregate inside a formula) and what it was computed from.
+public struct Explanation: Sendable {
+    /// "series.velocity[SKU1, web]", "param service_level", "sum(series.velocity)".
+    public var cell: String
+    public var value: CellValue
+    /// The formula as written, for formula cells.
+    public var formula: String?
+    public var inputs: [Explanation]
+    public var window: WindowExplanation?
+    /// "3 rows of series", "no row in inventory for SKU9", "data".
+    public var note: String?
+}
+
+/// The days of a window aggregate, oldest first.
+public struct WindowExplanation: Sendable {
+    public var table: String
+    public var aggregate: String
+    public var first: Int32
+    public var last: Int32
+    /// The day's total of the aggregated value (0 on days without rows).
+    public var daily: [Double]
+    /// Days without any row, counted as zero.
+    public var zeroFilled: [Bool]
+    /// The weight of each day, for weighted averages.
+    public var weights: [Double]?
+}
+
+extension Workspace {
+    /// Explains one cell to `depth` levels of inputs.
+    public func explain(table: String, column: String, keys: [String], depth: Int = 2) throws(WorkspaceError) -> Explanation {
+        guard let t = program.table(named: table) else { throw WorkspaceError("no table `\(table)`") }
+        guard let c = program.table(t).columnIndex(column) else { throw WorkspaceError("`\(table)` has no column `\(column)`") }
+        guard keys.count == program.table(t).keys.count, let row = self.row(t, keys: keys) ?? (keys.isEmpty && rowCount(t) == 1 ? 0 : nil) else {
+            throw WorkspaceError("`\(table)` has no row [\(keys.joined(separator: ", "))]")
+        }
+        return explainCell(ColumnRef(t, c), row: row, depth: max(0, depth))
+    }
+
+    func explainCell(_ ref: ColumnRef, row: Int, depth: Int) -> Explanation {
+        let t = evaluator.tables[ref.table.index]
+        let name = evaluator.cellName(ref, row: row)
+        let value = cellValue(t.columns[ref.column], t.reasons[ref.column], row)
+        guard let formula = program.column(ref).formula else {
+            let kind = program.table(ref.table).isSource ? "data" : "key"
+            return Explanation(cell: name, value: value, formula: nil, inputs: [], window: nil, note: kind)
+        }
+        var node = Explanation(cell: name, value: value, formula: program.file.text(of: formula.span), inputs: [], window: nil,
+                               note: nil)
+        if depth > 0 { node.inputs = inputs(of: formula, context: ref.table, row: row, depth: depth - 1) }
+        return node
+    }
+
+    /// The cells and aggregates an expression reads, for one row of its context.
+    func inputs(of e: CExpr, context: TableRef, row: Int, depth: Int) -> [Explanation] {
+        var out: [Explanation] = []
+        var seen = Set<String>()
+        func add(_ x: Explanation) { if seen.insert(x.cell).inserted { out.append(x) } }
+        func visit(_ e: CExpr) {
+            switch e.kind {
+            case .param(let p):
+                add(Explanation(cell: "param \(program.params[p].name)", value: literalValue(evaluator.params[p]), formula: nil,
+                                inputs: [], window: nil, note: nil))
+            case .column(let ref):
+                add(explainCell(ref, row: row, depth: depth))
+            case .lookup(let ref, let alignment):
+                let target = evaluator.alignmentIndex(alignment, grouped: false).lookup[row]
+                if target >= 0 {
+                    add(explainCell(ref, row: Int(target), depth: depth))
+                } else {
+                    add(Explanation(cell: program.qualifiedName(ref), value: .missing("no row in `\(program.table(ref.table).name)`"),
+                                    formula: nil, inputs: [], window: nil, note: "no row for \(keyText(context, row: row))"))
+                }
+            case .cell(let ref, _):
+                let v = evaluator.evaluate(e, in: context, rows: [Int32(row)])
+                add(Explanation(cell: program.file.text(of: e.span), value: cellValue(v.values, v.reasons, 0), formula: nil,
+                                inputs: [], window: nil, note: "a cell of \(program.table(ref.table).name)"))
+            case .aggregate(let a):
+                add(explainAggregate(e, a, context: context, row: row, depth: depth))
+            default:
+                e.forEachChild(visit)
+            }
+        }
+        visit(e)
+        return out
+    }
+
+    func explainAggregate(_ e: CExpr, _ a: AggregateCall, context: TableRef, row: Int, depth: Int) -> Explanation {
+        let v = evaluator.evaluate(e, in: context, rows: [Int32(row)])
+        var node = Explanation(cell: program.file.text(of: e.span), value: cellValue(v.values, v.reasons, 0), formula: nil,
+                               inputs: [], window: nil, note: nil)
+        let index = evaluator.alignmentIndex(a.alignment, grouped: true)
+        let group = Array(index.rows[Int(index.offsets[row])..<Int(index.offsets[row + 1])])
+        let target = a.alignment.to
+        let targetName = program.table(target).name
+        if let w = a.window, let dc = program.table(target).source?.dateColumn,
+           case .date(let dates) = evaluator.tables[target.index].columns[dc] {
+            let start = evaluator.windowStarts(w, n: 1, context: context, rows: [Int32(row)])[0]
+            guard start != Values.missingDate else {
+                node.note = "no window: its start date is missing"
+                return node
+            }
+            let arg = evaluator.evaluate(a.argument, in: target, rows: group)
+            var daily = [Double](repeating: 0, count: w.length)
+            var counts = [Int](repeating: 0, count: w.length)
+            for (i, t) in group.enumerated() {
+                let d = Int(dates[Int(t)]) - Int(start)
+                guard d >= 0, d < w.length else { continue }
+                counts[d] += 1
+                if case .number(let x) = arg.values, !x[i].isNaN { daily[d] += x[i] }
+            }
+            var weights: [Double]? = nil
+            switch a.weighting {
+            case .linear?: weights = (1...w.length).map(Double.init)
+            case .exponential(let h)?: weights = (0..<w.length).map { pow2(-Double(w.length - 1 - $0) / h) }
+            case nil: break
+            }
+            node.window = WindowExplanation(table: targetName, aggregate: a.function.rawValue, first: start,
+                                            last: start + Int32(w.length) - 1, daily: daily, zeroFilled: counts.map { $0 == 0 },
+                                            weights: weights)
+            node.note = "\(counts.reduce(0, +)) rows of \(targetName) on \(counts.filter { $0 > 0 }.count) of \(w.length) days"
+            return node
+        }
+        node.note = "\(group.count) row\(group.count == 1 ? "" : "s") of \(targetName)"
+        // The values reduced, when the argument is a plain column: each row's cell.
+        if depth >= 0, case .column(let ref) = a.argument.kind {
+            node.inputs = group.prefix(12).map { explainCell(ref, row: Int($0), depth: depth) }
+        }
+        return node
+    }
+
+    func literalValue(_ l: Literal) -> CellValue {
+        switch l {
+        case .number(let x), .duration(let x): return .number(x)
+        case .text(let s): return .text(s)
+        case .date(let d): return .date(d)
+        case .bool(let b): return .bool(b)
+        case .missing(let r): return .missing(r)
+        }
+    }
+}
+
+/// 2^x, for half-life weights.
+func pow2(_ x: Double) -> Double { libmPow(2, x) }
