@@ -98,7 +98,7 @@ extension Workspace {
         report.phases.append(("rows", clock.lap()))
         sweep(&dirt, report: &report)
         report.phases.append(("evaluate", clock.lap()))
-        let flagsAfter = currentFlags()
+        let flagsAfter = flags()
         let before = Set(flagsBefore.map { "\($0.flag)\u{0}\($0.keys)" })
         let after = Set(flagsAfter.map { "\($0.flag)\u{0}\($0.keys)" })
         report.flagsRaised = flagsAfter.filter { !before.contains("\($0.flag)\u{0}\($0.keys)") }

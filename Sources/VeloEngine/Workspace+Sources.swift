@@ -153,3 +153,12 @@ extension Values {
         }
     }
 }
+
+extension Workspace {
+    /// Source table name -> the file it was read from.
+    public var sourcePaths: [String: String] {
+        var out: [String: String] = [:]
+        for (i, s) in sourceStates { out[program.tables[i].name] = s.path }
+        return out
+    }
+}

@@ -134,7 +134,7 @@ public enum RunFrontend {
         }
         if request.stats {
             var lines = ws.stats.phases.map { "  \($0.name + String(repeating: " ", count: max(0, 10 - $0.name.count))) \(NumberFormat.human($0.seconds * 1000, decimals: 1)) ms" }
-            lines.append("  cells evaluated: \(NumberFormat.grouped(ws.stats.cellsEvaluated))")
+            lines.append("  cells evaluated: \(NumberFormat.grouped(ws.stats.cellsEvaluated)), cut off: 0 (a full evaluation)")
             console.err("stats:\n" + lines.joined(separator: "\n") + "\n")
         }
         if !failures.isEmpty { throw CommandFailure(.ruleErrors) }

@@ -1,0 +1,88 @@
+// `velo bench` (hidden): times a full evaluation and incremental edits of a rule file, for
+// Benchmarks/. Prints one JSON object.
+
+import ArgumentParser
+import VeloCheck
+import VeloEngine
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time a full evaluation and incremental edits (for the benchmark scripts).",
+        shouldDisplay: false)
+
+    @ArgumentParser.Argument(help: "The rule file.")
+    var file: String
+
+    @Option(name: .customLong("source"), help: ArgumentHelp("Read a source table from another file.", valueName: "NAME=PATH"))
+    var sources: [String] = []
+
+    @Option(name: .customLong("set-after"), help: ArgumentHelp("A param edit to time after the full evaluation.", valueName: "NAME=VALUE"))
+    var setAfter: String?
+
+    @Option(name: .customLong("append"), help: ArgumentHelp("Append this file's data lines to a source's file, then time re-reading it.", valueName: "NAME=PATH"))
+    var append: String?
+
+    func run() throws {
+        let console = Console.standard()
+        var overrides: [String: String] = [:]
+        for s in sources {
+            guard let eq = s.firstIndex(of: "=") else { throw CommandFailure(.usage) }
+            overrides[String(s[..<eq])] = String(s[s.index(after: eq)...])
+        }
+        let t0 = now()
+        let source = try Frontend.readRuleFile(file, console: console)
+        let rules = Frontend.check(source, sourceOverrides: overrides)
+        guard let program = rules.program else {
+            Frontend.render(rules.diagnostics, in: source, console: console)
+            throw CommandFailure(Frontend.status(for: rules.diagnostics))
+        }
+        let ws: Workspace
+        do { ws = try Workspace.open(program, options: WorkspaceOptions(sources: overrides)) } catch {
+            console.err("velo: \(error.message)\n")
+            throw CommandFailure(.dataError)
+        }
+        let full = now() - t0
+        var fields: [String] = ["\"full_s\": \(full)", "\"full_cells\": \(ws.stats.cellsEvaluated)"]
+        for (name, seconds) in ws.stats.phases { fields.append("\"full_\(name)_s\": \(seconds)") }
+        func cells(_ r: ChangeReport, in table: String) -> Int {
+            r.recomputed.filter { ws.program.table($0.key.table).name == table }.map(\.value.count).reduce(0, +)
+        }
+        if let s = setAfter, let eq = s.firstIndex(of: "="), let p = program.param(named: String(s[..<eq])) {
+            guard case .success(let v) = ParamValue.parse(String(s[s.index(after: eq)...]), for: program.params[p]) else {
+                throw CommandFailure(.usage)
+            }
+            let t = now()
+            let r = try ws.apply([.param(program.params[p].name, v)])
+            fields.append("\"param_s\": \(now() - t)")
+            fields.append("\"param_cells\": \(r.cellsEvaluated)")
+            for table in program.tables where !table.isSource { fields.append("\"param_cells_\(table.name)\": \(cells(r, in: table.name))") }
+        }
+        if let a = append, let eq = a.firstIndex(of: "=") {
+            let name = String(a[..<eq]), extra = String(a[a.index(after: eq)...])
+            guard let target = ws.sourcePaths[name], let lines = Frontend.readFile(extra) else { throw CommandFailure(.usage) }
+            // Skip the header line of the appended file.
+            let body = lines.firstIndex(of: UInt8(ascii: "\n")).map { Array(lines[($0 + 1)...]) } ?? []
+            guard let f = fopen(target, "ab") else { throw CommandFailure(.dataError) }
+            _ = body.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+            fclose(f)
+            let t = now()
+            let r = try ws.apply([.source(name, path: nil)])
+            fields.append("\"append_s\": \(now() - t)")
+            fields.append("\"append_cells\": \(r.cellsEvaluated)")
+            for (phase, seconds) in r.phases { fields.append("\"append_\(phase)_s\": \(seconds)") }
+        }
+        console.out("{" + fields.joined(separator: ", ") + "}\n")
+    }
+
+    func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,254 @@
+// The REPL's command language: one line (or a multi-line input joined into one) becomes a
+// `ReplCommand`. A line whose first word is a command name followed by a space (or nothing)
+// is that command; `TABLE.COLUMN = FORMULA` defines a formula; anything else is an expression.
+
+import VeloRender
+import VeloSyntax
+
+/// A cell named in a command: `items.moq["SKU00012"]`, `series.velocity["SKU1", "web"]`.
+struct CellTarget: Equatable {
+    var table: String
+    var column: String
+    var keys: [String]
+
+    /// `plan.order_qty["SKU00012"]`
+    var text: String {
+        "\(table).\(column)" + (keys.isEmpty ? "" : "[" + keys.map { "\"\($0)\"" }.joined(separator: ", ") + "]")
+    }
+}
+
+/// `show TABLE [COLUMN, ...] [where CONDITION] [sort by COLUMN [desc], ...] [limit N]`.
+struct ShowSpec: Equatable {
+    struct SortKey: Equatable {
+        var column: String
+        var descending: Bool
+    }
+    var table: String
+    var columns: [String] = []
+    var filter: String? = nil
+    var sort: [SortKey] = []
+    var limit: Int? = nil
+}
+
+enum ReplCommand: Equatable {
+    case help(String?)
+    case evaluate(String)
+    case show(ShowSpec)
+    case setParam(String, value: String)
+    case setCell(CellTarget, value: String)
+    case setAsOf(String)
+    case undo
+    case redo
+    case scenario(String)
+    case scenarios
+    case use(String)
+    case compare(String, String, on: String)
+    case explain(CellTarget, depth: Int)
+    case define(table: String, column: String, formula: String)
+    case load(String)
+    case reload
+    case flags
+    case checks
+    case tables
+    case params
+    case mode(OutputFormat)
+    case timer(Bool)
+    case quit
+    case nothing
+}
+
+/// A command that cannot be understood; the message says what was expected.
+struct ReplError: Error, Equatable {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+
+extension ReplCommand {
+    /// Every command word, as `help` lists them and completion offers them.
+    static let names = ["help", "show", "set", "undo", "redo", "scenario", "scenarios", "use", "compare", "explain",
+                        "load", "reload", "flags", "checks", "tables", "params", "mode", "timer", "eval", "quit", "exit"]
+
+    static let defaultExplainDepth = 2
+
+    static func parse(_ input: String) throws(ReplError) -> ReplCommand {
+        let line = input.trimmingWhitespace()
+        if line.isEmpty { return .nothing }
+        let first = String(line.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+        let rest = line.dropFirst(first.count)
+        let isCommand = names.contains(first) && (rest.isEmpty || rest.first!.isWhitespace)
+        if isCommand {
+            return try parseCommand(first, String(rest).trimmingWhitespace())
+        }
+        if let definition = parseDefinition(line) { return definition }
+        return .evaluate(line)
+    }
+
+    static func parseCommand(_ word: String, _ arg: String) throws(ReplError) -> ReplCommand {
+        let words = InputScanner.words(arg)
+        func noArgument(_ c: ReplCommand) throws(ReplError) -> ReplCommand {
+            guard arg.isEmpty else { throw ReplError("`\(word)` takes no argument; see `help \(word)`") }
+            return c
+        }
+        switch word {
+        case "help":
+            return .help(arg.isEmpty ? nil : arg)
+        case "eval":
+            guard !arg.isEmpty else { throw ReplError("`eval` needs an expression, e.g. `eval sum(plan.order_qty)`") }
+            return .evaluate(arg)
+        case "show":
+            return .show(try parseShow(arg))
+        case "set":
+            return try parseSet(arg)
+        case "undo": return try noArgument(.undo)
+        case "redo": return try noArgument(.redo)
+        case "reload": return try noArgument(.reload)
+        case "flags": return try noArgument(.flags)
+        case "checks": return try noArgument(.checks)
+        case "tables": return try noArgument(.tables)
+        case "params": return try noArgument(.params)
+        case "scenarios": return try noArgument(.scenarios)
+        case "quit", "exit": return try noArgument(.quit)
+        case "scenario":
+            if arg.isEmpty { return .scenarios }
+            guard words.count == 1, arg.isVeloName else {
+                throw ReplError("a scenario name is one word of letters, digits and `_`, e.g. `scenario high_service`")
+            }
+            return .scenario(arg)
+        case "use":
+            guard words.count == 1, arg.isVeloName else { throw ReplError("`use` needs a scenario name, e.g. `use base`") }
+            return .use(arg)
+        case "compare":
+            guard words.count == 4, words[2].text == "on", words[0].text.isVeloName, words[1].text.isVeloName else {
+                throw ReplError("expected `compare SCENARIO SCENARIO on TABLE.COLUMN`, e.g. `compare base high_service on plan.order_qty`")
+            }
+            return .compare(words[0].text, words[1].text, on: words[3].text)
+        case "explain":
+            var target = arg
+            var depth = defaultExplainDepth
+            if words.count >= 3, words[words.count - 2].text == "depth" {
+                guard let d = Int(words.last!.text), d >= 0 else {
+                    throw ReplError("`depth` needs a whole number, e.g. `explain plan.order_qty[\"SKU00012\"] depth 3`")
+                }
+                depth = d
+                target = String(arg.prefix(words[words.count - 2].offset)).trimmingWhitespace()
+            }
+            guard !target.isEmpty else {
+                throw ReplError("`explain` needs a cell, e.g. `explain plan.order_qty[\"SKU00012\"]`")
+            }
+            return .explain(try parseCell(target, what: "explain"), depth: depth)
+        case "load":
+            guard !arg.isEmpty else { throw ReplError("`load` needs a rule file, e.g. `load plan.velo`") }
+            return .load(arg.hasPrefix("\"") && arg.hasSuffix("\"") && arg.count >= 2 ? String(arg.dropFirst().dropLast()) : arg)
+        case "mode":
+            guard let format = OutputFormat(rawValue: arg) else {
+                throw ReplError("`mode` needs table, csv, json or markdown" + (arg.isEmpty ? "" : ", found `\(arg)`"))
+            }
+            return .mode(format)
+        case "timer":
+            switch arg {
+            case "on": return .timer(true)
+            case "off": return .timer(false)
+            default: throw ReplError("`timer` needs on or off")
+            }
+        default:
+            throw ReplError("unknown command `\(word)`")
+        }
+    }
+
+    /// `plan.extra = order_qty * 1.1`
+    static func parseDefinition(_ line: String) -> ReplCommand? {
+        guard let eq = InputScanner.assignment(in: line) else { return nil }
+        let lhs = String(line.prefix(eq)).trimmingWhitespace()
+        let parts = lhs.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].isVeloName, parts[1].isVeloName else { return nil }
+        let formula = String(line.dropFirst(eq + 1)).trimmingWhitespace()
+        return .define(table: String(parts[0]), column: String(parts[1]), formula: formula)
+    }
+
+    static func parseSet(_ arg: String) throws(ReplError) -> ReplCommand {
+        let usage = "expected `set PARAM = VALUE` or `set TABLE.COLUMN[\"KEY\"] = VALUE`, e.g. `set service_level = 98%`"
+        guard let eq = InputScanner.assignment(in: arg) else { throw ReplError(usage) }
+        let lhs = String(arg.prefix(eq)).trimmingWhitespace()
+        let value = String(arg.dropFirst(eq + 1)).trimmingWhitespace()
+        guard !lhs.isEmpty, !value.isEmpty else { throw ReplError(usage) }
+        if lhs.isVeloName { return lhs == "asof" ? .setAsOf(value) : .setParam(lhs, value: value) }
+        return .setCell(try parseCell(lhs, what: "set"), value: value)
+    }
+
+    /// `items.moq["SKU00012"]`, `items.moq[SKU00012]`, `totals.units` (a table without keys).
+    static func parseCell(_ text: String, what: String) throws(ReplError) -> CellTarget {
+        let example = what == "set" ? "`set items.moq[\"SKU00012\"] = 500`" : "`explain plan.order_qty[\"SKU00012\"]`"
+        let file = SourceFile(path: "<repl>", text: text)
+        let (expr, diagnostics) = Parser.parseExpression(file)
+        guard let expr, !diagnostics.hasErrors else { throw ReplError("expected a cell such as \(example), found `\(text)`") }
+        switch expr.kind {
+        case .member(let t, let c):
+            return CellTarget(table: t.text, column: c.text, keys: [])
+        case .index(let base, let keys):
+            guard case .member(let t, let c) = base.kind else { break }
+            var values: [String] = []
+            for k in keys {
+                switch k.kind {
+                case .text(let lit) where lit.plainText != nil: values.append(lit.plainText!)
+                case .name(let n): values.append(n.text)
+                case .number(let x) where x == x.rounded(): values.append(String(Int(x)))
+                default: throw ReplError("a key is a text such as \"SKU00012\", found `\(file.text(of: k.span))`")
+                }
+            }
+            return CellTarget(table: t.text, column: c.text, keys: values)
+        default: break
+        }
+        throw ReplError("expected a cell such as \(example), found `\(text)`")
+    }
+
+    static func parseShow(_ arg: String) throws(ReplError) -> ShowSpec {
+        let usage = "expected `show TABLE [COLUMN, ...] [where CONDITION] [sort by COLUMN [desc]] [limit N]`, e.g. `show plan where cadence == \"weekly\" sort by cover_days limit 10`"
+        let words = InputScanner.words(arg)
+        guard let first = words.first else { throw ReplError(usage) }
+        var spec: ShowSpec
+        let parts = first.text.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count == 2, parts[0].isVeloName, parts[1].isVeloName {
+            spec = ShowSpec(table: String(parts[0]), columns: [String(parts[1])])
+        } else if first.text.isVeloName {
+            spec = ShowSpec(table: first.text)
+        } else {
+            throw ReplError(usage)
+        }
+        // Clauses start at the keywords `where`, `sort by` and `limit`.
+        let clauseStarts = words.indices.filter { i in
+            i > 0 && (words[i].text == "where" || words[i].text == "limit"
+                      || (words[i].text == "sort" && i + 1 < words.count && words[i + 1].text == "by"))
+        }
+        let columnsEnd = clauseStarts.first.map { words[$0].offset } ?? arg.count
+        let columnText = String(arg.prefix(columnsEnd).dropFirst(first.text.count + first.offset))
+        for c in columnText.split(separator: ",").map({ $0.trimmingWhitespace() }) where !c.isEmpty {
+            guard c.isVeloName else { throw ReplError("`\(c)` is not a column name; " + usage) }
+            spec.columns.append(c)
+        }
+        var seen = Set<String>()
+        for (n, i) in clauseStarts.enumerated() {
+            let keyword = words[i].text
+            guard seen.insert(keyword).inserted else { throw ReplError("`\(keyword)` is given twice; " + usage) }
+            let bodyStart = keyword == "sort" ? words[i + 1].offset + 2 : words[i].offset + keyword.count
+            let bodyEnd = n + 1 < clauseStarts.count ? words[clauseStarts[n + 1]].offset : arg.count
+            let body = String(Array(arg)[min(bodyStart, bodyEnd)..<bodyEnd]).trimmingWhitespace()
+            guard !body.isEmpty else { throw ReplError("`\(keyword)` needs \(keyword == "limit" ? "a number" : keyword == "where" ? "a condition" : "a column"); " + usage) }
+            switch keyword {
+            case "where": spec.filter = body
+            case "limit":
+                guard let n = Int(body), n >= 0 else { throw ReplError("`limit` needs a whole number, found `\(body)`") }
+                spec.limit = n
+            default:
+                for part in body.split(separator: ",").map({ $0.trimmingWhitespace() }) {
+                    let w = part.split(separator: " ").map(String.init)
+                    guard let name = w.first, name.isVeloName, w.count <= 2,
+                          w.count == 1 || w[1] == "desc" || w[1] == "asc" else {
+                        throw ReplError("`sort by` takes columns, each optionally followed by desc or asc, found `\(part)`")
+                    }
+                    spec.sort.append(ShowSpec.SortKey(column: name, descending: w.count == 2 && w[1] == "desc"))
+                }
+            }
+        }
+        return spec
+    }
+}

@@ -1,0 +1,137 @@
+// What `velo watch` does: poll the rule file and the source files, and on each change
+// recompute incrementally and print what moved — the demand-sensing cadence made continuous.
+
+import VeloCheck
+import VeloEngine
+import VeloRender
+import VeloSyntax
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Set by the SIGINT handler; the watch loop ends cleanly when it is.
+nonisolated(unsafe) var watchInterrupted: sig_atomic_t = 0
+
+public enum WatchFrontend {
+    public static func run(file path: String, sets: [String], interval: Int, console: Console,
+                           maxPolls: Int? = nil) throws(CommandFailure) {
+        guard interval >= 10 else {
+            console.err("velo: --interval must be at least 10 ms\n")
+            throw CommandFailure(.usage)
+        }
+        let file = try Frontend.readRuleFile(path, console: console)
+        let rules = Frontend.check(file)
+        Frontend.render(rules.diagnostics, in: file, console: console)
+        guard let program = rules.program else {
+            console.err("\(path): \(Frontend.summary(rules.diagnostics))\n")
+            throw CommandFailure(Frontend.status(for: rules.diagnostics))
+        }
+        var params: [String: Literal] = [:]
+        for s in sets {
+            guard let eq = s.firstIndex(of: "="), let p = program.param(named: String(s[..<eq])) else {
+                console.err("velo: --set needs NAME=VALUE with a param of \(path), found `\(s)`\n")
+                throw CommandFailure(.usage)
+            }
+            switch ParamValue.parse(String(s[s.index(after: eq)...]), for: program.params[p]) {
+            case .success(let v): params[program.params[p].name] = v
+            case .failure(let e):
+                console.err("velo: --set \(program.params[p].name): \(e.message)\n")
+                throw CommandFailure(.usage)
+            }
+        }
+        var ws: Workspace
+        do {
+            ws = try Workspace.open(program, options: WorkspaceOptions(params: params))
+        } catch {
+            console.err("velo: \(error.message)\n")
+            throw CommandFailure(.dataError)
+        }
+        var watched = Snapshot(ws: ws, rulePath: path)
+        console.out("watching \(path) and \(watched.sources.count) data file\(watched.sources.count == 1 ? "" : "s"); "
+                    + "\(ws.flags().count) flags; Ctrl-C to stop\n")
+        watchInterrupted = 0
+        signal(SIGINT) { _ in watchInterrupted = 1 }
+        defer { signal(SIGINT, SIG_DFL) }
+        var polls = 0
+        while watchInterrupted == 0 {
+            if let maxPolls, polls >= maxPolls { break }
+            polls += 1
+            usleep(useconds_t(interval * 1000))
+            let now = Snapshot(ws: ws, rulePath: path)
+            if now.rule != watched.rule {
+                watched = now
+                ws = reloadRules(path, ws: ws, console: console)
+                watched = Snapshot(ws: ws, rulePath: path)
+                continue
+            }
+            let changed = now.sources.filter { watched.sources[$0.key] != $0.value }.map(\.key).sorted()
+            guard !changed.isEmpty else { continue }
+            watched = now
+            do {
+                let report = try ws.apply(changed.map { Edit.source($0, path: nil) })
+                console.out("\(clockTime())  \(changed.joined(separator: ", ")) changed: \(ChangeReportText.summary(report))\n")
+                console.out(ChangeReportText.render(report))
+            } catch {
+                console.err("\(clockTime())  velo: \(error.message) (keeping the previous plan)\n")
+            }
+        }
+        console.out("stopped watching \(path)\n")
+    }
+
+    /// Recompiles an edited rule file; a file that does not check keeps the previous plan.
+    static func reloadRules(_ path: String, ws: Workspace, console: Console) -> Workspace {
+        guard let file = try? Frontend.readRuleFile(path, console: console) else { return ws }
+        let rules = Frontend.check(file)
+        Frontend.render(rules.diagnostics, in: file, console: console)
+        guard let program = rules.program else {
+            console.err("\(clockTime())  \(path) has errors: keeping the previous plan\n")
+            return ws
+        }
+        do {
+            let next = try Workspace.reopen(program, previous: ws)
+            let report = next.differences(from: ws)
+            console.out("\(clockTime())  \(path) reloaded: \(NumberFormat.grouped(next.stats.cellsEvaluated)) cells computed, "
+                        + "\(NumberFormat.grouped(next.stats.cellsReused)) reused; \(ChangeReportText.summary(report))\n")
+            console.out(ChangeReportText.render(report))
+            return next
+        } catch {
+            console.err("\(clockTime())  velo: \(error.message) (keeping the previous plan)\n")
+            return ws
+        }
+    }
+
+    static func clockTime() -> String {
+        var t = time(nil)
+        var tm = tm()
+        localtime_r(&t, &tm)
+        func two(_ x: Int32) -> String { x < 10 ? "0\(x)" : "\(x)" }
+        return "\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec))"
+    }
+
+    /// Sizes and modification times of the watched files.
+    struct Snapshot: Equatable {
+        struct Stamp: Equatable {
+            var size: Int
+            var seconds: Int
+            var nanoseconds: Int
+        }
+        var rule: Stamp?
+        var sources: [String: Stamp?]
+
+        init(ws: Workspace, rulePath: String) {
+            rule = Snapshot.stamp(rulePath)
+            var s: [String: Stamp?] = [:]
+            for (name, path) in ws.sourcePaths { s[name] = Snapshot.stamp(path) }
+            sources = s
+        }
+
+        static func stamp(_ path: String) -> Stamp? {
+            var st = stat()
+            guard stat(path, &st) == 0 else { return nil }
+            return Stamp(size: Int(st.st_size), seconds: Int(st.st_mtim.tv_sec), nanoseconds: Int(st.st_mtim.tv_nsec))
+        }
+    }
+}
