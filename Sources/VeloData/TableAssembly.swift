@@ -162,7 +162,9 @@ enum TableAssembly {
     /// Concatenates column `c` of every chunk into one array of the settled kind.
     private static func columnData(_ c: Int, kind: ColumnKind, boxes: [ChunkBox], maps: [IDMap], rowCount: Int) -> ColumnData {
         func gather<T>(_ type: T.Type, missing: T, copy: (UnsafeMutablePointer<T>, Int) -> Void) -> [T] {
-            [T](unsafeUninitializedCapacity: rowCount) { out, initialized in
+            // A little spare capacity, so rows appended to a growing file later (a new day of
+            // sales) are added without copying the whole column.
+            [T](unsafeUninitializedCapacity: rowCount + rowCount / 16 + 16) { out, initialized in
                 if let start = out.baseAddress {
                     preferHugePages(UnsafeMutableRawPointer(start), bytes: rowCount * MemoryLayout<T>.stride)
                 }

@@ -12,7 +12,7 @@ import VeloCheck
 enum RowSet: Equatable {
     case none
     case all
-    case some(Set<Int32>)
+    case some(RowBits)
 
     var isEmpty: Bool {
         switch self {
@@ -58,37 +58,50 @@ struct Dirt {
 }
 
 extension AlignmentIndex {
-    /// Context rows that read any of `targetRows` (for lookups or groups, whichever this is).
-    func readers(of targetRows: Set<Int32>, targetCount: Int) -> Set<Int32> {
-        if readerOffsets.isEmpty { buildReaders(targetCount: targetCount) }
-        var out = Set<Int32>()
+    /// Context rows that read any of `targetRows`.
+    /// For aggregates, `targetKeys` are the target's key columns the grouping is by.
+    func readers(of targetRows: RowBits, targetCount: Int, targetKeys: [[Int32]] = []) -> RowBits {
+        var out = RowBits()
+        if let group {
+            // Aggregates: the contexts whose group holds a target row.
+            if readerOffsets.isEmpty { buildContextsByCode(codeCount: group.count) }
+            var tuple = [Int32](repeating: 0, count: targetKeys.count)
+            for t in targetRows where Int(t) < targetCount {
+                for k in targetKeys.indices { tuple[k] = targetKeys[k][Int(t)] }
+                guard let c = group.code(of: tuple), Int(c) + 1 < readerOffsets.count else { continue }
+                for k in Int(readerOffsets[Int(c)])..<Int(readerOffsets[Int(c) + 1]) { out.insert(readerRows[k]) }
+            }
+            return out
+        }
+        if readerOffsets.isEmpty { buildLookupReaders(targetCount: targetCount) }
         for t in targetRows where Int(t) < targetCount {
             for k in Int(readerOffsets[Int(t)])..<Int(readerOffsets[Int(t) + 1]) { out.insert(readerRows[k]) }
         }
         return out
     }
 
-    /// The reverse of the alignment in CSR form: target row -> context rows.
-    func buildReaders(targetCount: Int) {
-        var counts = [Int32](repeating: 0, count: targetCount + 1)
-        var pairs: [(target: Int32, context: Int32)] = []
-        if !lookup.isEmpty {
-            for (r, t) in lookup.enumerated() where t >= 0 { pairs.append((t, Int32(r))) }
-        } else {
-            for r in 0..<(offsets.count - 1) {
-                for k in Int(offsets[r])..<Int(offsets[r + 1]) { pairs.append((rows[k], Int32(r))) }
-            }
+    /// Lookups: target row -> context rows, in CSR form.
+    func buildLookupReaders(targetCount: Int) {
+        (readerOffsets, readerRows) = AlignmentIndex.invert(lookup, into: targetCount)
+    }
+
+    /// Aggregates: group code -> context rows, in CSR form.
+    func buildContextsByCode(codeCount: Int) {
+        (readerOffsets, readerRows) = AlignmentIndex.invert(contextCodes, into: codeCount)
+    }
+
+    /// For a map from rows to buckets (-1: none), the rows of each bucket in CSR form.
+    static func invert(_ bucketOfRow: [Int32], into buckets: Int) -> ([Int32], [Int32]) {
+        var offsets = [Int32](repeating: 0, count: buckets + 1)
+        for b in bucketOfRow where b >= 0 && Int(b) < buckets { offsets[Int(b) + 1] += 1 }
+        for i in 0..<buckets { offsets[i + 1] += offsets[i] }
+        var fill = offsets
+        var rows = [Int32](repeating: 0, count: Int(offsets[buckets]))
+        for (r, b) in bucketOfRow.enumerated() where b >= 0 && Int(b) < buckets {
+            rows[Int(fill[Int(b)])] = Int32(r)
+            fill[Int(b)] += 1
         }
-        for p in pairs { counts[Int(p.target) + 1] += 1 }
-        for i in 0..<targetCount { counts[i + 1] += counts[i] }
-        var fill = counts
-        var readers = [Int32](repeating: 0, count: pairs.count)
-        for p in pairs {
-            readers[Int(fill[Int(p.target)])] = p.context
-            fill[Int(p.target)] += 1
-        }
-        readerOffsets = counts
-        readerRows = readers
+        return (offsets, rows)
     }
 }
 
@@ -102,7 +115,9 @@ extension Evaluator {
         case .param(let p):
             return dirt.params.contains(p) ? .all : .none
         case .column(let ref):
-            return dirt.cells[ref] ?? .none
+            let cells = dirt.cells[ref] ?? .none
+            if let appended = dirt.appended[ref.table.index] { return cells.union(.some(RowBits(appended))) }
+            return cells
         case .lookup(let ref, let alignment):
             if dirt.rebuilt.contains(ref.table.index) { return .all }
             switch dirt.cells[ref] ?? .none {
@@ -129,7 +144,7 @@ extension Evaluator {
                 }
             }
             var targetRows = affected(a.argument, target, dirt)
-            if let appended = dirt.appended[target.index] { targetRows = targetRows.union(.some(Set(appended))) }
+            if let appended = dirt.appended[target.index] { targetRows = targetRows.union(.some(RowBits(appended))) }
             let dateColumn = program.table(target).source?.dateColumn
             // A row outside a window anchored at the (unchanged) as-of date cannot change the
             // window's value, unless the row's date itself changed.
@@ -154,7 +169,8 @@ extension Evaluator {
             case .all: return .all
             case .some(let rows):
                 let index = alignmentIndex(a.alignment, grouped: true)
-                return result.union(.some(index.readers(of: rows, targetCount: tables[target.index].rowCount)))
+                let keys = keyColumns(tables[target.index], a.alignment.on)
+                return result.union(.some(index.readers(of: rows, targetCount: tables[target.index].rowCount, targetKeys: keys)))
             }
         default:
             var result = RowSet.none

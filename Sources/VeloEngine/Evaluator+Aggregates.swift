@@ -36,6 +36,19 @@ extension Evaluator {
         let n = rowCount(context, rows)
         let index = alignmentIndex(a.alignment, grouped: true)
         let target = a.alignment.to
+        // The hot case: a window over a plain number column of a dated table. Its dates and
+        // values are read in group order, so each group is one sequential run of memory.
+        if let w = a.window, a.function != .count, case .column(let ref) = a.argument.kind, ref.table == target,
+           case .number(let column) = tables[target.index].columns[ref.column], let group = index.group,
+           let dc = program.table(target).source?.dateColumn, case .date(let dates) = tables[target.index].columns[dc] {
+            let window = (starts: windowStarts(w, n: n, context: context, rows: rows), length: w.length,
+                          dates: group.dates(inGroupOrder: dates))
+            let ranges = index.ranges(rows)
+            return reduceWindow(a, values: group.numbers(inGroupOrder: ref.column, column),
+                                reasons: tables[target.index].reasons[ref.column], ids: group.rows, byId: false, bySlot: true,
+                                bounds: { (ranges[$0].lowerBound, ranges[$0].upperBound) },
+                                window: window, datesSorted: group.isSorted(by: dates), n: n, context: context, rows: rows)
+        }
         // The argument over the target rows this selection reads. For a full evaluation,
         // every target row (a plain column is then not even copied); otherwise only the
         // rows of the selected groups, laid out group after group.
@@ -44,9 +57,9 @@ extension Evaluator {
         var targetRows: [Int32]? = nil
         if let rows {
             var needed: [Int32] = []
+            let grouped = index.rows
             for (i, r) in rows.enumerated() {
-                let lo = Int(index.offsets[Int(r)]), hi = Int(index.offsets[Int(r) + 1])
-                needed.append(contentsOf: index.rows[lo..<hi])
+                needed.append(contentsOf: grouped[index.range(Int(r))])
                 groupStart[i + 1] = needed.count
             }
             argument = evaluate(a.argument, in: target, rows: needed)
@@ -57,19 +70,22 @@ extension Evaluator {
         // Target row ids of context position i: positions p in [lo, hi) of `ids`; argument
         // values at `valueIndex(p)`.
         let ids = targetRows ?? index.rows
+        let allRanges = rows == nil ? index.ranges(nil) : []
         func bounds(_ i: Int) -> (Int, Int) {
             if rows != nil { return (groupStart[i], groupStart[i + 1]) }
-            return (Int(index.offsets[i]), Int(index.offsets[i + 1]))
+            return (allRanges[i].lowerBound, allRanges[i].upperBound)
         }
         let useIdsForValues = rows == nil
         var window: (starts: [Int32], length: Int, dates: [Int32])? = nil
+        var datesSorted = false
         if let w = a.window, let dc = program.table(target).source?.dateColumn, case .date(let dates) = tables[target.index].columns[dc] {
             window = (windowStarts(w, n: n, context: context, rows: rows), w.length, dates)
+            datesSorted = index.group?.isSorted(by: dates) ?? false
         }
         switch argument.values {
         case .number(let values):
             return reduceNumbers(a, values: values, reasons: argument.reasons, ids: ids, byId: useIdsForValues,
-                                 bounds: bounds, window: window, n: n, context: context, rows: rows)
+                                 bounds: bounds, window: window, datesSorted: datesSorted, n: n, context: context, rows: rows)
         case .bool(let values):
             if a.function == .count {
                 return countRows(a, ids: ids, byId: useIdsForValues, missing: { values[$0] == 2 }, bounds: bounds, window: window, n: n)
@@ -166,15 +182,19 @@ extension Evaluator {
     }
 
     func reduceNumbers(_ a: AggregateCall, values: [Double], reasons: [Int: MissingReason], ids: [Int32], byId: Bool,
-                       bounds: (Int) -> (Int, Int), window: (starts: [Int32], length: Int, dates: [Int32])?, n: Int,
-                       context: TableRef, rows: [Int32]?) -> Vector {
+                       bounds: (Int) -> (Int, Int), window: (starts: [Int32], length: Int, dates: [Int32])?,
+                       datesSorted: Bool = false, n: Int, context: TableRef, rows: [Int32]?) -> Vector {
         if a.function == .count {
             return countRows(a, ids: ids, byId: byId, missing: { values[$0].isNaN }, bounds: bounds, window: window, n: n)
         }
+        let targetName = program.table(a.alignment.to).name
+        if let w = window {
+            return reduceWindow(a, values: values, reasons: reasons, ids: ids, byId: byId, bySlot: false, bounds: bounds,
+                                window: w, datesSorted: datesSorted, n: n, context: context, rows: rows)
+        }
         var out = [Double](repeating: .nan, count: n)
         var v = Vector(.number([]))
-        var buffer = [Double](repeating: 0, count: window?.length ?? 64)
-        let targetName = program.table(a.alignment.to).name
+        var buffer = [Double](repeating: 0, count: 64)
         values.withUnsafeBufferPointer { values in
             for i in 0..<n {
                 let (lo, hi) = bounds(i)
@@ -188,10 +208,18 @@ extension Evaluator {
                         continue
                     }
                     for k in 0..<w.length { buffer[k] = 0 }
-                    for p in lo..<hi {
+                    // Groups in date order are scanned from their newest row back to the
+                    // window's first day; otherwise every row of the group is looked at.
+                    var p = datesSorted ? hi - 1 : lo
+                    while datesSorted ? p >= lo : p < hi {
+                        defer { p += datesSorted ? -1 : 1 }
                         let t = Int(ids[p])
                         let d = Int(w.dates[t]) - Int(start)
-                        if d < 0 || d >= w.length { continue }
+                        if d < 0 {
+                            if datesSorted { break }
+                            continue
+                        }
+                        if d >= w.length { continue }
                         let x = values[byId ? t : p]
                         if x.isNaN {
                             sawMissing = true
@@ -248,6 +276,119 @@ extension Evaluator {
             }
         }
         v.values = .number(out)
+        return v
+    }
+}
+
+extension Evaluator {
+    /// The kernel of a reducing aggregate, over a buffer of values.
+    func kernel(_ a: AggregateCall) -> (UnsafeBufferPointer<Double>) -> Double? {
+        switch a.function {
+        case .sum: return { WindowStats.sum($0) }
+        case .avg: return { WindowStats.mean($0) }
+        case .wavg:
+            if case .exponential(let h)? = a.weighting { return { WindowStats.ewmaHalfLife($0, halfLife: h) } }
+            return { WindowStats.lwma($0) }
+        case .stdev: return { WindowStats.stdevSample($0) }
+        case .variance: return { WindowStats.varianceSample($0) }
+        case .min: return { WindowStats.min($0) }
+        case .max: return { WindowStats.max($0) }
+        case .count, .any, .all: return { _ in nil }
+        }
+    }
+
+    /// A window aggregate over numbers: per context row, the daily totals of its group's
+    /// rows inside the window (zero-filled), reduced by the kernel. The hot loop of a plan:
+    /// raw buffers only, and groups in date order are scanned from their newest row back to
+    /// the window's first day.
+    /// With `bySlot`, `values` and the window's dates are in group order (indexed by the
+    /// position in `ids`), else by target row (`byId`) or by position.
+    func reduceWindow(_ a: AggregateCall, values: [Double], reasons: [Int: MissingReason], ids: [Int32], byId: Bool,
+                      bySlot: Bool, bounds: (Int) -> (Int, Int), window w: (starts: [Int32], length: Int, dates: [Int32]),
+                      datesSorted: Bool, n: Int, context: TableRef, rows: [Int32]?) -> Vector {
+        let reduce = kernel(a)
+        let length = w.length
+        var out = [Double](repeating: .nan, count: n)
+        // Rows whose value is missing: -2 = anchor missing, -3 = kernel undefined, else the
+        // position of the first missing input.
+        var missingAt: [(row: Int, cause: Int)] = []
+        var visitOrder = Array(0..<n)
+        if bySlot { visitOrder.sort { bounds($0).0 < bounds($1).0 } }
+        let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, length))
+        defer { buffer.deallocate() }
+        ids.withUnsafeBufferPointer { ids in
+            values.withUnsafeBufferPointer { values in
+                w.dates.withUnsafeBufferPointer { dates in
+                    w.starts.withUnsafeBufferPointer { starts in
+                        out.withUnsafeMutableBufferPointer { out in
+                            // Visit context rows in the order their groups lie in memory, so
+                            // the reads sweep forward instead of jumping about.
+                            for i in visitOrder {
+                                let start = starts[i]
+                                if start == Values.missingDate {
+                                    missingAt.append((i, -2))
+                                    continue
+                                }
+                                let (lo, hi) = bounds(i)
+                                for k in 0..<length { buffer[k] = 0 }
+                                var firstMissing = -1
+                                if bySlot && datesSorted {
+                                    // Sequential memory, newest row first, stop before the window.
+                                    var p = hi - 1
+                                    while p >= lo {
+                                        let d = Int(dates[p]) - Int(start)
+                                        if d < 0 { break }
+                                        if d < length {
+                                            let x = values[p]
+                                            if x.isNaN { firstMissing = Int(ids[p]) } else { buffer[d] += x }
+                                        }
+                                        p -= 1
+                                    }
+                                } else if datesSorted {
+                                    var p = hi - 1
+                                    while p >= lo {
+                                        let t = Int(ids[p])
+                                        let d = Int(dates[t]) - Int(start)
+                                        if d < 0 { break }
+                                        if d < length {
+                                            let x = values[byId ? t : p]
+                                            if x.isNaN { firstMissing = byId ? t : p } else { buffer[d] += x }
+                                        }
+                                        p -= 1
+                                    }
+                                } else {
+                                    for p in lo..<hi {
+                                        let t = Int(ids[p])
+                                        let d = Int(bySlot ? dates[p] : dates[t]) - Int(start)
+                                        guard d >= 0, d < length else { continue }
+                                        let x = values[bySlot || !byId ? p : t]
+                                        if x.isNaN { firstMissing = bySlot || byId ? t : p } else { buffer[d] += x }
+                                    }
+                                }
+                                if firstMissing >= 0 {
+                                    missingAt.append((i, firstMissing))
+                                    continue
+                                }
+                                if let r = reduce(UnsafeBufferPointer(buffer)), r.isFinite { out[i] = r } else { missingAt.append((i, -3)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var v = Vector(.number(out))
+        let targetName = program.table(a.alignment.to).name
+        for (i, cause) in missingAt {
+            switch cause {
+            case -2: v.reasons[i] = reason("the window's anchor date is missing", context: context, row: rowAt(rows, i))
+            case -3:
+                let why = (a.function == .stdev || a.function == .variance) && length < 2
+                    ? "needs at least 2 values, found \(length)" : "no value"
+                v.reasons[i] = reason(why, context: context, row: rowAt(rows, i))
+            default:
+                v.reasons[i] = reasons[cause] ?? reason("a value in `\(targetName)` is missing", context: context, row: rowAt(rows, i))
+            }
+        }
         return v
     }
 }

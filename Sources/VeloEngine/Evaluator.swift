@@ -25,6 +25,14 @@ final class Evaluator: @unchecked Sendable {
         var grouped: Bool
     }
 
+    struct GroupKey: Hashable {
+        var table: Int
+        var on: [String]
+    }
+
+    /// Rows grouped by key, per table and key columns (see GroupIndex).
+    var groups: [GroupKey: GroupIndex] = [:]
+
     init(program: CheckedProgram, tables: [RuntimeTable], params: [Literal], asOf: Int32?, interner: Interner) {
         self.program = program
         self.tables = tables
@@ -39,33 +47,59 @@ final class Evaluator: @unchecked Sendable {
         let key = AlignmentKey(alignment: a, grouped: grouped)
         if let index = alignments[key] { return index }
         let from = tables[a.from.index], to = tables[a.to.index]
-        let fromInfo = program.table(a.from), toInfo = program.table(a.to)
-        func keyColumns(_ t: RuntimeTable, _ info: TableInfo) -> [[Int32]] {
-            a.on.map { name in
-                guard let c = info.columnIndex(name), case .text(let ids) = t.columns[c] else {
-                    return [Int32](repeating: -1, count: t.rowCount)
-                }
-                return ids
-            }
+        let index: AlignmentIndex
+        if grouped {
+            index = AlignmentIndex(group: groupIndex(a.to, on: a.on), contextKeys: keyColumns(from, a.on),
+                                   contextRows: from.rowCount)
+        } else {
+            index = AlignmentIndex(lookupFrom: keyColumns(from, a.on), contextRows: from.rowCount, to: keyColumns(to, a.on),
+                                   targetRows: to.rowCount, idLimit: interner.count)
         }
-        let index = AlignmentIndex(contextKeys: keyColumns(from, fromInfo), contextRows: from.rowCount,
-                                   targetKeys: keyColumns(to, toInfo), targetRows: to.rowCount,
-                                   idLimit: interner.count, grouped: grouped)
         alignments[key] = index
         return index
+    }
+
+    /// The rows of `table` grouped by the values of `on`, shared by every aggregate over them.
+    func groupIndex(_ table: TableRef, on: [String]) -> GroupIndex {
+        let key = GroupKey(table: table.index, on: on)
+        if let g = groups[key] { return g }
+        let t = tables[table.index]
+        let g = GroupIndex(keys: keyColumns(t, on), rowCount: t.rowCount, idLimit: interner.count)
+        groups[key] = g
+        return g
+    }
+
+    /// The interned ids of `names` in a table (rows `from...` when given).
+    func keyColumns(_ t: RuntimeTable, _ names: [String], from first: Int = 0) -> [[Int32]] {
+        let info = program.table(t.ref)
+        return names.map { name in
+            guard let c = info.columnIndex(name), case .text(let ids) = t.columns[c] else {
+                return [Int32](repeating: -1, count: t.rowCount - first)
+            }
+            return first == 0 ? ids : Array(ids[first...])
+        }
     }
 
     // MARK: - Describing cells
 
     /// `SKU1, web` for a row of a keyed table; empty for the one row of a table without keys.
+    /// Cached per table (missing reasons name their cells, sometimes for every row).
     func keyText(_ table: TableRef, row: Int) -> String {
-        let info = program.table(table)
         let t = tables[table.index]
-        let parts = info.keyColumns.map { c -> String in
-            guard case .text(let ids) = t.columns[c], row < ids.count, ids[row] >= 0 else { return "?" }
-            return interner.string(ids[row])
+        if let cached = t.keyTextCache, row < cached.count { return cached[row] }
+        let info = program.table(table)
+        if info.keys.isEmpty { return "" }
+        let strings = interner.allStrings
+        let columns = info.keyColumns.map { c -> [Int32] in
+            if case .text(let ids) = t.columns[c] { return ids }
+            return []
         }
-        return parts.joined(separator: ", ")
+        let texts = (0..<t.rowCount).map { r in
+            columns.map { col in r < col.count && col[r] >= 0 && Int(col[r]) < strings.count ? strings[Int(col[r])] : "?" }
+                .joined(separator: ", ")
+        }
+        t.keyTextCache = texts
+        return row < texts.count ? texts[row] : ""
     }
 
     func cellName(_ ref: ColumnRef, row: Int) -> String {

@@ -77,27 +77,29 @@ struct KeyCodes {
     }
 }
 
-/// How rows of a context table reach rows of another table.
+/// How rows of a context table reach rows of another table: for a lookup, the one target
+/// row of each context row; for an aggregate, the group (in a shared `GroupIndex`) of target
+/// rows each context row reduces.
 final class AlignmentIndex: @unchecked Sendable {
     /// For lookups: the target row per context row, -1 when there is none.
     var lookup: [Int32] = []
-    /// For aggregates: context row r reads target rows `rows[offsets[r]..<offsets[r+1]]`.
-    var offsets: [Int32] = []
-    var rows: [Int32] = []
+    /// For aggregates: the target rows grouped by key, and each context row's group.
+    var group: GroupIndex? = nil
+    var contextCodes: [Int32] = []
     /// Target row -> context rows that read it, in CSR form, built on first use by
     /// incremental recomputation (see Dependencies.swift).
     var readerOffsets: [Int32] = []
     var readerRows: [Int32] = []
 
-    /// Builds both forms. `contextKeys`/`targetKeys` are the `on` columns of each table.
-    init(contextKeys: [[Int32]], contextRows: Int, targetKeys: [[Int32]], targetRows: Int, idLimit: Int, grouped: Bool) {
+    /// A lookup: `contextKeys`/`targetKeys` are the `on` columns of each table.
+    init(lookupFrom contextKeys: [[Int32]], contextRows: Int, to targetKeys: [[Int32]], targetRows: Int, idLimit: Int) {
         var combined: [[Int32]] = []
         for (a, b) in zip(contextKeys, targetKeys) { combined.append(a + b) }
         let total = contextRows + targetRows
         let codes: [Int32]
         let count: Int
         if combined.isEmpty {
-            // No key in common: every context row reads every target row (grand totals).
+            // No key: the target's one row (a table without keys) for every context row.
             codes = [Int32](repeating: 0, count: total)
             count = 1
         } else {
@@ -105,44 +107,43 @@ final class AlignmentIndex: @unchecked Sendable {
             codes = k.codes
             count = k.count
         }
-        if !grouped {
-            var rowOfCode = [Int32](repeating: -1, count: max(1, count))
-            for t in 0..<targetRows {
-                let c = codes[contextRows + t]
-                if c >= 0 { rowOfCode[Int(c)] = Int32(t) }
-            }
-            lookup = (0..<contextRows).map { r in
-                let c = codes[r]
-                return c < 0 ? -1 : rowOfCode[Int(c)]
-            }
-            return
-        }
-        // Counting sort of target rows by code: rows of each code stay in file order.
-        var start = [Int32](repeating: 0, count: count + 1)
+        var rowOfCode = [Int32](repeating: -1, count: max(1, count))
         for t in 0..<targetRows {
             let c = codes[contextRows + t]
-            if c >= 0 { start[Int(c) + 1] += 1 }
+            if c >= 0 { rowOfCode[Int(c)] = Int32(t) }
         }
-        for i in 0..<count { start[i + 1] += start[i] }
-        var fill = start
-        var byCode = [Int32](repeating: 0, count: Int(start[count]))
-        for t in 0..<targetRows {
-            let c = codes[contextRows + t]
-            if c >= 0 {
-                byCode[Int(fill[Int(c)])] = Int32(t)
-                fill[Int(c)] += 1
-            }
-        }
-        // Lay the groups out in context-row order.
-        var offsets = [Int32](repeating: 0, count: contextRows + 1)
-        var rows: [Int32] = []
-        rows.reserveCapacity(byCode.count)
-        for r in 0..<contextRows {
+        lookup = (0..<contextRows).map { r in
             let c = codes[r]
-            if c >= 0 { rows.append(contentsOf: byCode[Int(start[Int(c)])..<Int(start[Int(c) + 1])]) }
-            offsets[r + 1] = Int32(rows.count)
+            return c < 0 ? -1 : rowOfCode[Int(c)]
         }
-        self.rows = rows
-        self.offsets = offsets
     }
+
+    /// An aggregate: each context row's group in `group`, found by its key tuple.
+    init(group: GroupIndex, contextKeys: [[Int32]], contextRows: Int) {
+        self.group = group
+        var tuple = [Int32](repeating: 0, count: contextKeys.count)
+        contextCodes = (0..<contextRows).map { r in
+            for k in contextKeys.indices { tuple[k] = contextKeys[k][r] }
+            return group.code(of: tuple) ?? -1
+        }
+    }
+
+    /// The positions in `rows` of context row r's group.
+    @inline(__always) func range(_ r: Int) -> Range<Int> { group!.range(ofCode: contextCodes[r]) }
+
+    /// The group positions of the selected context rows (all when nil), computed in one tight
+    /// loop: hot loops must not touch class properties per row.
+    func ranges(_ rows: [Int32]?) -> [Range<Int>] {
+        guard let group else { return [] }
+        let codes = contextCodes, starts = group.start, sizes = group.size
+        func one(_ r: Int) -> Range<Int> {
+            let c = codes[r]
+            return c < 0 ? 0..<0 : Int(starts[Int(c)])..<Int(starts[Int(c)] + sizes[Int(c)])
+        }
+        if let rows { return rows.map { one(Int($0)) } }
+        return (0..<codes.count).map(one)
+    }
+
+    /// The grouped target rows (aggregates only).
+    var rows: [Int32] { group!.rows }
 }

@@ -159,7 +159,11 @@ final class RuntimeTable: @unchecked Sendable {
     var columns: [Values]
     var reasons: [[Int: MissingReason]]
     /// Key tuple (interned ids) -> row, built on first use.
-    var keyIndexCache: [[Int32]: Int32]? = nil
+    var keyIndexCache: [[Int32]: Int32]? = nil {
+        didSet { if keyIndexCache == nil { keyTextCache = nil } }
+    }
+    /// Key text per row ("SKU1, web"), built on first use; dropped with the key index.
+    var keyTextCache: [String]? = nil
 
     init(ref: TableRef, rowCount: Int, columns: [Values]) {
         self.ref = ref

@@ -24,6 +24,7 @@ extension Workspace {
                     guard let o = oldRows[keyText(t, row: r)] else { continue }
                     let a = old.cellValue(theirs.columns[oc], theirs.reasons[oc], o)
                     let b = cellValue(mine.columns[c], mine.reasons[c], r)
+                    if !Workspace.sameValue(a, b) { report.changedCells += 1 }
                     if !Workspace.sameValue(a, b), report.changes.count < ChangeReport.changeLimit {
                         report.changes.append(CellChange(column: ColumnRef(t, c), name: program.qualifiedName(ColumnRef(t, c)),
                                                          row: r, keys: keyText(t, row: r), old: a, new: b))
@@ -31,7 +32,7 @@ extension Workspace {
                 }
             }
         }
-        let before = old.currentFlags(), after = currentFlags()
+        let before = old.flags(), after = flags()
         let b = Set(before.map { "\($0.flag)\u{0}\($0.keys)" }), a = Set(after.map { "\($0.flag)\u{0}\($0.keys)" })
         report.flagsRaised = after.filter { !b.contains("\($0.flag)\u{0}\($0.keys)") }
         report.flagsCleared = before.filter { !a.contains("\($0.flag)\u{0}\($0.keys)") }

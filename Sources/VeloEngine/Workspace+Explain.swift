@@ -95,7 +95,7 @@ extension Workspace {
         var node = Explanation(cell: program.file.text(of: e.span), value: cellValue(v.values, v.reasons, 0), formula: nil,
                                inputs: [], window: nil, note: nil)
         let index = evaluator.alignmentIndex(a.alignment, grouped: true)
-        let group = Array(index.rows[Int(index.offsets[row])..<Int(index.offsets[row + 1])])
+        let group = Array(index.rows[index.range(row)])
         let target = a.alignment.to
         let targetName = program.table(target).name
         if let w = a.window, let dc = program.table(target).source?.dateColumn,

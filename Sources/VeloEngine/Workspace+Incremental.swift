@@ -17,6 +17,12 @@ import VeloCheck
 import VeloData
 import VeloSyntax
 
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// One cell's value, for change reports.
 public enum CellValue: Sendable, Equatable, CustomStringConvertible {
     case number(Double)
@@ -48,6 +54,8 @@ public struct CellChange: Sendable {
 
 /// What an edit did.
 public struct ChangeReport: Sendable {
+    public init() {}
+
     public var changes: [CellChange] = []
     /// Tables whose set of rows changed.
     public var rebuiltTables: [String] = []
@@ -60,8 +68,10 @@ public struct ChangeReport: Sendable {
     public var flagsCleared: [FlagHit] = []
     public var failingChecks: [CheckFailure] = []
     public var phases: [(name: String, seconds: Double)] = []
-    /// At most this many changes are listed (the counts are always complete).
-    public static let changeLimit = 100_000
+    /// How many formula cells changed value (`changes` lists at most `changeLimit` of them).
+    public var changedCells = 0
+    /// At most this many changes are listed; `changedCells` counts them all.
+    public static let changeLimit = 1_000
 }
 
 /// A change to the inputs.
@@ -81,39 +91,38 @@ extension Workspace {
     /// Applies edits and recomputes what they reach.
     public func apply(_ edits: [Edit]) throws(WorkspaceError) -> ChangeReport {
         var clock = Clock()
-        let flagsBefore = currentFlags()
+        ensureFlagAndCheckStates()
         var dirt = Dirt()
         var report = ChangeReport()
         for edit in edits { try record(edit, into: &dirt) }
+        report.phases.append(("read", clock.lap()))
         // The as-of date follows the data unless it was set.
-        if pinnedAsOf == nil {
-            let latest = Workspace.latestDate(program, evaluator.tables)
+        let datesEdited = dirt.cells.keys.contains { ref in
+            program.table(ref.table).source?.dateColumn == ref.column && dirt.appended[ref.table.index] == nil
+        }
+        if pinnedAsOf == nil, !dirt.rebuilt.isEmpty || !dirt.appended.isEmpty || datesEdited {
+            // Appended rows can only move the as-of date forward: look at them alone.
+            var latest: Int32?
+            if dirt.rebuilt.isEmpty && !datesEdited {
+                let fresh = Workspace.latestDate(program, evaluator.tables,
+                                                 only: dirt.appended.mapValues { Int($0.lowerBound) })
+                latest = [evaluator.asOf, fresh].compactMap { $0 }.max()
+            } else {
+                latest = Workspace.latestDate(program, evaluator.tables)
+            }
             if latest != evaluator.asOf {
                 evaluator.asOf = latest
                 dirt.asOfChanged = true
             }
         }
-        report.phases.append(("read", clock.lap()))
+        report.phases.append(("as-of", clock.lap()))
         recomputeRowSets(&dirt, report: &report)
         report.phases.append(("rows", clock.lap()))
         sweep(&dirt, report: &report)
         report.phases.append(("evaluate", clock.lap()))
-        let flagsAfter = flags()
-        let before = Set(flagsBefore.map { "\($0.flag)\u{0}\($0.keys)" })
-        let after = Set(flagsAfter.map { "\($0.flag)\u{0}\($0.keys)" })
-        report.flagsRaised = flagsAfter.filter { !before.contains("\($0.flag)\u{0}\($0.keys)") }
-        report.flagsCleared = flagsBefore.filter { !after.contains("\($0.flag)\u{0}\($0.keys)") }
-        cachedFlags = flagsAfter
-        report.failingChecks = checkFailures()
+        updateFlagsAndChecks(dirt, report: &report)
         report.phases.append(("flags", clock.lap()))
         return report
-    }
-
-    func currentFlags() -> [FlagHit] {
-        if let f = cachedFlags { return f }
-        let f = flags()
-        cachedFlags = f
-        return f
     }
 
     // MARK: - Recording edits
@@ -192,7 +201,7 @@ extension Workspace {
         }
         table.columns[c] = values
         if case .missing = value {} else { table.reasons[c][row] = nil }
-        dirt.mark(ColumnRef(t, c), .some([Int32(row)]))
+        dirt.mark(ColumnRef(t, c), .some(RowBits([Int32(row)])))
     }
 
     // MARK: - Sweep
@@ -200,8 +209,11 @@ extension Workspace {
     /// Recomputes the dirty cells of every formula column, in dependency order.
     func sweep(_ dirt: inout Dirt, report: inout ChangeReport) {
         evaluator.cellsEvaluated = 0
+        let trace = getenv("VELO_TRACE") != nil
         for ref in program.formulaOrder {
             guard let formula = program.column(ref).formula else { continue }
+            var clock = Clock()
+            defer { if trace { print("  \(program.qualifiedName(ref)): \(clock.lap() * 1000) ms") } }
             let rows = evaluator.affected(formula, ref.table, dirt)
             if rows.isEmpty { continue }
             let selection = rows.selection()
@@ -212,13 +224,14 @@ extension Workspace {
             let type = program.column(ref).type
             let newValues = normalized(v.values, to: type)
             let rebuilt = dirt.rebuilt.contains(ref.table.index)
-            var changed = Set<Int32>()
+            var changed = RowBits()
             let oldValues = table.columns[ref.column]
             let oldReasons = table.reasons[ref.column]
             for i in 0..<v.count {
                 let r = selection.map { Int($0[i]) } ?? i
                 if rebuilt || !sameCell(oldValues, oldReasons, r, newValues, v.reasons, i) {
                     changed.insert(Int32(r))
+                    if !rebuilt { report.changedCells += 1 }
                     if !rebuilt, report.changes.count < ChangeReport.changeLimit {
                         report.changes.append(CellChange(column: ref, name: program.qualifiedName(ref), row: r,
                                                          keys: keyText(ref.table, row: r),
@@ -274,6 +287,27 @@ extension Workspace {
     /// Tables whose rows come from a changed table get their key tuples again; when they
     /// differ the table is rebuilt.
     func recomputeRowSets(_ dirt: inout Dirt, report: inout ChangeReport) {
+        var clock = Clock()
+        // Groupings of a grown event table take its new rows; those of a rebuilt one go;
+        // edited cells make their group-ordered copies stale.
+        let edited = Set(dirt.cells.keys.map(\.table.index))
+        for (key, group) in evaluator.groups {
+            if edited.contains(key.table) { group.forgetClusteredValues() }
+            if dirt.rebuilt.contains(key.table) {
+                evaluator.groups[key] = nil
+            } else if let range = dirt.appended[key.table] {
+                let t = evaluator.tables[key.table]
+                var dates: [Int32]? = nil
+                if let dc = program.tables[key.table].source?.dateColumn, case .date(let d) = t.columns[dc] { dates = d }
+                let fits = group.extend(keys: evaluator.keyColumns(t, key.on, from: Int(range.lowerBound)),
+                                        firstRow: Int(range.lowerBound), count: range.count, dates: dates, columns: t.columns)
+                if !fits { evaluator.groups[key] = nil }
+            }
+        }
+        // Alignments that involve a rebuilt or grown table are rebuilt on their next use (for
+        // aggregates that is a lookup per context row: the groupings are kept).
+        forgetAlignments(touching: dirt.rebuilt.union(dirt.appended.keys))
+        report.phases.append(("groups", clock.lap()))
         var done = Set(program.tables.indices.filter { program.tables[$0].isSource })
         var progress = true
         while progress {
@@ -295,33 +329,25 @@ extension Workspace {
                 let touched = inputs.contains { dirt.rebuilt.contains($0) || dirt.appended[$0] != nil }
                     || (windowed && dirt.asOfChanged)
                 guard touched else { continue }
-                let table = evaluator.tables[i]
-                let keyIdx = program.tables[i].keyColumns
-                let before = keyIdx.map { table.columns[$0] }
-                let beforeCount = table.rowCount
-                // Keep the formula values in case the rows turn out the same.
-                let saved = table.columns, savedReasons = table.reasons
-                computeRows(i)
-                let same = table.rowCount == beforeCount && zip(before, keyIdx.map { table.columns[$0] }).allSatisfy { a, b in
-                    if case .text(let x) = a, case .text(let y) = b { return x == y }
-                    return false
-                }
-                if same {
-                    table.columns = saved
-                    table.reasons = savedReasons
-                } else {
+                var lap = Clock()
+                let changed = computeRows(i)
+                if getenv("VELO_TRACE") != nil { print("  rows of \(program.tables[i].name): \(lap.lap() * 1000) ms, changed: \(changed)") }
+                if changed {
                     dirt.rebuilt.insert(i)
                     report.rebuiltTables.append(program.tables[i].name)
+                    evaluator.groups = evaluator.groups.filter { $0.key.table != i }
+                    forgetAlignments(touching: [i])
                 }
             }
         }
-        // Alignments that involve a rebuilt or grown table are stale.
-        let stale = dirt.rebuilt.union(dirt.appended.keys)
-        if !stale.isEmpty {
-            evaluator.alignments = evaluator.alignments.filter { key, _ in
-                !stale.contains(key.alignment.from.index) && !stale.contains(key.alignment.to.index)
-            }
-            for i in stale { evaluator.tables[i].keyIndexCache = nil }
+    }
+
+    /// Drops cached alignments that involve these tables (they are rebuilt on next use).
+    func forgetAlignments(touching tables: Set<Int>) {
+        guard !tables.isEmpty else { return }
+        evaluator.alignments = evaluator.alignments.filter { key, _ in
+            !tables.contains(key.alignment.from.index) && !tables.contains(key.alignment.to.index)
         }
+        for i in tables { evaluator.tables[i].keyIndexCache = nil }
     }
 }

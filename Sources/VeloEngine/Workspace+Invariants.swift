@@ -36,8 +36,14 @@ extension Workspace {
         }
         for (key, index) in evaluator.alignments {
             let from = evaluator.tables[key.alignment.from.index].rowCount
-            if key.grouped ? index.offsets.count != from + 1 : index.lookup.count != from {
+            if key.grouped ? index.contextCodes.count != from : index.lookup.count != from {
                 problems.append("a cached alignment from \(program.table(key.alignment.from).name) does not match its \(from) rows")
+            }
+        }
+        for (key, group) in evaluator.groups {
+            let rows = evaluator.tables[key.table].rowCount
+            if group.rowCount != rows || group.groupedRows > rows {
+                problems.append("the grouping of \(program.tables[key.table].name) by \(key.on) does not match its \(rows) rows")
             }
         }
         return problems

@@ -90,7 +90,7 @@ extension Workspace {
             }
         if sameKeys {
             for c in columns.indices where !keyIdx.contains(c) {
-                var changed = Set<Int32>()
+                var changed = RowBits()
                 for r in 0..<data.rowCount where !Workspace.same(table.columns[c], columns[c], r) { changed.insert(Int32(r)) }
                 if !changed.isEmpty { dirt.mark(ColumnRef(t, c), .some(changed)) }
             }
@@ -127,9 +127,8 @@ extension Workspace {
         next.tail = SourceState.bytes(of: state.path, in: max(0, more.byteLength - 4096)..<more.byteLength) ?? []
         sourceStates[t.index] = next
         guard more.rowCount > 0 else { return }
-        let rows = start..<(start + Int32(more.rowCount))
-        dirt.appended[t.index] = rows
-        for c in info.columns.indices { dirt.mark(ColumnRef(t, c), .some(Set(rows))) }
+        // The new rows are dirty in every column: `Evaluator.affected` reads them from here.
+        dirt.appended[t.index] = start..<(start + Int32(more.rowCount))
     }
 
     static func same(_ a: Values, _ b: Values, _ r: Int) -> Bool {

@@ -94,7 +94,10 @@ public final class Workspace: @unchecked Sendable {
     var sourceStates: [Int: SourceState] = [:]
     /// The as-of date set by the user (nil: it follows the data).
     var pinnedAsOf: Int32?
-    var cachedFlags: [FlagHit]? = nil
+    /// Per flag, the rows it marks; per check, the rows where it fails. Built on first use and
+    /// kept up to date by `apply` (Workspace+Flags.swift).
+    var flagState: [[Int32: FlagHit]]? = nil
+    var checkState: [[Int32: CheckFailure]]? = nil
     /// Params set by the user (options and edits), kept across edits of the rule file.
     var paramsSet: [String: Literal] = [:]
     /// Sources read from disk when this workspace was made (not carried over from before an edit).
@@ -219,10 +222,10 @@ public final class Workspace: @unchecked Sendable {
         return columns
     }
 
-    /// The as-of date that follows the data: the latest date in the tables that windows
-    /// relative to the as-of date read (`last N days`, `from T in last N days`); without such
-    /// windows, the latest date in any dated event table.
-    static func latestDate(_ program: CheckedProgram, _ tables: [RuntimeTable]) -> Int32? {
+    /// The tables whose dates set the as-of date: those that windows relative to the as-of
+    /// date read (`last N days`, `from T in last N days`); without such windows, every dated
+    /// event table.
+    static func asOfTables(_ program: CheckedProgram) -> [Int] {
         var windowed = Set<Int>()
         func visit(_ e: CExpr) {
             if case .aggregate(let a) = e.kind, let w = a.window, case .asOf = w.anchor { windowed.insert(a.alignment.to.index) }
@@ -234,11 +237,17 @@ public final class Workspace: @unchecked Sendable {
         }
         for f in program.flags { visit(f.condition) }
         for c in program.checks { visit(c.condition) }
-        let candidates = windowed.isEmpty ? Set(program.tables.indices.filter { program.tables[$0].isEventTable }) : windowed
+        let tables = windowed.isEmpty ? Set(program.tables.indices.filter { program.tables[$0].isEventTable }) : windowed
+        return tables.sorted()
+    }
+
+    /// The as-of date that follows the data: the latest date in `asOfTables` (rows from
+    /// `firstRow` on, for a table that only grew).
+    static func latestDate(_ program: CheckedProgram, _ tables: [RuntimeTable], only: [Int: Int] = [:]) -> Int32? {
         var latest: Int32? = nil
-        for i in candidates.sorted() {
+        for i in asOfTables(program) where only.isEmpty || only[i] != nil {
             guard let dc = program.tables[i].source?.dateColumn, case .date(let dates) = tables[i].columns[dc] else { continue }
-            for d in dates where d != Values.missingDate { latest = max(latest ?? d, d) }
+            for d in dates[(only[i] ?? 0)...] where d != Values.missingDate { latest = max(latest ?? d, d) }
         }
         return latest
     }
@@ -261,6 +270,7 @@ public final class Workspace: @unchecked Sendable {
         stats.phases.append(("rows", clock.lap()))
         evaluator.cellsEvaluated = 0
         var fingerprints = Fingerprints(program: program, freshSources: freshSources)
+        let trace = getenv("VELO_TRACE") != nil
         var previousFingerprints = previous.map { Fingerprints(program: $0.program) }
         for ref in program.formulaOrder {
             guard let formula = program.column(ref).formula else { continue }
@@ -270,7 +280,9 @@ public final class Workspace: @unchecked Sendable {
                 continue
             }
             evaluator.currentColumn = ref
+            var lap = Clock()
             let v = evaluator.evaluate(formula, in: ref.table, rows: nil)
+            if trace { print("  full \(program.qualifiedName(ref)): \(lap.lap() * 1000) ms") }
             evaluator.currentColumn = nil
             evaluator.cellsEvaluated += v.count
             let t = evaluator.tables[ref.table.index]
@@ -279,6 +291,8 @@ public final class Workspace: @unchecked Sendable {
         }
         stats.cellsEvaluated = evaluator.cellsEvaluated
         stats.phases.append(("evaluate", clock.lap()))
+        ensureFlagAndCheckStates()
+        stats.phases.append(("flags", clock.lap()))
     }
 
     /// A bare `missing` column is numbers; keep every column's storage matching its type.
@@ -294,60 +308,92 @@ public final class Workspace: @unchecked Sendable {
     // MARK: - Rows
 
     /// The rows of a derived table; the tables it takes rows from are computed already.
-    func computeRows(_ index: Int) {
+    /// Computes a derived table's rows; returns false (touching nothing) when they are the
+    /// rows it has already.
+    @discardableResult
+    func computeRows(_ index: Int) -> Bool {
         let info = program.tables[index]
-        guard case .derived(let spec) = info.kind else { return }
-        var sources: [(Int, [Int32]?)] = []
+        guard case .derived(let spec) = info.kind else { return false }
+        // Each source table's rows grouped by this table's keys (the same groupings the
+        // aggregates use): one representative row per distinct key tuple.
+        var tuples: [[Int32]] = []
+        var seen = TupleMap(width: info.keys.count)
+        func take(_ t: TableRef, window: CheckedWindow?) {
+            let table = evaluator.tables[t.index]
+            let group = evaluator.groupIndex(t, on: info.keys)
+            let keys = evaluator.keyColumns(table, info.keys)
+            var range: (start: Int32, end: Int32)? = nil
+            var dates: [Int32] = []
+            if let w = window {
+                guard case .asOf(let ago) = w.anchor, let asOf = evaluator.asOf,
+                      let dc = program.table(t).source?.dateColumn, case .date(let d) = table.columns[dc] else { return }
+                let end = asOf - Int32(ago)
+                range = (end - Int32(w.length) + 1, end)
+                dates = d
+            }
+            let sorted = range != nil && group.isSorted(by: dates)
+            let slotDates = sorted ? group.dates(inGroupOrder: dates) : []
+            let rows = group.rows
+            var tuple = [Int32](repeating: 0, count: keys.count)
+            for c in 0..<group.count {
+                let span = group.range(ofCode: Int32(c))
+                guard !span.isEmpty else { continue }
+                if let (start, end) = range {
+                    // Does the group have a row inside the window?
+                    var inside = false
+                    if sorted {
+                        // Group-ordered dates (shared with the window aggregates): sequential reads.
+                        var p = span.upperBound - 1
+                        while p >= span.lowerBound, slotDates[p] > end { p -= 1 }
+                        inside = p >= span.lowerBound && slotDates[p] >= start
+                    } else {
+                        inside = span.contains { let d = dates[Int(rows[$0])]; return d >= start && d <= end }
+                    }
+                    guard inside else { continue }
+                }
+                let first = Int(rows[span.lowerBound])
+                for k in keys.indices { tuple[k] = keys[k][first] }
+                if seen[tuple] == nil {
+                    seen[tuple] = Int32(tuples.count)
+                    tuples.append(tuple)
+                }
+            }
+        }
         switch spec {
         case .single:
+            if evaluator.tables[index].rowCount == 1 { return false }
             setRows(index, keyColumns: [], count: 1)
-            return
+            return true
         case .from(let t, let window):
-            var keep: [Int32]? = nil
-            if let w = window, case .asOf(let ago) = w.anchor, let asOf = evaluator.asOf,
-               let dc = program.table(t).source?.dateColumn, case .date(let dates) = evaluator.tables[t.index].columns[dc] {
-                let end = asOf - Int32(ago), start = end - Int32(w.length) + 1
-                keep = []
-                for (r, d) in dates.enumerated() where d >= start && d <= end { keep!.append(Int32(r)) }
-            } else if window != nil {
-                keep = []
-            }
-            sources = [(t.index, keep)]
+            take(t, window: window)
         case .union(let ts):
-            sources = ts.map { ($0.index, nil) }
+            for t in ts { take(t, window: nil) }
         }
-        // Concatenate the key columns of every source, then keep one row per distinct tuple.
-        var combined: [[Int32]] = Array(repeating: [], count: info.keys.count)
-        for (s, keep) in sources {
-            let t = evaluator.tables[s]
-            let sInfo = program.tables[s]
-            for (k, name) in info.keys.enumerated() {
-                guard let c = sInfo.columnIndex(name), case .text(let ids) = t.columns[c] else { continue }
-                if let keep { combined[k].append(contentsOf: keep.map { ids[Int($0)] }) } else { combined[k].append(contentsOf: ids) }
+        // The same tuples as now: nothing to do (the common case after an append).
+        let current = evaluator.tables[index]
+        if tuples.count == current.rowCount {
+            let columns = evaluator.keyColumns(current, info.keys)
+            var existing = TupleMap(width: info.keys.count)
+            var tuple = [Int32](repeating: 0, count: info.keys.count)
+            for r in 0..<current.rowCount {
+                for k in columns.indices { tuple[k] = columns[k][r] }
+                existing[tuple] = Int32(r)
             }
-        }
-        let total = combined.first?.count ?? 0
-        let codes = KeyCodes(columns: combined, rowCount: total, idLimit: interner.count)
-        var representative = [Int32](repeating: -1, count: codes.count)
-        for r in 0..<total {
-            let c = codes.codes[r]
-            if c >= 0, representative[Int(c)] < 0 { representative[Int(c)] = Int32(r) }
+            if tuples.allSatisfy({ existing[$0] != nil }) { return false }
         }
         // Sort rows by their key text, column by column.
-        var rank = [Int32](repeating: 0, count: interner.count)
-        var distinctIds = Set<Int32>()
-        for col in combined { for r in representative { distinctIds.insert(col[Int(r)]) } }
-        let sortedIds = distinctIds.sorted { interner.string($0) < interner.string($1) }
-        for (i, id) in sortedIds.enumerated() { rank[Int(id)] = Int32(i) }
-        let order = representative.sorted { a, b in
-            for col in combined {
-                let x = rank[Int(col[Int(a)])], y = rank[Int(col[Int(b)])]
-                if x != y { return x < y }
-            }
+        let strings = interner.allStrings
+        var distinct = Set<Int32>()
+        for tuple in tuples { for id in tuple { distinct.insert(id) } }
+        var rank = [Int32](repeating: 0, count: strings.count)
+        for (i, id) in distinct.sorted(by: { strings[Int($0)] < strings[Int($1)] }).enumerated() { rank[Int(id)] = Int32(i) }
+        tuples.sort { a, b in
+            for k in a.indices where a[k] != b[k] { return rank[Int(a[k])] < rank[Int(b[k])] }
             return false
         }
-        let keyColumns = combined.map { col in order.map { col[Int($0)] } }
-        setRows(index, keyColumns: keyColumns, count: order.count)
+        let keyColumns = info.keys.indices.map { k in tuples.map { $0[k] } }
+        setRows(index, keyColumns: keyColumns, count: tuples.count)
+        return true
     }
 
     func setRows(_ index: Int, keyColumns: [[Int32]], count: Int) {
@@ -397,56 +443,6 @@ public final class Workspace: @unchecked Sendable {
     public func row(_ table: TableRef, keys: [String]) -> Int? {
         let ids = keys.map { interner.lookup($0) ?? -2 }
         return evaluator.keyIndex(table)[ids].map(Int.init)
-    }
-
-    public func flags() -> [FlagHit] {
-        var hits: [FlagHit] = []
-        for flag in program.flags {
-            let cond = evaluator.evaluate(flag.condition, in: flag.table, rows: nil).bools
-            let rows = cond.indices.filter { cond[$0] == 1 }.map(Int32.init)
-            guard !rows.isEmpty else { continue }
-            var parts: [[String]] = []
-            for part in flag.message {
-                switch part {
-                case .text(let s): parts.append(Array(repeating: s, count: rows.count))
-                case .value(let e, let format):
-                    let v = evaluator.evaluate(e, in: flag.table, rows: rows)
-                    parts.append((0..<rows.count).map { formatForMessage(v, $0, format) })
-                }
-            }
-            for (i, r) in rows.enumerated() {
-                let message = parts.map { $0[i] }.joined()
-                hits.append(FlagHit(flag: flag.name, severity: flag.severity, table: program.table(flag.table).name, row: Int(r),
-                                    keys: keyText(flag.table, row: Int(r)), message: message))
-            }
-        }
-        return hits
-    }
-
-    public func checkFailures() -> [CheckFailure] {
-        var failures: [CheckFailure] = []
-        for check in program.checks {
-            let cond = evaluator.evaluate(check.condition, in: check.table, rows: nil).bools
-            let failing = cond.indices.filter { cond[$0] != 1 }
-            guard !failing.isEmpty else { continue }
-            // The table's own columns the condition reads, to show their values.
-            var shown: [Int] = []
-            func collect(_ e: CExpr) {
-                if case .column(let ref) = e.kind, ref.table == check.table, !shown.contains(ref.column) { shown.append(ref.column) }
-                if case .aggregate = e.kind { return }
-                e.forEachChild(collect)
-            }
-            collect(check.condition)
-            let rows = failing.map(Int32.init)
-            let values = shown.map { c in evaluator.evaluate(CExpr(.column(ColumnRef(check.table, c)), program.table(check.table).columns[c].type, check.span), in: check.table, rows: rows) }
-            for (i, r) in failing.enumerated() {
-                let text = zip(shown, values).map { c, v in "\(program.table(check.table).columns[c].name) = \(formatForMessage(v, i, nil))" }
-                failures.append(CheckFailure(check: check.name, table: program.table(check.table).name, row: r,
-                                             keys: keyText(check.table, row: r), condition: check.source,
-                                             values: text.joined(separator: ", ")))
-            }
-        }
-        return failures
     }
 
     func formatForMessage(_ v: Vector, _ i: Int, _ format: ValueFormat?) -> String {

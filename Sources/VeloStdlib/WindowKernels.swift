@@ -30,6 +30,12 @@ public enum WindowStats {
     /// 2^53: integers of smaller magnitude are exact doubles and add exactly.
     static let exactIntegerLimit = 9007199254740992.0
 
+    /// x is a whole number. A conversion instruction where it is safe, rather than `rounded`,
+    /// which may be a library call on baseline x86-64.
+    @inline(__always) static func isWhole(_ x: Double) -> Bool {
+        abs(x) < 9.2e18 ? Double(Int64(x)) == x : x == x.rounded(.towardZero)
+    }
+
     // MARK: Building the window
 
     /// The zero-filled daily vector of a window: `days` calendar days starting at day number
@@ -104,6 +110,22 @@ public enum WindowStats {
     public static func lwma(_ values: UnsafeBufferPointer<Double>) -> Double? {
         let n = values.count
         guard n > 0 else { return nil }
+        // Whole units (the common case): Σ i·xᵢ in plain doubles is exact while every term and
+        // partial sum stays below 2^53, which |x| ≤ 2^53 / (n²) guarantees; one final division.
+        let bound = exactIntegerLimit / (Double(n) * Double(n + 1))
+        var exact = 0.0
+        var allSmallIntegers = true
+        var weight = 0.0
+        for x in values {
+            weight += 1
+            // `abs` first: the conversion to Int64 is only defined for small values (and no NaN).
+            if !(abs(x) <= bound) || Double(Int64(x)) != x {
+                allSmallIntegers = false
+                break
+            }
+            exact += weight * x
+        }
+        if allSmallIntegers { return exact / (Double(n) * Double(n + 1) / 2) }
         var s = 0.0
         var c = 0.0
         var w = 0.0
@@ -191,7 +213,7 @@ public enum WindowStats {
         var a1 = 0.0 // Σ|x|
         var s2 = 0.0 // Σx²
         for x in values {
-            allIntegers = allIntegers && x == x.rounded(.towardZero)
+            allIntegers = allIntegers && isWhole(x)
             s1 += x
             a1 += abs(x)
             s2 += x * x

@@ -278,7 +278,7 @@ struct WorkspaceTests {
     @Test("evaluation statistics name the phases and count cells")
     func stats() throws {
         let run = try evaluate(FlagTests.rules, files: ["lines.csv": FlagTests.lines])
-        #expect(run.ws.stats.phases.map(\.name) == ["load", "rows", "evaluate"])
+        #expect(run.ws.stats.phases.map(\.name) == ["load", "rows", "evaluate", "flags"])
         #expect(run.ws.stats.cellsEvaluated >= 12)
     }
 }

@@ -16,7 +16,7 @@ import VeloData
 import VeloSyntax
 
 /// A deterministic generator (SplitMix64), so a failing sequence can be replayed by seed.
-struct IncRandom {
+struct IncRandom: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -183,6 +183,8 @@ func incShow(_ x: ResultColumn, _ r: Int) -> String {
                 for c in channels where r.int(3) > 0 { world.sales.append((day, s, c, r.int(20) - 2)) }
             }
         }
+        // Some worlds have their sales out of date order (the slow, unsorted aggregate path).
+        if r.int(4) == 0 { world.sales.shuffle(using: &r) }
         world.items = skus.filter { _ in r.int(5) > 0 }.map { ($0, 100 + r.int(5) * 50, [1, 6, 12][r.int(3)], 5 + r.int(20)) }
         if world.items.isEmpty { world.items = [(skus[0], 100, 6, 10)] }
         world.writeSales()

@@ -1,0 +1,121 @@
+// Flags and checks on top of the tables, kept up to date incrementally: after an edit only
+// the rows whose condition (or message) reads a changed cell are evaluated again, so
+// "flags raised and cleared" costs as little as the edit.
+
+import VeloCheck
+
+extension Workspace {
+    /// Every flagged row, flag by flag in the rule file's order, rows in table order.
+    public func flags() -> [FlagHit] {
+        ensureFlagAndCheckStates()
+        return flagState!.flatMap { state in state.keys.sorted().compactMap { state[$0] } }
+    }
+
+    /// Every row where a check does not hold, check by check.
+    public func checkFailures() -> [CheckFailure] {
+        ensureFlagAndCheckStates()
+        return checkState!.flatMap { state in state.keys.sorted().compactMap { state[$0] } }
+    }
+
+    func ensureFlagAndCheckStates() {
+        if flagState == nil { flagState = program.flags.indices.map { flagHits($0, rows: nil) } }
+        if checkState == nil { checkState = program.checks.indices.map { failures(of: $0, rows: nil) } }
+    }
+
+    /// Re-evaluates the flags and checks an edit reaches; records flags raised and cleared.
+    func updateFlagsAndChecks(_ dirt: Dirt, report: inout ChangeReport) {
+        ensureFlagAndCheckStates()
+        for (i, flag) in program.flags.enumerated() {
+            var rows = evaluator.affected(flag.condition, flag.table, dirt)
+            for case .value(let e, _) in flag.message { rows = rows.union(evaluator.affected(e, flag.table, dirt)) }
+            if rows.isEmpty { continue }
+            let old = flagState![i]
+            if dirt.rebuilt.contains(flag.table.index) {
+                // Rows changed identity: compare by keys.
+                let new = flagHits(i, rows: nil)
+                let before = Set(old.values.map(\.keys)), after = Set(new.values.map(\.keys))
+                report.flagsRaised += new.keys.sorted().compactMap { new[$0] }.filter { !before.contains($0.keys) }
+                report.flagsCleared += old.keys.sorted().compactMap { old[$0] }.filter { !after.contains($0.keys) }
+                flagState![i] = new
+                continue
+            }
+            guard let selection = rows.selection() else {
+                let new = flagHits(i, rows: nil)
+                report.flagsRaised += new.keys.sorted().filter { old[$0] == nil }.compactMap { new[$0] }
+                report.flagsCleared += old.keys.sorted().filter { new[$0] == nil }.compactMap { old[$0] }
+                flagState![i] = new
+                continue
+            }
+            let new = flagHits(i, rows: selection)
+            for r in selection {
+                switch (old[r], new[r]) {
+                case (nil, let hit?): report.flagsRaised.append(hit)
+                case (let hit?, nil): report.flagsCleared.append(hit)
+                default: break
+                }
+                flagState![i][r] = new[r]
+            }
+        }
+        for (i, check) in program.checks.enumerated() {
+            let rows = dirt.rebuilt.contains(check.table.index) ? .all : evaluator.affected(check.condition, check.table, dirt)
+            if rows.isEmpty { continue }
+            guard let selection = rows.selection() else {
+                checkState![i] = failures(of: i, rows: nil)
+                continue
+            }
+            let new = failures(of: i, rows: selection)
+            for r in selection { checkState![i][r] = new[r] }
+        }
+        report.failingChecks = Array(checkFailures().prefix(100))
+    }
+
+    /// The rows of `rows` (all when nil) that flag `index` marks, with their messages.
+    func flagHits(_ index: Int, rows: [Int32]?) -> [Int32: FlagHit] {
+        let flag = program.flags[index]
+        let cond = evaluator.evaluate(flag.condition, in: flag.table, rows: rows).bools
+        let marked = cond.indices.filter { cond[$0] == 1 }.map { i in rows.map { $0[i] } ?? Int32(i) }
+        guard !marked.isEmpty else { return [:] }
+        var parts: [[String]] = []
+        for part in flag.message {
+            switch part {
+            case .text(let s): parts.append(Array(repeating: s, count: marked.count))
+            case .value(let e, let format):
+                let v = evaluator.evaluate(e, in: flag.table, rows: marked)
+                parts.append((0..<marked.count).map { formatForMessage(v, $0, format) })
+            }
+        }
+        var hits: [Int32: FlagHit] = [:]
+        for (i, r) in marked.enumerated() {
+            hits[r] = FlagHit(flag: flag.name, severity: flag.severity, table: program.table(flag.table).name, row: Int(r),
+                              keys: keyText(flag.table, row: Int(r)), message: parts.map { $0[i] }.joined())
+        }
+        return hits
+    }
+
+    /// The rows of `rows` (all when nil) where check `index` does not hold.
+    func failures(of index: Int, rows: [Int32]?) -> [Int32: CheckFailure] {
+        let check = program.checks[index]
+        let cond = evaluator.evaluate(check.condition, in: check.table, rows: rows).bools
+        let failing = cond.indices.filter { cond[$0] != 1 }.map { i in rows.map { $0[i] } ?? Int32(i) }
+        guard !failing.isEmpty else { return [:] }
+        // The table's own columns the condition reads, to show their values.
+        var shown: [Int] = []
+        func collect(_ e: CExpr) {
+            if case .column(let ref) = e.kind, ref.table == check.table, !shown.contains(ref.column) { shown.append(ref.column) }
+            if case .aggregate = e.kind { return }
+            e.forEachChild(collect)
+        }
+        collect(check.condition)
+        let table = program.table(check.table)
+        let values = shown.map { c in
+            evaluator.evaluate(CExpr(.column(ColumnRef(check.table, c)), table.columns[c].type, check.span), in: check.table, rows: failing)
+        }
+        var out: [Int32: CheckFailure] = [:]
+        for (i, r) in failing.enumerated() {
+            let text = zip(shown, values).map { c, v in "\(table.columns[c].name) = \(formatForMessage(v, i, nil))" }
+            out[r] = CheckFailure(check: check.name, table: table.name, row: Int(r), keys: keyText(check.table, row: Int(r)),
+                                  condition: check.source, values: text.joined(separator: ", "))
+        }
+        return out
+    }
+}
