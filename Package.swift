@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // GNU readline (Debian: libreadline-dev) for `velo repl`; no pkgConfig (its flags are prohibited).
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .target(name: "VeloSyntax", swiftSettings: strict),
         .target(name: "VeloData", swiftSettings: strict),
         .target(name: "VeloStdlib", dependencies: ["VeloData"], swiftSettings: strict),
@@ -29,7 +31,7 @@ let package = Package(
         .target(
             name: "VeloFrontend",
             dependencies: [
-                "VeloSyntax", "VeloCheck", "VeloEngine", "VeloData", "VeloRender",
+                "VeloSyntax", "VeloCheck", "VeloEngine", "VeloData", "VeloRender", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -22,7 +22,7 @@ public enum ChangeReportText {
             }
             lines.append(line)
         }
-        if r.changes.count > shown.count { lines.append("  … \(NumberFormat.grouped(r.changes.count - shown.count)) more changed cells") }
+        if r.changedCells > shown.count { lines.append("  … \(NumberFormat.grouped(r.changedCells - shown.count)) more changed cells") }
         for f in r.flagsRaised { lines.append("  flag raised: \(f.flag) [\(f.keys)]: \(f.message)") }
         for f in r.flagsCleared { lines.append("  flag cleared: \(f.flag) [\(f.keys)]") }
         for c in r.failingChecks.prefix(limit) {
@@ -34,7 +34,7 @@ public enum ChangeReportText {
     /// "14 cells recomputed, 9 unchanged (4.2 ms)"
     public static func summary(_ r: ChangeReport) -> String {
         let ms = r.phases.map(\.seconds).reduce(0, +) * 1000
-        return "\(NumberFormat.grouped(r.changes.count)) cell\(r.changes.count == 1 ? "" : "s") changed; "
+        return "\(NumberFormat.grouped(r.changedCells)) cell\(r.changedCells == 1 ? "" : "s") changed; "
             + "\(NumberFormat.grouped(r.cellsEvaluated)) recomputed, \(NumberFormat.grouped(r.cellsCutOff)) unchanged "
             + "(\(NumberFormat.human(ms, decimals: 1)) ms)"
     }

@@ -5,7 +5,7 @@
 /// Multi-line input: lines are collected until the input is complete.
 public struct InputContinuation {
     /// Words that cannot end an expression, so a line ending in one continues.
-    static let trailingWords: Set<String> = ["and", "or", "not", "if", "then", "else", "is", "where", "by", "on"]
+    static let trailingWords: Set<String> = ["and", "or", "not", "if", "then", "else", "is"]
     /// Operators that cannot end an expression.
     static let trailingOperators: Set<Character> = ["+", "-", "*", "/", "^", "<", ">", "=", "!", "?", ",", "("]
 

@@ -6,7 +6,7 @@ import VeloRender
 import VeloSyntax
 
 /// A cell named in a command: `items.moq["SKU00012"]`, `series.velocity["SKU1", "web"]`.
-struct CellTarget: Equatable {
+struct CellTarget: Hashable {
     var table: String
     var column: String
     var keys: [String]
@@ -39,6 +39,8 @@ enum ReplCommand: Equatable {
     case setAsOf(String)
     case undo
     case redo
+    /// The last edit's changes in full.
+    case changes
     case scenario(String)
     case scenarios
     case use(String)
@@ -60,12 +62,18 @@ enum ReplCommand: Equatable {
 /// A command that cannot be understood; the message says what was expected.
 struct ReplError: Error, Equatable {
     var message: String
-    init(_ message: String) { self.message = message }
+    /// What the failure means as an exit status, when it ends `velo repl` (a rule file
+    /// given on the command line that cannot be opened).
+    var status: ExitStatus = .ruleErrors
+    init(_ message: String, status: ExitStatus = .ruleErrors) {
+        self.message = message
+        self.status = status
+    }
 }
 
 extension ReplCommand {
     /// Every command word, as `help` lists them and completion offers them.
-    static let names = ["help", "show", "set", "undo", "redo", "scenario", "scenarios", "use", "compare", "explain",
+    static let names = ["help", "show", "set", "undo", "redo", "changes", "scenario", "scenarios", "use", "compare", "explain",
                         "load", "reload", "flags", "checks", "tables", "params", "mode", "timer", "eval", "quit", "exit"]
 
     static let defaultExplainDepth = 2
@@ -100,6 +108,7 @@ extension ReplCommand {
         case "set":
             return try parseSet(arg)
         case "undo": return try noArgument(.undo)
+        case "changes": return try noArgument(.changes)
         case "redo": return try noArgument(.redo)
         case "reload": return try noArgument(.reload)
         case "flags": return try noArgument(.flags)

@@ -1,0 +1,48 @@
+// `velo repl [FILE]`: ask "what if" interactively, or run a session from a file.
+
+import ArgumentParser
+import VeloData
+
+struct Repl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explore a plan interactively: what-if edits, scenarios, explanations.",
+        discussion: """
+            On a terminal: line editing, history (~/.velo_history, or the file $VELO_HISTORY names), Tab
+            completion, Ctrl-C abandons the line or command, Ctrl-D leaves. Type `help` for the commands.
+            With standard input from a file or pipe, reads one command per line without prompts; exit
+            status 0 when every command succeeded, 1 when one failed (2 or 3 when FILE cannot be opened).
+            """)
+
+    @ArgumentParser.Argument(help: "The rule file to open.")
+    var file: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a param, e.g. --set service_level=98%.", valueName: "NAME=VALUE"))
+    var sets: [String] = []
+
+    @Option(name: .customLong("source"), help: ArgumentHelp("Read a source table from another file.", valueName: "NAME=PATH"))
+    var sources: [String] = []
+
+    @Option(help: ArgumentHelp("The as-of date (YYYY-MM-DD); default: the latest date in the data.", valueName: "DATE"))
+    var asof: String?
+
+    func run() throws {
+        let console = Console.standard()
+        var asOf: Int32? = nil
+        if let a = asof {
+            guard let d = CivilDate(iso: a) else {
+                console.err("velo: --asof needs a date as YYYY-MM-DD, found `\(a)`\n")
+                throw CommandFailure(.usage)
+            }
+            asOf = d.day
+        }
+        var overrides: [String: String] = [:]
+        for s in sources {
+            guard let eq = s.firstIndex(of: "="), eq != s.startIndex, s.index(after: eq) != s.endIndex else {
+                console.err("velo: --source needs NAME=PATH, found `\(s)`\n")
+                throw CommandFailure(.usage)
+            }
+            overrides[String(s[..<eq])] = String(s[s.index(after: eq)...])
+        }
+        try ReplFrontend.run(ReplOptions(file: file, sets: sets, sources: overrides, asOf: asOf), console: console)
+    }
+}
