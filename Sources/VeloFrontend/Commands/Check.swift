@@ -1,35 +1,35 @@
-// `velo check FILE...`: parse and check rule files; exit 1 when any has errors.
+// `velo check FILE...`: the rule file is sound, and its checks hold on the data.
 
 import ArgumentParser
-import VeloSyntax
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check rule files: syntax, names, keys, types and cycles.",
-        discussion: "Reads each CSV header to learn column names and types; evaluates nothing. Exit status 0 when every file is sound, 1 when a rule file has errors, 2 on usage errors.")
+        abstract: "Check rule files: syntax, names, keys, types and cycles, then the checks on the data.",
+        discussion: """
+            After the static checks, evaluates each rule file over its data: a failing `check` and a flag \
+            with `severity error` fail the run; warnings are listed. --static stops after the static checks.
+
+            Exit status: 0 ok (warnings allowed); 1 rule errors or check failures; 2 usage error; \
+            3 data that cannot be read or is invalid.
+            """)
 
     @ArgumentParser.Argument(help: "Rule files to check.")
     var files: [String]
 
-    func run() throws {
-        try CheckFrontend.run(files: files, console: .standard())
-    }
-}
+    @Flag(name: .customLong("static"), help: "Only the static checks: read CSV headers, evaluate nothing.")
+    var staticOnly = false
 
-public enum CheckFrontend {
-    public static func run(files: [String], console: Console) throws(CommandFailure) {
-        var failed: ExitStatus? = nil
-        for path in files {
-            let file = try Frontend.readRuleFile(path, console: console)
-            let rules = Frontend.check(file)
-            Frontend.render(rules.diagnostics, in: file, console: console)
-            if rules.diagnostics.hasErrors {
-                failed = failed == .ruleErrors ? .ruleErrors : Frontend.status(for: rules.diagnostics)
-                console.err("\(path): \(Frontend.summary(rules.diagnostics))\n")
-            } else {
-                console.out("\(path): ok\n")
-            }
-        }
-        if let failed { throw CommandFailure(failed) }
+    @Flag(help: "Also fail on any missing value or non-finite number in a computed table.")
+    var strict = false
+
+    @Option(help: "Output: human, github (workflow annotations) or json.")
+    var format: String = "human"
+
+    @Option(name: .customLong("source"), help: ArgumentHelp("Read a source table from another file.", valueName: "NAME=PATH"))
+    var sources: [String] = []
+
+    func run() throws {
+        try CheckFrontend.run(CheckRequest(files: files, staticOnly: staticOnly, strict: strict, format: format, sources: sources),
+                              console: .standard())
     }
 }

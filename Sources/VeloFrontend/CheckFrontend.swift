@@ -1,0 +1,181 @@
+// What `velo check` does: static diagnostics, then the plan evaluated over its data, with
+// failing checks and error flags as errors and warning flags listed — in the human format,
+// as GitHub workflow annotations, or as JSON.
+
+import VeloCheck
+import VeloEngine
+import VeloRender
+import VeloSyntax
+
+public struct CheckRequest: Sendable {
+    public var files: [String]
+    public var staticOnly: Bool
+    public var strict: Bool
+    public var format: String
+    public var sources: [String]
+
+    public init(files: [String], staticOnly: Bool = false, strict: Bool = false, format: String = "human", sources: [String] = []) {
+        self.files = files
+        self.staticOnly = staticOnly
+        self.strict = strict
+        self.format = format
+        self.sources = sources
+    }
+}
+
+public enum CheckFrontend {
+    /// At most this many rows are reported per check, flag or strict column.
+    static let rowsShown = 10
+
+    public static func run(files: [String], console: Console) throws(CommandFailure) {
+        try run(CheckRequest(files: files), console: console)
+    }
+
+    public static func run(_ request: CheckRequest, console: Console) throws(CommandFailure) {
+        guard ["human", "github", "json"].contains(request.format) else {
+            console.err("velo: unknown format `\(request.format)`; choose human, github or json\n")
+            throw CommandFailure(.usage)
+        }
+        guard !request.files.isEmpty else {
+            console.err("velo: name at least one rule file\n")
+            throw CommandFailure(.usage)
+        }
+        var sources: [String: String] = [:]
+        for s in request.sources {
+            guard let eq = s.firstIndex(of: "="), eq != s.startIndex else {
+                console.err("velo: --source needs NAME=PATH, found `\(s)`\n")
+                throw CommandFailure(.usage)
+            }
+            sources[String(s[..<eq])] = String(s[s.index(after: eq)...])
+        }
+        var worst: ExitStatus = .ok
+        var reports: [String] = []
+        for path in request.files {
+            let file = try Frontend.readRuleFile(path, console: console)
+            let (diagnostics, status) = findings(file, request: request, sources: sources)
+            if status == .ruleErrors || (status == .dataError && worst == .ok) { worst = status }
+            switch request.format {
+            case "github":
+                console.out(diagnostics.map { github($0, file) }.joined())
+            case "json":
+                reports.append(json(diagnostics, file, status))
+            default:
+                Frontend.render(diagnostics, in: file, console: console)
+                let summary = Frontend.summary(diagnostics)
+                if status == .ok {
+                    console.out("\(path): ok" + (summary.isEmpty ? "" : " (\(summary))") + "\n")
+                } else {
+                    console.err("\(path): \(summary)\n")
+                }
+            }
+        }
+        if request.format == "json" {
+            console.out("{\"files\": [" + reports.joined(separator: ", ") + "], \"status\": \(worst.rawValue)}\n")
+        }
+        if worst != .ok { throw CommandFailure(worst) }
+    }
+
+    /// Everything to report for one rule file, and its status.
+    static func findings(_ file: SourceFile, request: CheckRequest, sources: [String: String]) -> ([Diagnostic], ExitStatus) {
+        let rules = Frontend.check(file, sourceOverrides: sources)
+        guard let program = rules.program else { return (rules.diagnostics, Frontend.status(for: rules.diagnostics)) }
+        if request.staticOnly { return (rules.diagnostics, .ok) }
+        let ws: Workspace
+        do {
+            ws = try Workspace.open(program, options: WorkspaceOptions(sources: sources))
+        } catch {
+            let d = Diagnostic(code: "data", "cannot evaluate the plan: \(error.message)", at: Span(start: 0, length: 0),
+                               hint: "fix the data file, or point to another one with --source NAME=PATH")
+            return (rules.diagnostics + [d], .dataError)
+        }
+        var out = rules.diagnostics
+        // Failing checks.
+        var failures: [String: [CheckFailure]] = [:]
+        for f in ws.checkFailures() { failures[f.check, default: []].append(f) }
+        for check in program.checks {
+            guard let rows = failures[check.name] else { continue }
+            for f in rows.prefix(rowsShown) {
+                let row = f.keys.isEmpty ? "" : " for [\(f.keys)]"
+                out.append(Diagnostic(code: "check-failed", "check `\(check.name)` fails\(row): \(f.values.isEmpty ? f.condition : f.values)",
+                                      at: check.condition.span))
+            }
+            if rows.count > rowsShown {
+                out.append(Diagnostic(code: "check-failed", "check `\(check.name)` fails for \(rows.count - rowsShown) more rows",
+                                      at: check.condition.span))
+            }
+        }
+        // Flags: errors fail the run, warnings are listed, info is not reported here.
+        var hits: [String: [FlagHit]] = [:]
+        for h in ws.flags() { hits[h.flag, default: []].append(h) }
+        for flag in program.flags where flag.severity != .info {
+            guard let rows = hits[flag.name] else { continue }
+            let severity: Diagnostic.Severity = flag.severity == .error ? .error : .warning
+            for h in rows.prefix(rowsShown) {
+                let where_ = h.keys.isEmpty ? "" : " [\(h.keys)]"
+                out.append(Diagnostic(severity, code: "flag", "flag `\(flag.name)` on \(h.table)\(where_)" + (h.message.isEmpty ? "" : ": \(h.message)"),
+                                      at: flag.span))
+            }
+            if rows.count > rowsShown {
+                out.append(Diagnostic(severity, code: "flag", "flag `\(flag.name)` marks \(rows.count - rowsShown) more rows", at: flag.span))
+            }
+        }
+        if request.strict { out += strictFindings(ws) }
+        return (out, out.hasErrors ? .ruleErrors : .ok)
+    }
+
+    /// --strict: missing values and non-finite numbers in computed columns.
+    static func strictFindings(_ ws: Workspace) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for (t, table) in ws.program.tables.enumerated() where !table.isSource {
+            for (c, column) in table.columns.enumerated() where column.formula != nil {
+                let result = ws.column(ColumnRef(TableRef(t), c))
+                var bad: [(Int, String)] = []
+                for r in 0..<ws.rowCount(TableRef(t)) {
+                    var missing = false
+                    switch result.values {
+                    case .number(let v): missing = !v[r].isFinite
+                    case .text(let v): missing = v[r] == nil
+                    case .date(let v): missing = v[r] == Int32.min
+                    case .bool(let v): missing = v[r] == 2
+                    }
+                    if missing { bad.append((r, result.missingReasons[r] ?? "no value")) }
+                }
+                guard !bad.isEmpty else { continue }
+                for (r, reason) in bad.prefix(rowsShown) {
+                    let keys = ws.keyText(TableRef(t), row: r)
+                    out.append(Diagnostic(code: "strict-missing", "\(table.name).\(column.name)\(keys.isEmpty ? "" : "[\(keys)]") is missing: \(reason)",
+                                          at: column.span, hint: "handle it in the formula, e.g. `?? 0`, or run without --strict"))
+                }
+                if bad.count > rowsShown {
+                    out.append(Diagnostic(code: "strict-missing", "\(table.name).\(column.name) is missing in \(bad.count - rowsShown) more rows",
+                                          at: column.span))
+                }
+            }
+        }
+        return out
+    }
+
+    /// `::error file=plan.velo,line=3,col=5,title=unknown-name::message (hint)`
+    static func github(_ d: Diagnostic, _ file: SourceFile) -> String {
+        func escapeData(_ s: String) -> String {
+            s.replacingAll("%", "%25").replacingAll("\r", "%0D").replacingAll("\n", "%0A")
+        }
+        func escapeProperty(_ s: String) -> String { escapeData(s).replacingAll(":", "%3A").replacingAll(",", "%2C") }
+        let (line, column) = file.location(of: d.span.start)
+        let kind = d.severity == .error ? "error" : d.severity == .warning ? "warning" : "notice"
+        let text = d.message + (d.hint.map { " (hint: \($0))" } ?? "")
+        return "::\(kind) file=\(escapeProperty(file.path)),line=\(line),col=\(column),title=\(escapeProperty(d.code))::\(escapeData(text))\n"
+    }
+
+    static func json(_ diagnostics: [Diagnostic], _ file: SourceFile, _ status: ExitStatus) -> String {
+        let items = diagnostics.map { d -> String in
+            let (line, column) = file.location(of: d.span.start)
+            var fields = ["\"severity\": \(JSONRenderer.quoted(d.severity.rawValue))", "\"code\": \(JSONRenderer.quoted(d.code))",
+                          "\"message\": \(JSONRenderer.quoted(d.message))", "\"line\": \(line)", "\"column\": \(column)"]
+            if let hint = d.hint { fields.append("\"hint\": \(JSONRenderer.quoted(hint))") }
+            return "{" + fields.joined(separator: ", ") + "}"
+        }
+        return "{\"file\": \(JSONRenderer.quoted(file.path)), \"status\": \(status.rawValue), \"diagnostics\": [" + items.joined(separator: ", ") + "]}"
+    }
+}
+
