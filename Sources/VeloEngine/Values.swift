@@ -22,34 +22,10 @@ public final class MissingReason: Sendable, CustomStringConvertible {
     public var description: String { origin.map { "\(message) (at \($0))" } ?? message }
 }
 
-/// One column's values.
-public enum Values: Sendable {
-    case number([Double])
-    case text([Int32])
-    case date([Int32])
-    case bool([UInt8])
+/// One column's values: the data layer's typed arrays, with their missing sentinels.
+public typealias Values = ColumnData
 
-    public static let missingText: Int32 = -1
-    public static let missingDate: Int32 = .min
-    public static let missingBool: UInt8 = 2
-
-    public var count: Int {
-        switch self {
-        case .number(let v): return v.count
-        case .text(let v), .date(let v): return v.count
-        case .bool(let v): return v.count
-        }
-    }
-
-    public func isMissing(_ i: Int) -> Bool {
-        switch self {
-        case .number(let v): return v[i].isNaN
-        case .text(let v): return v[i] == Values.missingText
-        case .date(let v): return v[i] == Values.missingDate
-        case .bool(let v): return v[i] == Values.missingBool
-        }
-    }
-
+extension ColumnData {
     /// An all-missing column of `type`.
     static func missing(_ type: VType, count: Int) -> Values {
         switch type.base {
@@ -105,14 +81,6 @@ public enum Values: Sendable {
         }
     }
 
-    init(_ data: ColumnData) {
-        switch data {
-        case .number(let v): self = .number(v)
-        case .text(let v): self = .text(v)
-        case .date(let v): self = .date(v)
-        case .bool(let v): self = .bool(v)
-        }
-    }
 }
 
 /// A computed vector: values for a selection of rows, and why the missing ones are missing

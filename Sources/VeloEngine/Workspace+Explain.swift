@@ -134,13 +134,19 @@ extension Workspace {
         return node
     }
 
-    func literalValue(_ l: Literal) -> CellValue {
+    /// A literal as a cell value.
+    public func literalValue(_ l: Literal) -> CellValue { CellValue(l) }
+}
+
+extension CellValue {
+    /// A literal (a param's value, a constant) as a cell value.
+    public init(_ l: Literal) {
         switch l {
-        case .number(let x), .duration(let x): return .number(x)
-        case .text(let s): return .text(s)
-        case .date(let d): return .date(d)
-        case .bool(let b): return .bool(b)
-        case .missing(let r): return .missing(r)
+        case .number(let x), .duration(let x): self = .number(x)
+        case .text(let s): self = .text(s)
+        case .date(let d): self = .date(d)
+        case .bool(let b): self = .bool(b)
+        case .missing(let r): self = .missing(r)
         }
     }
 }

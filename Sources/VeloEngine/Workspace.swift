@@ -217,7 +217,7 @@ public final class Workspace: @unchecked Sendable {
             guard let col = data.column(named: c.name) else {
                 throw WorkspaceError("\(path): has no column `\(c.name)` (the rule file was checked against a file that had it)")
             }
-            columns.append(Values(col.data))
+            columns.append(col.data)
         }
         return columns
     }

@@ -40,14 +40,7 @@ public enum CheckFrontend {
             console.err("velo: name at least one rule file\n")
             throw CommandFailure(.usage)
         }
-        var sources: [String: String] = [:]
-        for s in request.sources {
-            guard let eq = s.firstIndex(of: "="), eq != s.startIndex else {
-                console.err("velo: --source needs NAME=PATH, found `\(s)`\n")
-                throw CommandFailure(.usage)
-            }
-            sources[String(s[..<eq])] = String(s[s.index(after: eq)...])
-        }
+        let sources = try PlanInputs.sources(request.sources, console: console)
         var worst: ExitStatus = .ok
         var reports: [String] = []
         for path in request.files {

@@ -47,18 +47,8 @@ public enum RunFrontend {
         } else if request.output != nil {
             format = .csv
         }
-        var asOf: Int32? = nil
-        if let a = request.asof {
-            guard let d = CivilDate(iso: a) else { throw usage("--asof needs a date as YYYY-MM-DD, found `\(a)`") }
-            asOf = d.day
-        }
-        var sources: [String: String] = [:]
-        for s in request.sources {
-            guard let eq = s.firstIndex(of: "="), eq != s.startIndex, s.index(after: eq) != s.endIndex else {
-                throw usage("--source needs NAME=PATH, found `\(s)`")
-            }
-            sources[String(s[..<eq])] = String(s[s.index(after: eq)...])
-        }
+        let asOf = try PlanInputs.asOf(request.asof, console: console)
+        let sources = try PlanInputs.sources(request.sources, console: console)
         if let limit = request.limit, limit < 0 { throw usage("--limit must be 0 or more") }
 
         let file = try Frontend.readRuleFile(request.file, console: console)
@@ -72,20 +62,7 @@ public enum RunFrontend {
             let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
             throw usage("--source: `\(name)` is not a source table of \(request.file)\(hint)")
         }
-        var params: [String: Literal] = [:]
-        for s in request.sets {
-            guard let eq = s.firstIndex(of: "="), eq != s.startIndex else { throw usage("--set needs NAME=VALUE, found `\(s)`") }
-            let name = String(s[..<eq]).trimmingCharacters(in: " ")
-            let text = String(s[s.index(after: eq)...])
-            guard let p = program.param(named: name) else {
-                let hint = Suggest.didYouMean(name, in: program.params.map(\.name)).map { ": \($0)" } ?? ""
-                throw usage("--set: unknown param `\(name)`\(hint)")
-            }
-            switch ParamValue.parse(text, for: program.params[p]) {
-            case .success(let v): params[name] = v
-            case .failure(let e): throw usage("--set \(name): \(e.message)")
-            }
-        }
+        let params = try PlanInputs.params(request.sets, program: program, file: request.file, console: console)
         // Which tables, in which order.
         var selected: [TableRef] = []
         var includeFlags = request.tables.isEmpty

@@ -29,19 +29,7 @@ public enum WatchFrontend {
             console.err("\(path): \(Frontend.summary(rules.diagnostics))\n")
             throw CommandFailure(Frontend.status(for: rules.diagnostics))
         }
-        var params: [String: Literal] = [:]
-        for s in sets {
-            guard let eq = s.firstIndex(of: "="), let p = program.param(named: String(s[..<eq])) else {
-                console.err("velo: --set needs NAME=VALUE with a param of \(path), found `\(s)`\n")
-                throw CommandFailure(.usage)
-            }
-            switch ParamValue.parse(String(s[s.index(after: eq)...]), for: program.params[p]) {
-            case .success(let v): params[program.params[p].name] = v
-            case .failure(let e):
-                console.err("velo: --set \(program.params[p].name): \(e.message)\n")
-                throw CommandFailure(.usage)
-            }
-        }
+        let params = try PlanInputs.params(sets, program: program, file: path, console: console)
         var ws: Workspace
         do {
             ws = try Workspace.open(program, options: WorkspaceOptions(params: params))

@@ -21,13 +21,7 @@ public enum DateMath {
     /// Day number of `year`-`month`-`day` (Hinnant's days_from_civil), for any year; month 1–12.
     @inline(__always)
     static func dayNumber(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
+        CivilDate.daysFromCivil(year: year, month: month, day: day)
     }
 
     /// ISO 8601 weekday: Monday = 1 … Sunday = 7.

@@ -22,6 +22,8 @@ public enum Statement: Sendable {
     case param(ParamDecl)
     case flag(FlagDecl)
     case check(CheckDecl)
+    /// `test "name":` — see TestDecl.
+    case test(TestDecl)
 
     public var span: Span {
         switch self {
@@ -30,6 +32,7 @@ public enum Statement: Sendable {
         case .param(let d): return d.span
         case .flag(let d): return d.span
         case .check(let d): return d.span
+        case .test(let d): return d.span
         }
     }
 }
@@ -90,6 +93,57 @@ public struct CheckDecl: Sendable {
     public var name: Name?
     public var table: Name
     public var condition: Expr
+    public var span: Span
+}
+
+/// `test "name":` and its steps: inline rows replacing sources, params and the as-of date
+/// set, and expectations on the results.
+public struct TestDecl: Sendable {
+    public var name: TextLiteral
+    public var steps: [TestStep]
+    /// `test "name"`.
+    public var span: Span
+}
+
+public enum TestStep: Sendable {
+    /// `given items:` and its rows: the source `items` reads these rows instead of its file.
+    case given(table: Name, rows: InlineRows, span: Span)
+    /// `set service_level = 98%`, `set asof = 2024-12-31`.
+    case set(name: Name, value: Expr, span: Span)
+    case expect(Expectation)
+}
+
+/// A header of column names, then rows of literal values (`"A", 100, 24%`, `missing`).
+public struct InlineRows: Sendable {
+    public struct Row: Sendable {
+        /// Each a literal: a number, percentage or duration (possibly negated), a date, a
+        /// text, `true`, `false` or `missing`.
+        public var cells: [Expr]
+        public var span: Span
+    }
+    public var columns: [Name]
+    public var rows: [Row]
+}
+
+/// `within 0.01` (absolute) or `within 1%` (relative to the expected value).
+public struct Tolerance: Sendable {
+    public var amount: Double
+    public var relative: Bool
+    public var span: Span
+}
+
+/// One `expect` line (or block) of a test.
+public struct Expectation: Sendable {
+    public enum Kind: Sendable {
+        /// `expect plan.order_qty["A"] == 120 [within 1%]`: a true/false query.
+        case value(Expr, tolerance: Tolerance?)
+        /// `expect plan [within 0.01]:` and rows: the table has exactly these rows.
+        case rows(table: Name, rows: InlineRows, tolerance: Tolerance?)
+        /// `expect [no] flag velocity_shift [on series["A", "web"]]`.
+        case flag(name: Name, raised: Bool, table: Name?, keys: [Expr]?)
+    }
+    public var kind: Kind
+    /// The whole line (for a block, its first line).
     public var span: Span
 }
 

@@ -383,9 +383,4 @@ extension Diagnostic {
         Diagnostic(code: "definition-outside-table", "`\(name) = ...` must belong to a table or be a param", at: span,
                    hint: "indent it under a `table ... :` line, or write `param \(name) = ...`")
     }
-
-    static func testBlocksNotYetSupported(at span: Span) -> Diagnostic {
-        Diagnostic(code: "unsupported", "`test` blocks are not supported yet", at: span,
-                   hint: "`test` is reserved for tests written in Velo")
-    }
 }

@@ -171,7 +171,7 @@ public struct Parser {
         return Program(statements: statements)
     }
 
-    // statement: source_def | table_def | param_def | flag_def | check_def
+    // statement: source_def | table_def | param_def | flag_def | check_def | test_def
     mutating func statement() throws -> Statement {
         switch peek.kind {
         case .keyword(.table):
@@ -180,12 +180,13 @@ public struct Parser {
         case .keyword(.param): return .param(try paramDef())
         case .keyword(.flag): return .flag(try flagDef())
         case .keyword(.check): return .check(try checkDef())
-        case .keyword(.test):
-            throw fail(.testBlocksNotYetSupported(at: peek.span))
+        case .keyword(.test): return .test(try testDef())
+        case .keyword(.given), .keyword(.set), .keyword(.expect):
+            throw fail(.testStepOutsideTest(file.text(of: peek.span), at: peek.span))
         case .identifier where peek(1).kind == .symbol(.assign):
             throw fail(.definitionOutsideTable(file.text(of: peek.span), at: peek.span))
         default:
-            throw fail(.unexpectedToken(peek, expected: "`table`, `param`, `flag` or `check`", file: file))
+            throw fail(.unexpectedToken(peek, expected: "`table`, `param`, `flag`, `check` or `test`", file: file))
         }
     }
 

@@ -6,6 +6,8 @@ public enum Keyword: String, CaseIterable, Sendable {
     case by, from, `in`, on, when, severity
     case `if`, then, `else`, and, or, not, `is`, missing, `true`, `false`
     case last, ending, ago, after, before
+    // Inside `test` blocks.
+    case given, set, expect, no, within
 }
 
 public enum Symbol: String, CaseIterable, Sendable {

@@ -58,17 +58,7 @@ struct CompileFailure: Error, CustomStringConvertible {
 
 /// Reads CSV headers for the checker, as `velo` does (`overrides` are `--source` paths).
 func schemaProvider(overrides: [String: String] = [:]) -> SchemaProvider {
-    return { table, path, declared, textColumns in
-        var types: [String: ColumnType] = [:]
-        for (k, v) in declared { types[k] = ColumnType(v) }
-        do throws(DataError) {
-            let schema = try CSVReader.readSchema(path: overrides[table] ?? path,
-                                                  options: CSVOptions(declaredTypes: types, textColumns: textColumns))
-            return .success(SourceSchema(columns: schema.columns.map { (name: $0.name, type: VType.Base($0.type)) }))
-        } catch {
-            return .failure(SchemaError(message: error.message))
-        }
-    }
+    RuleCompiler.schemaProvider(overrides: overrides)
 }
 
 /// Parses and checks a rule file at `path` (relative CSV paths resolve against its directory).

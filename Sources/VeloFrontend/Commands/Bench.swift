@@ -30,11 +30,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         let console = Console.standard()
-        var overrides: [String: String] = [:]
-        for s in sources {
-            guard let eq = s.firstIndex(of: "=") else { throw CommandFailure(.usage) }
-            overrides[String(s[..<eq])] = String(s[s.index(after: eq)...])
-        }
+        let overrides = try PlanInputs.sources(sources, console: console)
         let t0 = now()
         let source = try Frontend.readRuleFile(file, console: console)
         let rules = Frontend.check(source, sourceOverrides: overrides)

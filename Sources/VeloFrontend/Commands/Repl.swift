@@ -27,22 +27,8 @@ struct Repl: ParsableCommand {
 
     func run() throws {
         let console = Console.standard()
-        var asOf: Int32? = nil
-        if let a = asof {
-            guard let d = CivilDate(iso: a) else {
-                console.err("velo: --asof needs a date as YYYY-MM-DD, found `\(a)`\n")
-                throw CommandFailure(.usage)
-            }
-            asOf = d.day
-        }
-        var overrides: [String: String] = [:]
-        for s in sources {
-            guard let eq = s.firstIndex(of: "="), eq != s.startIndex, s.index(after: eq) != s.endIndex else {
-                console.err("velo: --source needs NAME=PATH, found `\(s)`\n")
-                throw CommandFailure(.usage)
-            }
-            overrides[String(s[..<eq])] = String(s[s.index(after: eq)...])
-        }
+        let asOf = try PlanInputs.asOf(asof, console: console)
+        let overrides = try PlanInputs.sources(sources, console: console)
         try ReplFrontend.run(ReplOptions(file: file, sets: sets, sources: overrides, asOf: asOf), console: console)
     }
 }

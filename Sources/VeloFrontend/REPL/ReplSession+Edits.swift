@@ -110,15 +110,7 @@ extension ReplSession {
         return (ColumnRef(t, c), row)
     }
 
-    func cellValue(_ l: Literal) -> CellValue {
-        switch l {
-        case .number(let x), .duration(let x): return .number(x)
-        case .text(let s): return .text(s)
-        case .date(let d): return .date(d)
-        case .bool(let b): return .bool(b)
-        case .missing(let r): return .missing(r)
-        }
-    }
+    func cellValue(_ l: Literal) -> CellValue { CellValue(l) }
 
     // MARK: - History
 
