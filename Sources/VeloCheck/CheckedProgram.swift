@@ -34,6 +34,8 @@ public struct CheckedProgram: Sendable {
     public var checks: [CheckInfo]
     /// Every formula column, each after everything it reads.
     public var formulaOrder: [ColumnRef]
+    /// The `test` blocks of the rule file (see Checker+Tests.swift).
+    public var tests: [CheckedTest] = []
 
     public func table(_ ref: TableRef) -> TableInfo { tables[ref.index] }
     public func column(_ ref: ColumnRef) -> ColumnInfo { tables[ref.table.index].columns[ref.column] }

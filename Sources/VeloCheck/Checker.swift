@@ -58,8 +58,15 @@ public struct Checker {
     public static func check(_ program: Program, file: SourceFile, baseDirectory: String,
                              schemas: @escaping SchemaProvider) -> (program: CheckedProgram?, diagnostics: [Diagnostic]) {
         var checker = Checker(file: file, ast: program, baseDirectory: baseDirectory, schemas: schemas)
-        let checked = checker.run()
-        let diagnostics = checker.diagnostics.sortedBySource()
+        var checked = checker.run()
+        var diagnostics = checker.diagnostics
+        let tests = program.statements.compactMap { s -> TestDecl? in if case .test(let t) = s { return t } else { return nil } }
+        if !tests.isEmpty, !diagnostics.hasErrors {
+            let (t, d) = Checker.checkTests(tests, file: file, program: checked)
+            checked.tests = t
+            diagnostics += d
+        }
+        diagnostics = diagnostics.sortedBySource()
         return (diagnostics.hasErrors ? nil : checked, diagnostics)
     }
 

@@ -23,11 +23,15 @@ public struct WorkspaceOptions: Sendable {
     public var params: [String: Literal]
     /// Source table name -> file replacing the rule file's path.
     public var sources: [String: String]
+    /// Source table name -> rows in memory replacing its file (a test's `given`).
+    public var inlineSources: [String: InlineSource]
 
-    public init(asOf: Int32? = nil, params: [String: Literal] = [:], sources: [String: String] = [:]) {
+    public init(asOf: Int32? = nil, params: [String: Literal] = [:], sources: [String: String] = [:],
+                inlineSources: [String: InlineSource] = [:]) {
         self.asOf = asOf
         self.params = params
         self.sources = sources
+        self.inlineSources = inlineSources
     }
 }
 
@@ -147,13 +151,14 @@ public final class Workspace: @unchecked Sendable {
                 tables.append(RuntimeTable(ref: TableRef(i), rowCount: 0, columns: info.columns.map { Values.missing($0.type, count: 0) }))
                 continue
             }
-            let path = options.sources[info.name] ?? source.resolvedPath
-            if let previous, let (state, reused) = previous.reusableSource(info, path: path) {
+            let inline = options.inlineSources[info.name]
+            let path = inline?.label ?? options.sources[info.name] ?? source.resolvedPath
+            if inline == nil, let previous, let (state, reused) = previous.reusableSource(info, path: path) {
                 states[i] = state
                 tables.append(RuntimeTable(ref: TableRef(i), rowCount: reused.rowCount, columns: reused.columns))
                 continue
             }
-            let (data, columns) = try Workspace.loadSource(info, path: path, interner: interner)
+            let (data, columns) = try Workspace.loadSource(info, path: path, inline: inline?.csv, interner: interner)
             fresh.insert(i)
             states[i] = SourceState(path: path, data: data)
             tables.append(RuntimeTable(ref: TableRef(i), rowCount: data.rowCount, columns: columns))
@@ -168,16 +173,22 @@ public final class Workspace: @unchecked Sendable {
         stats.phases.append(("load", loadTime))
     }
 
-    /// Reads a source table's file with the column types the program was checked with.
-    static func loadSource(_ info: TableInfo, path: String, interner: Interner) throws(WorkspaceError) -> (DataTable, [Values]) {
+    /// Reads a source table's file (or `inline` CSV bytes in its stead) with the column types
+    /// the program was checked with.
+    static func loadSource(_ info: TableInfo, path: String, inline: [UInt8]? = nil,
+                           interner: Interner) throws(WorkspaceError) -> (DataTable, [Values]) {
         guard let source = info.source else { throw WorkspaceError("`\(info.name)` is not a source table") }
         var declared: [String: ColumnType] = [:]
         for (name, base) in source.declaredTypes { declared[name] = ColumnType(base) }
         for c in info.columns { declared[c.name] = declared[c.name] ?? ColumnType(c.type.base) }
         let data: DataTable
         do {
-            data = try CSVReader.load(path: path, options: CSVOptions(declaredTypes: declared, textColumns: source.textColumns),
-                                      interner: interner)
+            let options = CSVOptions(declaredTypes: declared, textColumns: source.textColumns)
+            if let inline {
+                data = try parseInline(inline, path: path, options: options, interner: interner)
+            } else {
+                data = try CSVReader.load(path: path, options: options, interner: interner)
+            }
         } catch {
             throw WorkspaceError(error.description)
         }

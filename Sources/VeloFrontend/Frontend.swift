@@ -89,6 +89,10 @@ public enum Frontend {
 
     /// Parse and check. Diagnostics are returned, not printed.
     public static func check(_ file: SourceFile, sourceOverrides: [String: String] = [:]) -> LoadedRules {
+        // `X.test.velo` holds tests of the rule file `X.velo`: checked against its program.
+        if let rulePath = TestFiles.ruleFile(forTestFile: file.path) {
+            return TestFiles.checkTestFile(file, rulePath: rulePath, sourceOverrides: sourceOverrides)
+        }
         let (program, diagnostics) = RuleCompiler.compile(file, sourceOverrides: sourceOverrides)
         return LoadedRules(file: file, program: program, diagnostics: diagnostics)
     }

@@ -15,10 +15,17 @@ extension Parser {
     // ?test_step: given | set_step | expect_value | expect_rows | expect_flag
     mutating func testDef() throws -> TestDecl {
         let start = advance().span
-        guard check(.string) else {
-            throw fail(.testNeedsName(found: peek, file: file))
+        let name: TextLiteral
+        if check(.string) {
+            name = text(advance().span, interpolate: false)
+        } else {
+            // `test plan:` — say so once, then read the steps as usual.
+            _ = fail(.testNeedsName(found: peek, file: file))
+            let at = peek.span
+            while !check(.symbol(.colon)), !check(.newline), !check(.eof) { advance() }
+            guard check(.symbol(.colon)) else { throw Failure() }
+            name = TextLiteral(parts: [], span: at)
         }
-        let name = text(advance().span, interpolate: false)
         _ = try expect(.colon, "`:` and the test's steps")
         try blockStart("test steps: `given`, `set` and `expect` lines")
         let level = blockDepth

@@ -120,7 +120,8 @@ struct ExampleTests {
     static let ruleFiles: [String] = {
         let base = FrontendHarness.root + "/Examples"
         let all = FileManager.default.enumerator(atPath: base)?.compactMap { $0 as? String } ?? []
-        return all.filter { $0.hasSuffix(".velo") && !$0.contains("/expected/") }.sorted()
+        // X.test.velo files hold tests of X.velo (VeloTest*Tests run them), not plans.
+        return all.filter { $0.hasSuffix(".velo") && !$0.hasSuffix(".test.velo") && !$0.contains("/expected/") }.sorted()
     }()
 
     static var recording: Bool { ProcessInfo.processInfo.environment["VELO_RECORD"] == "1" }

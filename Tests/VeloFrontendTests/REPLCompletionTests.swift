@@ -61,7 +61,8 @@ struct REPLCompletionTests {
         #expect(complete("plan.extra = order_qty * need + ov") == ["overproduction"])
         let dir = ReplHarness.root + "/Examples/replenishment/"
         // `/` ends a word for readline, so file names complete after the last one.
-        #expect(complete("load \(dir)pl") == ["plan.velo"])
+        #expect(complete("load \(dir)pl") == ["plan.test.velo", "plan.velo"])
+        #expect(complete("load \(dir)plan.v") == ["plan.velo"])
         #expect(complete("load \(dir)da") == ["data/"])
         #expect(complete("load \(dir)data/it") == ["items.csv"])
     }
