@@ -65,10 +65,17 @@ public enum NumberFormat {
 
     /// The decimals a whole column is shown with: the largest preferred count of its values,
     /// so every value of the column has the same number of digits after the point.
+    /// A column of quantities (any value of 1 or more) reads best at 2 decimals, even when
+    /// a few tiny values would want more; a column of small values (rates, changes) keeps the
+    /// decimals its values need.
     public static func columnDecimals<S: Sequence>(_ values: S) -> Int where S.Element == Double {
         var best = 0
-        for x in values { best = max(best, preferredDecimals(x)) }
-        return best
+        var large = false
+        for x in values where x.isFinite {
+            if x.magnitude >= 1 { large = true }
+            best = max(best, preferredDecimals(x))
+        }
+        return large ? min(best, 2) : best
     }
 
     /// Whether `human` writes `x` in scientific notation (non-zero, outside 1e-6 ..< 1e15).

@@ -45,8 +45,8 @@ struct NumberFormatTests {
     }
 
     @Test(arguments: [
-        ([1.0, 2, 3], 0), ([1.0, 2.5, 3], 2), ([120.0, 3.25, 0.5], 2), ([0.1234, 5], 4),
-        ([0.000123456, 12_345.678], 7), ([Double.nan, .infinity, 1e-9, 1e20], 0), ([], 0),
+        ([1.0, 2, 3], 0), ([1.0, 2.5, 3], 2), ([120.0, 3.25, 0.5], 2), ([0.1234, 5], 2), ([0.1234, 0.5], 4),
+        ([0.000123456, 12_345.678], 2), ([0.000123456, 0.5], 7), ([Double.nan, .infinity, 1e-9, 1e20], 0), ([], 0),
     ] as [([Double], Int)])
     func columnDecimals(_ values: [Double], _ expected: Int) {
         #expect(NumberFormat.columnDecimals(values) == expected)

@@ -46,6 +46,8 @@ enum ReplCommand: Equatable {
     case use(String)
     case compare(String, String, on: String)
     case explain(CellTarget, depth: Int)
+    /// `record "name" CELL, CELL ... [to FILE]`: a test block from the current values.
+    case record(name: String, cells: [CellTarget], file: String?)
     case define(table: String, column: String, formula: String)
     case load(String)
     case reload
@@ -74,7 +76,7 @@ struct ReplError: Error, Equatable {
 extension ReplCommand {
     /// Every command word, as `help` lists them and completion offers them.
     static let names = ["help", "show", "set", "undo", "redo", "changes", "scenario", "scenarios", "use", "compare", "explain",
-                        "load", "reload", "flags", "checks", "tables", "params", "mode", "timer", "eval", "quit", "exit"]
+                        "record", "load", "reload", "flags", "checks", "tables", "params", "mode", "timer", "eval", "quit", "exit"]
 
     static let defaultExplainDepth = 2
 
@@ -145,6 +147,8 @@ extension ReplCommand {
                 throw ReplError("`explain` needs a cell, e.g. `explain plan.order_qty[\"SKU00012\"]`")
             }
             return .explain(try parseCell(target, what: "explain"), depth: depth)
+        case "record":
+            return try parseRecord(arg)
         case "load":
             guard !arg.isEmpty else { throw ReplError("`load` needs a rule file, e.g. `load plan.velo`") }
             return .load(arg.hasPrefix("\"") && arg.hasSuffix("\"") && arg.count >= 2 ? String(arg.dropFirst().dropLast()) : arg)
@@ -162,6 +166,38 @@ extension ReplCommand {
         default:
             throw ReplError("unknown command `\(word)`")
         }
+    }
+
+    /// `record "SKU1 order" plan.order_qty["SKU1"], plan.cadence["SKU1"] to plan.test.velo`
+    static func parseRecord(_ arg: String) throws(ReplError) -> ReplCommand {
+        let usage = "expected `record \"TEST NAME\" CELL, CELL ... [to FILE]`, e.g. `record \"SKU1 order\" plan.order_qty[\"SKU1\"]`"
+        guard arg.hasPrefix("\""), let close = arg.dropFirst().firstIndex(of: "\"") else { throw ReplError(usage) }
+        let name = String(arg[arg.index(after: arg.startIndex)..<close])
+        var rest = String(arg[arg.index(after: close)...]).trimmingWhitespace()
+        var file: String? = nil
+        // ` to FILE` at the end, outside brackets and quotes.
+        let words = rest.split(separator: " ", omittingEmptySubsequences: true)
+        if words.count >= 2, words[words.count - 2] == "to", !words.last!.contains("]") {
+            file = String(words.last!)
+            rest = words.dropLast(2).joined(separator: " ")
+        }
+        // Cells are separated by commas outside brackets.
+        var cells: [CellTarget] = []
+        var depth = 0, start = rest.startIndex
+        for i in rest.indices {
+            switch rest[i] {
+            case "[", "(": depth += 1
+            case "]", ")": depth -= 1
+            case "," where depth == 0:
+                cells.append(try parseCell(String(rest[start..<i]).trimmingWhitespace(), what: "record"))
+                start = rest.index(after: i)
+            default: break
+            }
+        }
+        let last = String(rest[start...]).trimmingWhitespace()
+        if !last.isEmpty { cells.append(try parseCell(last, what: "record")) }
+        guard !name.isEmpty, !cells.isEmpty else { throw ReplError(usage) }
+        return .record(name: name, cells: cells, file: file)
     }
 
     /// `plan.extra = order_qty * 1.1`

@@ -70,6 +70,8 @@ struct ReplCompleter {
         case "load": return []
         case "explain":
             return n == 1 ? expressionNames(word, context: nil).filter { $0.contains(".") } : ["depth"]
+        case "record":
+            return n == 1 ? [] : expressionNames(word, context: nil).filter { $0.contains(".") } + ["to"]
         case "set":
             if n == 1 {
                 let sources = program.tables.filter { $0.isSource && !$0.keys.isEmpty }

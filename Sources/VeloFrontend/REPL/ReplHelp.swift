@@ -56,6 +56,14 @@ enum ReplHelp {
                   A window aggregate shows its days as a sparkline of the daily totals; `·` marks a day without
                   rows, which counts as 0.
                   """),
+        Topic(names: ["record"], syntax: "record \"NAME\" TABLE.COLUMN[KEY], ... [to FILE]",
+              summary: "write a test from the current values: the cells become expects, the rows they read fixtures",
+              example: "record \"SKU000012 order\" plan.order_qty[\"SKU000012\"] to plan.test.velo",
+              details: """
+                  The rows of every source table that match the cells' keys become `given` fixtures (dated rows
+                  only within the reach of the plan's windows); the scenario's params and the as-of date are set.
+                  Without `to FILE` the test is printed; with it, appended to FILE for `velo test`.
+                  """),
         Topic(names: ["define"], syntax: "TABLE.COLUMN = FORMULA", summary: "define or redefine a formula column",
               example: "plan.extra = order_qty * 1.1",
               details: "The formula is checked like a rule file's; the plan is recomputed. `undo` takes it back."),

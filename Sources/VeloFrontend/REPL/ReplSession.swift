@@ -187,6 +187,7 @@ public final class ReplSession {
         case .use(let name): try use(name)
         case .compare(let a, let b, let on): try compare(a, b, on: on)
         case .explain(let target, let depth): try explain(target, depth: depth)
+        case .record(let name, let cells, let file): try record(name: name, cells: cells, to: file)
         case .load(let path): try load(path)
         case .reload: try reload()
         case .flags: showFlags()
