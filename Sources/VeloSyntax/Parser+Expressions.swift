@@ -172,28 +172,8 @@ extension Parser {
     // missing: "missing" ("(" STRING ")")?
     mutating func primary() throws -> Expr {
         let t = peek
+        if let l = literal() { return l }
         switch t.kind {
-        case .number(let v):
-            advance()
-            return Expr(.number(v), t.span)
-        case .percent(let v):
-            advance()
-            return Expr(.percent(v), t.span)
-        case .duration(let d):
-            advance()
-            return Expr(.duration(days: d), t.span)
-        case .date:
-            advance()
-            return Expr(.date(file.text(of: t.span)), t.span)
-        case .string:
-            advance()
-            return Expr(.text(text(t.span, interpolate: false)), t.span)
-        case .keyword(.true):
-            advance()
-            return Expr(.bool(true), t.span)
-        case .keyword(.false):
-            advance()
-            return Expr(.bool(false), t.span)
         case .keyword(.missing):
             advance()
             if match(.lparen) != nil {
@@ -231,6 +211,25 @@ extension Parser {
         default:
             throw fail(.unexpectedToken(t, expected: "a value", file: file))
         }
+    }
+
+    /// A literal token (number, percentage, duration, date, text, true, false), consumed;
+    /// nil (and nothing consumed) for any other token.
+    mutating func literal() -> Expr? {
+        let t = peek
+        let kind: Expr.Kind
+        switch t.kind {
+        case .number(let v): kind = .number(v)
+        case .percent(let v): kind = .percent(v)
+        case .duration(let d): kind = .duration(days: d)
+        case .date: kind = .date(file.text(of: t.span))
+        case .string: kind = .text(text(t.span, interpolate: false))
+        case .keyword(.true): kind = .bool(true)
+        case .keyword(.false): kind = .bool(false)
+        default: return nil
+        }
+        advance()
+        return Expr(kind, t.span)
     }
 
     // call: NAME "(" (arg ("," arg)*)? ")"

@@ -207,27 +207,8 @@ extension Parser {
             }
             advance()
             return Expr(.unary(.negate, inner), t.span.through(v.span))
-        case .number(let x):
-            advance()
-            return Expr(.number(x), t.span)
-        case .percent(let x):
-            advance()
-            return Expr(.percent(x), t.span)
-        case .duration(let d):
-            advance()
-            return Expr(.duration(days: d), t.span)
-        case .date:
-            advance()
-            return Expr(.date(file.text(of: t.span)), t.span)
-        case .string:
-            advance()
-            return Expr(.text(text(t.span, interpolate: false)), t.span)
-        case .keyword(.true):
-            advance()
-            return Expr(.bool(true), t.span)
-        case .keyword(.false):
-            advance()
-            return Expr(.bool(false), t.span)
+        case .number, .percent, .duration, .date, .string, .keyword(.true), .keyword(.false):
+            return literal()!
         case .keyword(.missing):
             advance()
             return Expr(.missing(reason: nil), t.span)
