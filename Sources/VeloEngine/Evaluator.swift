@@ -111,12 +111,27 @@ final class Evaluator: @unchecked Sendable {
     /// Where a value computed now goes missing: set by the caller around each column.
     var currentColumn: ColumnRef? = nil
 
+    /// A cell of the column being computed gets its origin when the column is stored
+    /// (`settle`), and only if it is still missing then: building a cell name for every row
+    /// of an `else missing(...)` branch that is never taken would be wasted.
     func reason(_ message: String, context: TableRef, row: Int) -> MissingReason {
         if let c = currentColumn, c.table == context {
-            return MissingReason(message, origin: cellName(c, row: row))
+            return MissingReason(message, origin: nil)
         }
         return MissingReason(message, origin: program.table(context).keys.isEmpty ? program.table(context).name
                                  : "\(program.table(context).name)[\(keyText(context, row: row))]")
+    }
+
+    /// Gives the computed column's missing cells their origin (the cell itself, when the value
+    /// went missing here), and drops reasons of cells that ended up with a value.
+    func settle(_ v: inout Vector, column ref: ColumnRef, rows: [Int32]?) {
+        for (i, r) in v.reasons where r.origin == nil {
+            if v.values.isMissing(i) {
+                v.reasons[i] = MissingReason(r.message, origin: cellName(ref, row: rows.map { Int($0[i]) } ?? i))
+            } else {
+                v.reasons[i] = nil
+            }
+        }
     }
 
     // MARK: - Expressions
@@ -197,8 +212,11 @@ final class Evaluator: @unchecked Sendable {
         case .bool(let b): return Vector(.bool(Array(repeating: b ? 1 : 0, count: n)))
         case .missing(let text):
             var v = Vector(.missing(type, count: n))
-            for i in 0..<n {
-                v.reasons[i] = reason(text ?? "missing by definition", context: context, row: rowAt(rows, i))
+            if let c = currentColumn, c.table == context {
+                let shared = MissingReason(text ?? "missing by definition", origin: nil)   // settled when stored
+                for i in 0..<n { v.reasons[i] = shared }
+            } else {
+                for i in 0..<n { v.reasons[i] = reason(text ?? "missing by definition", context: context, row: rowAt(rows, i)) }
             }
             return v
         }

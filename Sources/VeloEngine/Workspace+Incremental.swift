@@ -218,7 +218,8 @@ extension Workspace {
             if rows.isEmpty { continue }
             let selection = rows.selection()
             evaluator.currentColumn = ref
-            let v = evaluator.evaluate(formula, in: ref.table, rows: selection)
+            var v = evaluator.evaluate(formula, in: ref.table, rows: selection)
+            evaluator.settle(&v, column: ref, rows: selection)
             evaluator.currentColumn = nil
             let table = evaluator.tables[ref.table.index]
             let type = program.column(ref).type

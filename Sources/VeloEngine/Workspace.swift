@@ -292,7 +292,8 @@ public final class Workspace: @unchecked Sendable {
             }
             evaluator.currentColumn = ref
             var lap = Clock()
-            let v = evaluator.evaluate(formula, in: ref.table, rows: nil)
+            var v = evaluator.evaluate(formula, in: ref.table, rows: nil)
+            evaluator.settle(&v, column: ref, rows: nil)
             if trace { print("  full \(program.qualifiedName(ref)): \(lap.lap() * 1000) ms") }
             evaluator.currentColumn = nil
             evaluator.cellsEvaluated += v.count
