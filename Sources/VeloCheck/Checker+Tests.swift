@@ -74,7 +74,7 @@ extension Checker {
         var seen: [String: Span] = [:]
         for test in tests {
             let name = test.name.plainText ?? ""
-            if name.trimmingSpaces.isEmpty {
+            if name.trimmingWhitespace().isEmpty {
                 checker.diagnostics.append(.emptyTestName(at: test.name.span))
             }
             if let first = seen[name] {
@@ -465,10 +465,6 @@ extension Diagnostic {
         Diagnostic(code: "test-flag", "flag `\(flag)` is on `\(table)`, not `\(found)`", at: span,
                    hint: "write `expect flag \(flag) on \(table)[...]`")
     }
-}
-
-extension String {
-    var trimmingSpaces: String { String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
 }
 
 extension Expr {

@@ -192,83 +192,37 @@ extension Evaluator {
             return reduceWindow(a, values: values, reasons: reasons, ids: ids, byId: byId, bySlot: false, bounds: bounds,
                                 window: w, datesSorted: datesSorted, n: n, context: context, rows: rows)
         }
+        // Rows of a more finely keyed table: the group's values, in row order.
+        let reduce = kernel(a)
         var out = [Double](repeating: .nan, count: n)
         var v = Vector(.number([]))
-        var buffer = [Double](repeating: 0, count: 64)
+        var buffer: [Double] = []
         values.withUnsafeBufferPointer { values in
             for i in 0..<n {
                 let (lo, hi) = bounds(i)
+                buffer.removeAll(keepingCapacity: true)
                 var missing: MissingReason? = nil
                 var sawMissing = false
-                var used = 0
-                if let w = window {
-                    let start = w.starts[i]
-                    if start == Values.missingDate {
-                        v.reasons[i] = reason("the window's anchor date is missing", context: context, row: rowAt(rows, i))
+                for p in lo..<hi {
+                    let at = byId ? Int(ids[p]) : p
+                    let x = values[at]
+                    if x.isNaN {
+                        sawMissing = true
+                        if missing == nil { missing = reasons[at] }
                         continue
                     }
-                    for k in 0..<w.length { buffer[k] = 0 }
-                    // Groups in date order are scanned from their newest row back to the
-                    // window's first day; otherwise every row of the group is looked at.
-                    var p = datesSorted ? hi - 1 : lo
-                    while datesSorted ? p >= lo : p < hi {
-                        defer { p += datesSorted ? -1 : 1 }
-                        let t = Int(ids[p])
-                        let d = Int(w.dates[t]) - Int(start)
-                        if d < 0 {
-                            if datesSorted { break }
-                            continue
-                        }
-                        if d >= w.length { continue }
-                        let x = values[byId ? t : p]
-                        if x.isNaN {
-                            sawMissing = true
-                            if missing == nil { missing = reasons[byId ? t : p] }
-                            continue
-                        }
-                        buffer[d] += x
-                    }
-                    used = w.length
-                } else {
-                    if buffer.count < hi - lo { buffer = [Double](repeating: 0, count: hi - lo) }
-                    for p in lo..<hi {
-                        let x = values[byId ? Int(ids[p]) : p]
-                        if x.isNaN {
-                            sawMissing = true
-                            if missing == nil { missing = reasons[byId ? Int(ids[p]) : p] }
-                            continue
-                        }
-                        buffer[used] = x
-                        used += 1
-                    }
+                    buffer.append(x)
                 }
                 if sawMissing {
                     v.reasons[i] = missing ?? reason("a value in `\(targetName)` is missing", context: context, row: rowAt(rows, i))
                     continue
                 }
-                let result: Double? = buffer.withUnsafeBufferPointer { all in
-                    let b = UnsafeBufferPointer(rebasing: all[0..<used])
-                    switch a.function {
-                    case .sum: return WindowStats.sum(b)
-                    case .avg: return WindowStats.mean(b)
-                    case .wavg:
-                        switch a.weighting {
-                        case .exponential(let h)?: return WindowStats.ewmaHalfLife(b, halfLife: h)
-                        default: return WindowStats.lwma(b)
-                        }
-                    case .stdev: return WindowStats.stdevSample(b)
-                    case .variance: return WindowStats.varianceSample(b)
-                    case .min: return WindowStats.min(b)
-                    case .max: return WindowStats.max(b)
-                    case .count, .any, .all: return nil
-                    }
-                }
-                if let result, result.isFinite {
+                if let result = buffer.withUnsafeBufferPointer(reduce), result.isFinite {
                     out[i] = result
                 } else {
                     let why: String
                     switch a.function {
-                    case .stdev, .variance: why = used < 2 ? "needs at least 2 values, found \(used)" : "no value"
+                    case .stdev, .variance: why = buffer.count < 2 ? "needs at least 2 values, found \(buffer.count)" : "no value"
                     default: why = "no rows in `\(targetName)`"
                     }
                     v.reasons[i] = reason(why, context: context, row: rowAt(rows, i))

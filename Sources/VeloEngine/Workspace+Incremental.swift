@@ -17,12 +17,6 @@ import VeloCheck
 import VeloData
 import VeloSyntax
 
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 /// One cell's value, for change reports.
 public enum CellValue: Sendable, Equatable, CustomStringConvertible {
     case number(Double)
@@ -209,11 +203,8 @@ extension Workspace {
     /// Recomputes the dirty cells of every formula column, in dependency order.
     func sweep(_ dirt: inout Dirt, report: inout ChangeReport) {
         evaluator.cellsEvaluated = 0
-        let trace = getenv("VELO_TRACE") != nil
         for ref in program.formulaOrder {
             guard let formula = program.column(ref).formula else { continue }
-            var clock = Clock()
-            defer { if trace { print("  \(program.qualifiedName(ref)): \(clock.lap() * 1000) ms") } }
             let rows = evaluator.affected(formula, ref.table, dirt)
             if rows.isEmpty { continue }
             let selection = rows.selection()
@@ -330,10 +321,7 @@ extension Workspace {
                 let touched = inputs.contains { dirt.rebuilt.contains($0) || dirt.appended[$0] != nil }
                     || (windowed && dirt.asOfChanged)
                 guard touched else { continue }
-                var lap = Clock()
-                let changed = computeRows(i)
-                if getenv("VELO_TRACE") != nil { print("  rows of \(program.tables[i].name): \(lap.lap() * 1000) ms, changed: \(changed)") }
-                if changed {
+                if computeRows(i) {
                     dirt.rebuilt.insert(i)
                     report.rebuiltTables.append(program.tables[i].name)
                     evaluator.groups = evaluator.groups.filter { $0.key.table != i }

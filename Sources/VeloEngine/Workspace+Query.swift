@@ -60,17 +60,8 @@ extension Workspace {
         case .date(let x): values = .date(x)
         case .bool(let x): values = .bool(x)
         }
-        let value = ResultColumn(name: text.trimmingCharacters(), type: checked.type, isKey: false, values: values,
+        let value = ResultColumn(name: text.trimmingWhitespace(), type: checked.type, isKey: false, values: values,
                                  missingReasons: v.reasons.mapValues(\.message))
         return .success(QueryResult(table: table, rowCount: v.count, keys: keys, value: value))
-    }
-}
-
-extension String {
-    func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\n" || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\n" || l == "\t" { s.removeLast() }
-        return String(s)
     }
 }

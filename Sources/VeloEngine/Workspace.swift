@@ -281,7 +281,6 @@ public final class Workspace: @unchecked Sendable {
         stats.phases.append(("rows", clock.lap()))
         evaluator.cellsEvaluated = 0
         var fingerprints = Fingerprints(program: program, freshSources: freshSources)
-        let trace = getenv("VELO_TRACE") != nil
         var previousFingerprints = previous.map { Fingerprints(program: $0.program) }
         for ref in program.formulaOrder {
             guard let formula = program.column(ref).formula else { continue }
@@ -291,10 +290,8 @@ public final class Workspace: @unchecked Sendable {
                 continue
             }
             evaluator.currentColumn = ref
-            var lap = Clock()
             var v = evaluator.evaluate(formula, in: ref.table, rows: nil)
             evaluator.settle(&v, column: ref, rows: nil)
-            if trace { print("  full \(program.qualifiedName(ref)): \(lap.lap() * 1000) ms") }
             evaluator.currentColumn = nil
             evaluator.cellsEvaluated += v.count
             let t = evaluator.tables[ref.table.index]

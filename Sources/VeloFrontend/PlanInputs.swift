@@ -39,7 +39,7 @@ enum PlanInputs {
                 console.err("velo: --set needs NAME=VALUE, found `\(s)`\n")
                 throw CommandFailure(.usage)
             }
-            let name = String(s[..<eq]).trimmingCharacters(in: " ")
+            let name = String(s[..<eq]).trimmingWhitespace()
             guard let p = program.param(named: name) else {
                 let hint = Suggest.didYouMean(name, in: program.params.map(\.name)).map { ": \($0)" } ?? ""
                 console.err("velo: --set: unknown param `\(name)`\(hint)\n")

@@ -150,29 +150,34 @@ public enum ParamValue {
     public struct Failure: Error, Sendable { public var message: String }
 
     public static func parse(_ text: String, for param: ParamInfo) -> Result<Literal, Failure> {
-        let file = SourceFile(path: "<value>", text: text)
-        let (expr, diagnostics) = Parser.parseExpression(file)
-        let expected = param.type.withArticle
-        guard let expr, !diagnostics.hasErrors else {
-            return .failure(Failure(message: "expected \(expected) such as \(example(param.type)), found `\(text)`"))
-        }
-        var e = expr
-        var negate = false
-        if case .unary(.negate, let inner) = e.kind { negate = true; e = inner }
-        let value: Literal?
-        switch (e.kind, param.type.base) {
-        case (.number(let v), .number), (.percent(let v), .number): value = .number(negate ? -v : v)
-        case (.duration(let d), .duration): value = .duration(negate ? -d : d)
-        case (.date(let s), .date) where !negate: value = CivilDate(iso: s).map { .date($0.day) }
-        case (.bool(let b), .bool) where !negate: value = .bool(b)
-        case (.text(let t), .text) where !negate: value = t.plainText.map { .text($0) }
-        case (.name(let n), .text) where !negate: value = .text(n.text)
-        default: value = nil
-        }
-        guard let value else {
-            return .failure(Failure(message: "expected \(expected) such as \(example(param.type)), found `\(text)`"))
+        guard let value = literal(text, type: param.type) else {
+            return .failure(Failure(message: "expected \(param.type.withArticle) such as \(example(param.type)), found `\(text)`"))
         }
         return .success(value)
+    }
+
+    /// A literal of `type` written as Velo source (`98%`, `-3`, `21 days`, `2024-12-31`,
+    /// `"weekly"` or a bare word for text); nil when the text is not one. `missing` is accepted
+    /// when `allowMissing`, and numbers and durations for each other when `durationsAsNumbers`
+    /// (data cells hold durations as numbers of days).
+    static func literal(_ text: String, type: VType, allowMissing: Bool = false, durationsAsNumbers: Bool = false) -> Literal? {
+        let (expr, diagnostics) = Parser.parseExpression(SourceFile(path: "<value>", text: text))
+        guard var e = expr, !diagnostics.hasErrors else { return nil }
+        var negate = false
+        if case .unary(.negate, let inner) = e.kind { negate = true; e = inner }
+        let sign: Double = negate ? -1 : 1
+        switch (e.kind, type.base) {
+        case (.missing(let reason), _) where allowMissing && !negate: return .missing(reason: reason ?? "set in the REPL")
+        case (.number(let v), .number), (.percent(let v), .number): return .number(sign * v)
+        case (.duration(let d), .duration): return .duration(sign * d)
+        case (.number(let v), .duration) where durationsAsNumbers: return .duration(sign * v)
+        case (.duration(let v), .number) where durationsAsNumbers: return .number(sign * v)
+        case (.date(let s), .date) where !negate: return CivilDate(iso: s).map { .date($0.day) }
+        case (.bool(let b), .bool) where !negate: return .bool(b)
+        case (.text(let t), .text) where !negate: return t.plainText.map { .text($0) }
+        case (.name(let n), .text) where !negate: return .text(n.text)
+        default: return nil
+        }
     }
 
     static func example(_ t: VType) -> String {
@@ -204,11 +209,3 @@ func makeDirectory(_ path: String) -> Bool {
     return mkdir(path, 0o755) == 0
 }
 
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = Substring(self)
-        while s.first == set { s.removeFirst() }
-        while s.last == set { s.removeLast() }
-        return String(s)
-    }
-}

@@ -53,7 +53,7 @@ enum StringLiteral {
                 let exprSpan = Span(start: i + 1, length: exprEnd - i - 1)
                 var format: String? = nil
                 if let colon {
-                    format = String(decoding: bytes[(colon + 1)..<j], as: UTF8.self).trimmingSpaces()
+                    format = String(decoding: bytes[(colon + 1)..<j], as: UTF8.self).trimmingWhitespace()
                 }
                 if let expr = Parser.parseEmbeddedExpression(in: file, span: exprSpan, diagnostics: &diagnostics, depth: depth) {
                     parts.append(.interpolation(expr, format: format))
@@ -69,11 +69,12 @@ enum StringLiteral {
     }
 }
 
-extension String {
-    func trimmingSpaces() -> String {
+extension StringProtocol {
+    /// Without leading and trailing whitespace.
+    public func trimmingWhitespace() -> String {
         var s = Substring(self)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
+        while s.first?.isWhitespace == true { s.removeFirst() }
+        while s.last?.isWhitespace == true { s.removeLast() }
         return String(s)
     }
 }

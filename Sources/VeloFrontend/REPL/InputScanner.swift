@@ -147,13 +147,6 @@ enum InputScanner {
 }
 
 extension StringProtocol {
-    func trimmingWhitespace() -> String {
-        var s = Substring(self)
-        while s.first?.isWhitespace == true { s.removeFirst() }
-        while s.last?.isWhitespace == true { s.removeLast() }
-        return String(s)
-    }
-
     /// A Velo name: a letter or `_`, then letters, digits and `_`.
     var isVeloName: Bool {
         guard let f = first, f.isLetter || f == "_" else { return false }

@@ -10,27 +10,10 @@ import VeloSyntax
 enum ValueText {
     /// A value typed for a cell of `type`: a literal of that type, or `missing`.
     static func parse(_ text: String, type: VType) -> Result<Literal, ReplError> {
-        let file = SourceFile(path: "<value>", text: text)
-        let (expr, diagnostics) = Parser.parseExpression(file)
-        let failure = ReplError("expected \(type.withArticle) such as \(example(type)), found `\(text)`")
-        guard let expr, !diagnostics.hasErrors else { return .failure(failure) }
-        var e = expr
-        var negate = false
-        if case .unary(.negate, let inner) = e.kind { negate = true; e = inner }
-        let sign: Double = negate ? -1 : 1
-        switch (e.kind, type.base) {
-        case (.missing(let reason), _) where !negate: return .success(.missing(reason: reason ?? "set in the REPL"))
-        case (.number(let v), .number), (.percent(let v), .number): return .success(.number(sign * v))
-        case (.number(let v), .duration), (.duration(let v), .duration), (.duration(let v), .number):
-            return .success(type.base == .duration ? .duration(sign * v) : .number(sign * v))
-        case (.date(let s), .date) where !negate:
-            if let d = CivilDate(iso: s) { return .success(.date(d.day)) }
-        case (.bool(let b), .bool) where !negate: return .success(.bool(b))
-        case (.text(let t), .text) where !negate && t.plainText != nil: return .success(.text(t.plainText!))
-        case (.name(let n), .text) where !negate: return .success(.text(n.text))
-        default: break
+        guard let value = ParamValue.literal(text, type: type, allowMissing: true, durationsAsNumbers: true) else {
+            return .failure(ReplError("expected \(type.withArticle) such as \(example(type)), found `\(text)`"))
         }
-        return .failure(failure)
+        return .success(value)
     }
 
     static func example(_ t: VType) -> String {
