@@ -45,15 +45,7 @@ extension Checker {
 
     mutating func reportCycle(closingAt ref: ColumnRef) {
         guard let start = stack.firstIndex(of: ref) else { return }
-        let cycle = Array(stack[start...])
-        for member in cycle { visits[member] = .failed }
-        let names = (cycle + [ref]).map { "\(tables[$0.table.index].name).\(tables[$0.table.index].columns[$0.column].name)" }
-        let first = tables[ref.table.index].columns[ref.column]
-        diagnostics.append(.cycle(names, at: first.span,
-                                  notes: cycle.dropFirst().map { m in
-                                      let c = tables[m.table.index].columns[m.column]
-                                      return .init(span: c.span, message: "`\(tables[m.table.index].name).\(c.name)` is part of the cycle")
-                                  }))
+        report(cycle: Array(stack[start...]))
     }
 
     // MARK: - Keys

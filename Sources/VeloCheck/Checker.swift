@@ -197,9 +197,8 @@ public struct Checker {
         var columns: [ColumnInfo] = []
         var seen: [String: Span] = [:]
         for k in d.keys {
-            if let first = seen[k.text] {
+            if seen[k.text] != nil {
                 diagnostics.append(.duplicateKey(k.text, at: k.span))
-                _ = first
                 continue
             }
             seen[k.text] = k.span

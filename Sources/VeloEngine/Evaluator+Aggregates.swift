@@ -13,9 +13,10 @@ import VeloStdlib
 
 extension Evaluator {
     func aggregate(_ a: AggregateCall, type: VType, context: TableRef, rows: [Int32]?) -> Vector {
-        var v = reduce(a, type: type, context: context, rows: rows)
+        // The first day of each row's window, computed once (an anchor is an expression).
+        let starts = a.window.map { windowStarts($0, n: rowCount(context, rows), context: context, rows: rows) } ?? []
+        var v = reduce(a, type: type, context: context, rows: rows, starts: starts)
         guard let w = a.window else { return v }
-        let starts = windowStarts(w, n: v.count, context: context, rows: rows)
         for i in 0..<v.count {
             if starts[i] == Values.missingDate {
                 // No window at all: every aggregate (count, any and all too) is missing.
@@ -32,7 +33,8 @@ extension Evaluator {
         return v
     }
 
-    func reduce(_ a: AggregateCall, type: VType, context: TableRef, rows: [Int32]?) -> Vector {
+    /// `starts`: the first day of each row's window (empty without a window).
+    func reduce(_ a: AggregateCall, type: VType, context: TableRef, rows: [Int32]?, starts: [Int32]) -> Vector {
         let n = rowCount(context, rows)
         let index = alignmentIndex(a.alignment, grouped: true)
         let target = a.alignment.to
@@ -41,7 +43,7 @@ extension Evaluator {
         if let w = a.window, a.function != .count, case .column(let ref) = a.argument.kind, ref.table == target,
            case .number(let column) = tables[target.index].columns[ref.column], let group = index.group,
            let dc = program.table(target).source?.dateColumn, case .date(let dates) = tables[target.index].columns[dc] {
-            let window = (starts: windowStarts(w, n: n, context: context, rows: rows), length: w.length,
+            let window = (starts: starts, length: w.length,
                           dates: group.dates(inGroupOrder: dates))
             let ranges = index.ranges(rows)
             return reduceWindow(a, values: group.numbers(inGroupOrder: ref.column, column),
@@ -79,7 +81,7 @@ extension Evaluator {
         var window: (starts: [Int32], length: Int, dates: [Int32])? = nil
         var datesSorted = false
         if let w = a.window, let dc = program.table(target).source?.dateColumn, case .date(let dates) = tables[target.index].columns[dc] {
-            window = (windowStarts(w, n: n, context: context, rows: rows), w.length, dates)
+            window = (starts, w.length, dates)
             datesSorted = index.group?.isSorted(by: dates) ?? false
         }
         switch argument.values {

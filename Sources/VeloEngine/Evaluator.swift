@@ -90,13 +90,9 @@ final class Evaluator: @unchecked Sendable {
         let info = program.table(table)
         if info.keys.isEmpty { return "" }
         let strings = interner.allStrings
-        let columns = info.keyColumns.map { c -> [Int32] in
-            if case .text(let ids) = t.columns[c] { return ids }
-            return []
-        }
+        let columns = keyColumns(t, info.keys)
         let texts = (0..<t.rowCount).map { r in
-            columns.map { col in r < col.count && col[r] >= 0 && Int(col[r]) < strings.count ? strings[Int(col[r])] : "?" }
-                .joined(separator: ", ")
+            columns.map { col in col[r] >= 0 && Int(col[r]) < strings.count ? strings[Int(col[r])] : "?" }.joined(separator: ", ")
         }
         t.keyTextCache = texts
         return row < texts.count ? texts[row] : ""
@@ -255,10 +251,7 @@ final class Evaluator: @unchecked Sendable {
     func keyIndex(_ table: TableRef) -> [[Int32]: Int32] {
         let t = tables[table.index]
         if let k = t.keyIndexCache { return k }
-        let cols = program.table(table).keyColumns.map { c -> [Int32] in
-            if case .text(let ids) = t.columns[c] { return ids }
-            return []
-        }
+        let cols = keyColumns(t, program.table(table).keys)
         var index: [[Int32]: Int32] = [:]
         for r in 0..<t.rowCount { index[cols.map { $0[r] }] = Int32(r) }
         t.keyIndexCache = index
@@ -297,14 +290,5 @@ extension Vector {
             out.setMissing(i, other.reasons[i] ?? MissingReason("missing by definition"))
         }
         return out
-    }
-
-    var valuesType: VType.Base {
-        switch values {
-        case .number: return .number
-        case .text: return .text
-        case .date: return .date
-        case .bool: return .bool
-        }
     }
 }

@@ -24,8 +24,9 @@ extension Workspace {
                     guard let o = oldRows[keyText(t, row: r)] else { continue }
                     let a = old.cellValue(theirs.columns[oc], theirs.reasons[oc], o)
                     let b = cellValue(mine.columns[c], mine.reasons[c], r)
-                    if !Workspace.sameValue(a, b) { report.changedCells += 1 }
-                    if !Workspace.sameValue(a, b), report.changes.count < ChangeReport.changeLimit {
+                    if Workspace.sameValue(a, b) { continue }
+                    report.changedCells += 1
+                    if report.changes.count < ChangeReport.changeLimit {
                         report.changes.append(CellChange(column: ColumnRef(t, c), name: program.qualifiedName(ColumnRef(t, c)),
                                                          row: r, keys: keyText(t, row: r), old: a, new: b))
                     }

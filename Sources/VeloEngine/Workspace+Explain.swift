@@ -64,7 +64,7 @@ extension Workspace {
         func visit(_ e: CExpr) {
             switch e.kind {
             case .param(let p):
-                add(Explanation(cell: "param \(program.params[p].name)", value: literalValue(evaluator.params[p]), formula: nil,
+                add(Explanation(cell: "param \(program.params[p].name)", value: CellValue(evaluator.params[p]), formula: nil,
                                 inputs: [], window: nil, note: nil))
             case .column(let ref):
                 add(explainCell(ref, row: row, depth: depth))
@@ -133,9 +133,6 @@ extension Workspace {
         }
         return node
     }
-
-    /// A literal as a cell value.
-    public func literalValue(_ l: Literal) -> CellValue { CellValue(l) }
 }
 
 extension CellValue {

@@ -57,7 +57,7 @@ extension Workspace {
             }
         }
         for (i, check) in program.checks.enumerated() {
-            let rows = dirt.rebuilt.contains(check.table.index) ? .all : evaluator.affected(check.condition, check.table, dirt)
+            let rows = evaluator.affected(check.condition, check.table, dirt)
             if rows.isEmpty { continue }
             guard let selection = rows.selection() else {
                 checkState![i] = failures(of: i, rows: nil)

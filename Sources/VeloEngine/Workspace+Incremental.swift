@@ -98,11 +98,11 @@ extension Workspace {
             // Appended rows can only move the as-of date forward: look at them alone.
             var latest: Int32?
             if dirt.rebuilt.isEmpty && !datesEdited {
-                let fresh = Workspace.latestDate(program, evaluator.tables,
+                let fresh = Workspace.latestDate(program, evaluator.tables, in: asOfSources,
                                                  only: dirt.appended.mapValues { Int($0.lowerBound) })
                 latest = [evaluator.asOf, fresh].compactMap { $0 }.max()
             } else {
-                latest = Workspace.latestDate(program, evaluator.tables)
+                latest = Workspace.latestDate(program, evaluator.tables, in: asOfSources)
             }
             if latest != evaluator.asOf {
                 evaluator.asOf = latest
@@ -141,7 +141,7 @@ extension Workspace {
             try reloadSource(name, path: path, into: &dirt)
         case .asOf(let date):
             pinnedAsOf = date
-            let asOf = date ?? Workspace.latestDate(program, evaluator.tables)
+            let asOf = date ?? Workspace.latestDate(program, evaluator.tables, in: asOfSources)
             if asOf != evaluator.asOf {
                 evaluator.asOf = asOf
                 dirt.asOfChanged = true

@@ -80,16 +80,14 @@ struct Fingerprints {
 }
 
 extension Workspace {
-    /// The previous workspace's data for a source declared the same way, if any.
+    /// The previous workspace's data for a source declared the same way, if any (its runtime
+    /// table is read, not shared: the caller copies the columns).
     func reusableSource(_ info: TableInfo, path: String) -> (SourceState, RuntimeTable)? {
         guard let t = program.table(named: info.name), let state = sourceStates[t.index], state.path == path else { return nil }
         let old = program.table(t)
         guard old.columns.map(\.name) == info.columns.map(\.name), old.columns.map(\.type) == info.columns.map(\.type),
               old.keys == info.keys, old.source?.textColumns == info.source?.textColumns else { return nil }
-        let table = evaluator.tables[t.index]
-        let copy = RuntimeTable(ref: TableRef(program.tables.firstIndex { $0.name == info.name } ?? 0), rowCount: table.rowCount,
-                                columns: table.columns)
-        return (state, copy)
+        return (state, evaluator.tables[t.index])
     }
 
     /// Copies a formula column's values from `previous` when nothing it depends on changed.

@@ -91,7 +91,7 @@ extension Workspace {
         if sameKeys {
             for c in columns.indices where !keyIdx.contains(c) {
                 var changed = RowBits()
-                for r in 0..<data.rowCount where !Workspace.same(table.columns[c], columns[c], r) { changed.insert(Int32(r)) }
+                for r in 0..<data.rowCount where !sameCell(table.columns[c], [:], r, columns[c], [:], r) { changed.insert(Int32(r)) }
                 if !changed.isEmpty { dirt.mark(ColumnRef(t, c), .some(changed)) }
             }
             table.columns = columns
@@ -129,15 +129,6 @@ extension Workspace {
         guard more.rowCount > 0 else { return }
         // The new rows are dirty in every column: `Evaluator.affected` reads them from here.
         dirt.appended[t.index] = start..<(start + Int32(more.rowCount))
-    }
-
-    static func same(_ a: Values, _ b: Values, _ r: Int) -> Bool {
-        switch (a, b) {
-        case (.number(let x), .number(let y)): return x[r].bitPattern == y[r].bitPattern || (x[r].isNaN && y[r].isNaN)
-        case (.text(let x), .text(let y)), (.date(let x), .date(let y)): return x[r] == y[r]
-        case (.bool(let x), .bool(let y)): return x[r] == y[r]
-        default: return false
-        }
     }
 }
 

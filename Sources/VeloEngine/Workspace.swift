@@ -102,6 +102,8 @@ public final class Workspace: @unchecked Sendable {
     /// kept up to date by `apply` (Workspace+Flags.swift).
     var flagState: [[Int32: FlagHit]]? = nil
     var checkState: [[Int32: CheckFailure]]? = nil
+    /// The tables whose dates set the as-of date (see `asOfTables`); fixed by the program.
+    let asOfSources: [Int]
     /// Params set by the user (options and edits), kept across edits of the rule file.
     var paramsSet: [String: Literal] = [:]
     /// Sources read from disk when this workspace was made (not carried over from before an edit).
@@ -168,7 +170,8 @@ public final class Workspace: @unchecked Sendable {
         paramsSet = options.params
         pinnedAsOf = options.asOf
         let loadTime = clock.lap()
-        let asOf = options.asOf ?? Workspace.latestDate(program, tables)
+        asOfSources = Workspace.asOfTables(program)
+        let asOf = options.asOf ?? Workspace.latestDate(program, tables, in: asOfSources)
         evaluator = Evaluator(program: program, tables: tables, params: params, asOf: asOf, interner: interner)
         stats.phases.append(("load", loadTime))
     }
@@ -252,11 +255,12 @@ public final class Workspace: @unchecked Sendable {
         return tables.sorted()
     }
 
-    /// The as-of date that follows the data: the latest date in `asOfTables` (rows from
-    /// `firstRow` on, for a table that only grew).
-    static func latestDate(_ program: CheckedProgram, _ tables: [RuntimeTable], only: [Int: Int] = [:]) -> Int32? {
+    /// The as-of date that follows the data: the latest date in the as-of tables (rows from
+    /// `only[table]` on, for tables that only grew).
+    static func latestDate(_ program: CheckedProgram, _ tables: [RuntimeTable], in asOfTables: [Int],
+                           only: [Int: Int] = [:]) -> Int32? {
         var latest: Int32? = nil
-        for i in asOfTables(program) where only.isEmpty || only[i] != nil {
+        for i in asOfTables where only.isEmpty || only[i] != nil {
             guard let dc = program.tables[i].source?.dateColumn, case .date(let dates) = tables[i].columns[dc] else { continue }
             for d in dates[(only[i] ?? 0)...] where d != Values.missingDate { latest = max(latest ?? d, d) }
         }
@@ -281,12 +285,10 @@ public final class Workspace: @unchecked Sendable {
         stats.phases.append(("rows", clock.lap()))
         evaluator.cellsEvaluated = 0
         var fingerprints = Fingerprints(program: program, freshSources: freshSources)
-        var previousFingerprints = previous.map { Fingerprints(program: $0.program) }
+        var previousFingerprints = Fingerprints(program: previous?.program ?? program)
         for ref in program.formulaOrder {
             guard let formula = program.column(ref).formula else { continue }
-            if let previous, var old = previousFingerprints,
-               reuse(ref, from: previous, fingerprints: &fingerprints, previousFingerprints: &old) {
-                previousFingerprints = old
+            if let previous, reuse(ref, from: previous, fingerprints: &fingerprints, previousFingerprints: &previousFingerprints) {
                 continue
             }
             evaluator.currentColumn = ref
