@@ -18,7 +18,7 @@ public enum ChangeReportText {
                 + show(c.old) + " → " + show(c.new)
             if case .number(let a) = c.old, case .number(let b) = c.new {
                 let d = b - a
-                line += "  (" + (d > 0 ? "+" : "") + NumberFormat.human(d) + ")"
+                line += "  (" + NumberFormat.signed(d) + ")"
             }
             lines.append(line)
         }

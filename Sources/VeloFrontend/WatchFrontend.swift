@@ -50,7 +50,6 @@ public enum WatchFrontend {
             usleep(useconds_t(interval * 1000))
             let now = Snapshot(ws: ws, rulePath: path)
             if now.rule != watched.rule {
-                watched = now
                 ws = reloadRules(path, ws: ws, console: console)
                 watched = Snapshot(ws: ws, rulePath: path)
                 continue

@@ -84,6 +84,12 @@ public enum NumberFormat {
         return x.isFinite && x != 0 && (m >= 1e15 || m < 1e-6)
     }
 
+    /// `human` with a `+` on positive numbers: `+1,234.50`, `-3`, `0` (for deltas).
+    public static func signed(_ x: Double, decimals: Int? = nil) -> String {
+        let s = human(x, decimals: decimals)
+        return x > 0 && !s.hasPrefix("+") ? "+" + s : s
+    }
+
     /// An integer with thousands separators (`9,990`), for counts in titles and footers.
     public static func grouped(_ n: Int) -> String {
         let digits = Array(String(n.magnitude).utf8)

@@ -11,10 +11,6 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case json
     /// A GitHub-flavoured Markdown table (`MarkdownRenderer`).
     case markdown
-
-    /// Whether the format is meant for people (numbers rounded, keys first, reasons shown)
-    /// rather than programs (exact numbers, columns in their given order).
-    public var isForPeople: Bool { self == .table || self == .markdown }
 }
 
 extension OutputTable {

@@ -76,9 +76,5 @@ struct Bench: ParsableCommand {
         console.out("{" + fields.joined(separator: ", ") + "}\n")
     }
 
-    func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    func now() -> Double { ReplClock.now() }
 }

@@ -64,7 +64,7 @@ extension ReplSession {
                 // Totals skip missing cells, so a cell that went missing (or came back) counts too.
                 let total = values.filter { !$0.isNaN }.reduce(0, +)
                 let delta = changes.reduce(0.0) { $0 + (ValueText.number($1.new) ?? 0) - (ValueText.number($1.old) ?? 0) }
-                header += ", total \(NumberFormat.human(total - delta)) → \(NumberFormat.human(total)) (\(signed(delta)))"
+                header += ", total \(NumberFormat.human(total - delta)) → \(NumberFormat.human(total)) (\(NumberFormat.signed(delta)))"
             }
             text += header + "\n"
             // The largest moves first; cells that are not numbers after them, in row order.
@@ -85,7 +85,7 @@ extension ReplSession {
             let kw = keys.map(\.count).max() ?? 0, ow = olds.map(\.count).max() ?? 0, nw = news.map(\.count).max() ?? 0
             for (i, c) in shown.enumerated() {
                 var line = "  " + pad(keys[i], kw) + (kw > 0 ? "  " : "") + pad(olds[i], ow, right: true) + " → " + pad(news[i], nw, right: true)
-                if let a = ValueText.number(c.old), let b = ValueText.number(c.new) { line += "  (\(signed(b - a, decimals: decimals)))" }
+                if let a = ValueText.number(c.old), let b = ValueText.number(c.new) { line += "  (\(NumberFormat.signed(b - a, decimals: decimals)))" }
                 while line.last == " " { line.removeLast() }
                 text += line + "\n"
             }
@@ -110,12 +110,6 @@ extension ReplSession {
             OutputColumn(name: "new", values: .text(c.map { ValueText.show($0.new, exact: true) })),
             OutputColumn(name: "delta", values: .number(deltas)),
         ], rowCount: c.count)
-    }
-
-    /// `+1,234.50`, `-3`, `0`.
-    func signed(_ x: Double, decimals: Int? = nil) -> String {
-        let s = NumberFormat.human(x, decimals: decimals)
-        return x > 0 && !s.hasPrefix("+") ? "+" + s : s
     }
 
     func pad(_ s: String, _ width: Int, right: Bool = false) -> String {

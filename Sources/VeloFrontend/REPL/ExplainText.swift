@@ -26,7 +26,8 @@ struct ExplainText {
     }
 
     func value(_ v: CellValue) -> String {
-        ValueText.show(v, exact: exact).isEmpty ? "missing" : ValueText.show(v, exact: exact)
+        let shown = ValueText.show(v, exact: exact)
+        return shown.isEmpty ? "missing" : shown
     }
 
     func node(_ e: Explanation, first: String, rest: String, into lines: inout [String]) {
@@ -34,7 +35,7 @@ struct ExplainText {
         if let note = e.note, e.window == nil { head += "  (\(note))" }
         lines.append(head)
         let body = rest + (e.inputs.isEmpty ? "   " : "│  ")
-        if let f = e.formula { lines.append(body + "= " + Self.oneLine(f)) }
+        if let f = e.formula { lines.append(body + "= " + InputContinuation.join(f.split(separator: "\n").map(String.init))) }
         if let w = e.window {
             if let note = e.note { lines.append(body + note) }
             for l in window(w) { lines.append(body + l) }
@@ -88,11 +89,5 @@ struct ExplainText {
             let level = Int(((daily[i] - lo) / (hi - lo) * Double(bars.count - 1)).rounded())
             return bars[min(max(level, 0), bars.count - 1)]
         })
-    }
-
-    /// A formula written over several lines, on one.
-    static func oneLine(_ s: String) -> String {
-        s.split(whereSeparator: { $0 == "\n" }).map { InputScanner.stripComment(String($0)).trimmingWhitespace() }
-            .filter { !$0.isEmpty }.joined(separator: " ")
     }
 }

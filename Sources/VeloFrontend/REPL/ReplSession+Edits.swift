@@ -40,7 +40,7 @@ extension ReplSession {
         var model = scenario.model
         model.cells[target] = value
         let newText: String
-        if case .missing = value { newText = "missing" } else { newText = ValueText.show(cellValue(value), exact: false) }
+        if case .missing = value { newText = "missing" } else { newText = ValueText.show(CellValue(value), exact: false) }
         try edit("set \(target.text) = \(text)", to: model,
                  header: "\(target.table).\(target.column)[\(target.keys.joined(separator: ", "))]: \(ValueText.show(oldCell)) → \(newText)")
     }
@@ -110,7 +110,6 @@ extension ReplSession {
         return (ColumnRef(t, c), row)
     }
 
-    func cellValue(_ l: Literal) -> CellValue { CellValue(l) }
 
     // MARK: - History
 

@@ -79,8 +79,9 @@ extension ReplSession {
         let (ta, ca) = try columnOf(sa), (tb, cb) = try columnOf(sb)
         let wa = sa.workspace, wb = sb.workspace
         let va = wa.column(ca), vb = wb.column(cb)
+        let keysB = (0..<wb.rowCount(tb)).map { wb.keyText(tb, row: $0) }
         var rowsB: [String: Int] = [:]
-        for r in 0..<wb.rowCount(tb) { rowsB[wb.keyText(tb, row: r)] = r }
+        for (r, k) in keysB.enumerated() { rowsB[k] = r }
         var seen = Set<String>()
         var keys: [String] = [], left: [CellValue] = [], right: [CellValue] = []
         let noRow = CellValue.missing("no row")
@@ -92,8 +93,8 @@ extension ReplSession {
             let y = rowsB[k].map { ValueText.cell(vb, $0) } ?? noRow
             if !ValueText.same(x, y) { keys.append(k); left.append(x); right.append(y) }
         }
-        for r in 0..<wb.rowCount(tb) where !seen.contains(wb.keyText(tb, row: r)) {
-            keys.append(wb.keyText(tb, row: r)); left.append(noRow); right.append(ValueText.cell(vb, r))
+        for (r, k) in keysB.enumerated() where !seen.contains(k) {
+            keys.append(k); left.append(noRow); right.append(ValueText.cell(vb, r))
         }
         let total = max(wa.rowCount(ta), wb.rowCount(tb))
         let numeric = va.type.base == .number || va.type.base == .duration
@@ -104,7 +105,7 @@ extension ReplSession {
         var summary = "\(target): \(a) vs \(b), \(NumberFormat.grouped(keys.count)) of \(NumberFormat.grouped(total)) rows differ"
         if numeric {
             let x = sum(va), y = sum(vb)
-            summary += "; total \(NumberFormat.human(x)) vs \(NumberFormat.human(y)) (\(signed(y - x)))"
+            summary += "; total \(NumberFormat.human(x)) vs \(NumberFormat.human(y)) (\(NumberFormat.signed(y - x)))"
         }
         guard !keys.isEmpty else {
             out(summary)

@@ -116,7 +116,6 @@ public final class ReplSession {
     // MARK: - Output
 
     func out(_ s: String) { console.out(s.hasSuffix("\n") ? s : s + "\n") }
-    func note(_ s: String) { out(s) }
     var exact: Bool { format == .csv || format == .json }
     var isTerminal: Bool { console.outputIsTerminal }
 

@@ -70,23 +70,12 @@ enum ValueText {
 
     /// One cell of a result column.
     static func cell(_ c: ResultColumn, _ row: Int) -> CellValue {
-        if let reason = c.missingReasons[row] {
-            if isMissing(c, row) { return .missing(reason) }
-        }
+        let missing = CellValue.missing(c.missingReasons[row])
         switch c.values {
-        case .number(let x): return x[row].isNaN ? .missing(nil) : .number(x[row])
-        case .text(let x): return x[row].map { .text($0) } ?? .missing(nil)
-        case .date(let x): return x[row] == Int32.min ? .missing(nil) : .date(x[row])
-        case .bool(let x): return x[row] > 1 ? .missing(nil) : .bool(x[row] == 1)
-        }
-    }
-
-    static func isMissing(_ c: ResultColumn, _ row: Int) -> Bool {
-        switch c.values {
-        case .number(let x): return x[row].isNaN
-        case .text(let x): return x[row] == nil
-        case .date(let x): return x[row] == Int32.min
-        case .bool(let x): return x[row] > 1
+        case .number(let x): return x[row].isNaN ? missing : .number(x[row])
+        case .text(let x): return x[row].map { .text($0) } ?? missing
+        case .date(let x): return x[row] == Int32.min ? missing : .date(x[row])
+        case .bool(let x): return x[row] > 1 ? missing : .bool(x[row] == 1)
         }
     }
 
