@@ -97,6 +97,30 @@ public enum Frontend {
         return LoadedRules(file: file, program: program, diagnostics: diagnostics)
     }
 
+    /// Reads, parses and checks a rule file and prints its diagnostics; a file with errors
+    /// ends the command (status 1, or 3 when its data cannot be read).
+    public static func loadProgram(_ path: String, sourceOverrides: [String: String] = [:],
+                                   console: Console) throws(CommandFailure) -> (file: SourceFile, program: CheckedProgram) {
+        let file = try readRuleFile(path, console: console)
+        let rules = check(file, sourceOverrides: sourceOverrides)
+        render(rules.diagnostics, in: file, console: console)
+        guard let program = rules.program else {
+            console.err("\(path): \(summary(rules.diagnostics))\n")
+            throw CommandFailure(status(for: rules.diagnostics))
+        }
+        return (file, program)
+    }
+
+    /// Loads the data and evaluates the plan; data that cannot be read ends the command (status 3).
+    public static func open(_ program: CheckedProgram, _ options: WorkspaceOptions, console: Console) throws(CommandFailure) -> Workspace {
+        do {
+            return try Workspace.open(program, options: options)
+        } catch {
+            console.err("velo: \(error.message)\n")
+            throw CommandFailure(.dataError)
+        }
+    }
+
     public static func render(_ diagnostics: [Diagnostic], in file: SourceFile, console: Console) {
         let renderer = DiagnosticRenderer(color: console.colorErrors)
         console.err(renderer.render(diagnostics, in: file))

@@ -51,13 +51,7 @@ public enum RunFrontend {
         let sources = try PlanInputs.sources(request.sources, console: console)
         if let limit = request.limit, limit < 0 { throw usage("--limit must be 0 or more") }
 
-        let file = try Frontend.readRuleFile(request.file, console: console)
-        let rules = Frontend.check(file, sourceOverrides: sources)
-        Frontend.render(rules.diagnostics, in: file, console: console)
-        guard let program = rules.program else {
-            console.err("\(request.file): \(Frontend.summary(rules.diagnostics))\n")
-            throw CommandFailure(Frontend.status(for: rules.diagnostics))
-        }
+        let (_, program) = try Frontend.loadProgram(request.file, sourceOverrides: sources, console: console)
         for name in sources.keys where program.table(named: name).map({ !program.table($0).isSource }) ?? true {
             let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
             throw usage("--source: `\(name)` is not a source table of \(request.file)\(hint)")
@@ -79,13 +73,7 @@ public enum RunFrontend {
             }
         }
 
-        let ws: Workspace
-        do {
-            ws = try Workspace.open(program, options: WorkspaceOptions(asOf: asOf, params: params, sources: sources))
-        } catch {
-            console.err("velo: \(error.message)\n")
-            throw CommandFailure(.dataError)
-        }
+        let ws = try Frontend.open(program, WorkspaceOptions(asOf: asOf, params: params, sources: sources), console: console)
         var outputs = selected.map { ResultTables.table(ws, $0) }
         if includeFlags { outputs.append(ResultTables.flags(ws.flags())) }
 

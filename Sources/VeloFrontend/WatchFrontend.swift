@@ -22,21 +22,9 @@ public enum WatchFrontend {
             console.err("velo: --interval must be at least 10 ms\n")
             throw CommandFailure(.usage)
         }
-        let file = try Frontend.readRuleFile(path, console: console)
-        let rules = Frontend.check(file)
-        Frontend.render(rules.diagnostics, in: file, console: console)
-        guard let program = rules.program else {
-            console.err("\(path): \(Frontend.summary(rules.diagnostics))\n")
-            throw CommandFailure(Frontend.status(for: rules.diagnostics))
-        }
+        let (_, program) = try Frontend.loadProgram(path, console: console)
         let params = try PlanInputs.params(sets, program: program, file: path, console: console)
-        var ws: Workspace
-        do {
-            ws = try Workspace.open(program, options: WorkspaceOptions(params: params))
-        } catch {
-            console.err("velo: \(error.message)\n")
-            throw CommandFailure(.dataError)
-        }
+        var ws = try Frontend.open(program, WorkspaceOptions(params: params), console: console)
         var watched = Snapshot(ws: ws, rulePath: path)
         console.out("watching \(path) and \(watched.sources.count) data file\(watched.sources.count == 1 ? "" : "s"); "
                     + "\(ws.flags().count) flags; Ctrl-C to stop\n")

@@ -32,17 +32,8 @@ struct Bench: ParsableCommand {
         let console = Console.standard()
         let overrides = try PlanInputs.sources(sources, console: console)
         let t0 = now()
-        let source = try Frontend.readRuleFile(file, console: console)
-        let rules = Frontend.check(source, sourceOverrides: overrides)
-        guard let program = rules.program else {
-            Frontend.render(rules.diagnostics, in: source, console: console)
-            throw CommandFailure(Frontend.status(for: rules.diagnostics))
-        }
-        let ws: Workspace
-        do { ws = try Workspace.open(program, options: WorkspaceOptions(sources: overrides)) } catch {
-            console.err("velo: \(error.message)\n")
-            throw CommandFailure(.dataError)
-        }
+        let (_, program) = try Frontend.loadProgram(file, sourceOverrides: overrides, console: console)
+        let ws = try Frontend.open(program, WorkspaceOptions(sources: overrides), console: console)
         let full = now() - t0
         var fields: [String] = ["\"full_s\": \(full)", "\"full_cells\": \(ws.stats.cellsEvaluated)"]
         for (name, seconds) in ws.stats.phases { fields.append("\"full_\(name)_s\": \(seconds)") }
