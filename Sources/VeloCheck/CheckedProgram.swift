@@ -233,7 +233,7 @@ public struct CExpr: Sendable {
             body(a.argument)
             switch a.window?.anchor {
             case .after(let e)?, .before(let e)?: body(e)
-            default: break
+            case .asOf?, nil: break
             }
         case .negate(let e), .not(let e), .isMissing(let e, _): body(e)
         case .binary(_, let a, let b): body(a); body(b)

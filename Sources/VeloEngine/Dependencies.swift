@@ -1,10 +1,11 @@
-// Which cells a change reaches: the key-level dependencies of the evaluation graph.
+// Which cells a change reaches: the evaluation graph's edges read at the level of rows.
 //
-// A formula column's row depends on rows below it through the references of its formula:
-// the same row of its own table (`.column`), the one row a lookup finds, the rows an
-// aggregate reduces (and, for a window anchored at the as-of date, on the as-of date), every
-// row of a params' readers. `affected` maps a set of changed cells to the rows of one
-// formula that must be recomputed, using the alignments in reverse (`readers`).
+// An edit is recorded as `Dirt` (cells, params, appended or rebuilt tables, a new as-of
+// date); stabilisation turns it into dirty rows per graph node (`NodeDirt`) and carries them
+// along each edge's hops, from the input outward to the reader (`Evaluator.propagate`): the
+// same row, lookups and groups in reverse (`readers`), every row for a scalar or a fixed
+// cell. A dirty row outside a window anchored at an unchanged as-of date is dropped at the
+// window, unless its date itself moved.
 
 import VeloCheck
 
@@ -45,12 +46,13 @@ struct Dirt {
     /// Cells whose value changed, by column (sources and formulas).
     var cells: [ColumnRef: RowSet] = [:]
     var params: Set<Int> = []
-    var asOfChanged = false
     /// Tables whose rows changed identity (added, removed or reordered rows): every cell of
     /// them, and everything that reads them, is recomputed.
     var rebuilt: Set<Int> = []
     /// Event tables that grew by appended rows: the new rows.
     var appended: [Int: Range<Int32>] = [:]
+    /// The as-of date was set (or unset): the as-of node is computed again.
+    var asOfEdited = false
 
     mutating func mark(_ ref: ColumnRef, _ rows: RowSet) {
         cells[ref] = (cells[ref] ?? .none).union(rows)
@@ -105,79 +107,66 @@ extension AlignmentIndex {
     }
 }
 
+/// Dirty rows per node of the evaluation graph, during one stabilisation.
+struct NodeDirt {
+    private(set) var rows: [GraphNode: RowSet] = [:]
+
+    subscript(_ node: GraphNode) -> RowSet { rows[node] ?? .none }
+
+    mutating func mark(_ node: GraphNode, _ set: RowSet) {
+        guard !set.isEmpty else { return }
+        rows[node] = self[node].union(set)
+    }
+
+    func isDirty(_ node: GraphNode) -> Bool { !self[node].isEmpty }
+}
+
 extension Evaluator {
-    /// The rows of `context` whose value of `e` may differ after `dirt`.
-    func affected(_ e: CExpr, _ context: TableRef, _ dirt: Dirt) -> RowSet {
-        if dirt.rebuilt.contains(context.index) { return .all }
-        switch e.kind {
-        case .literal:
-            return .none
-        case .param(let p):
-            return dirt.params.contains(p) ? .all : .none
-        case .column(let ref):
-            let cells = dirt.cells[ref] ?? .none
-            if let appended = dirt.appended[ref.table.index] { return cells.union(.some(RowBits(appended))) }
-            return cells
-        case .lookup(let ref, let alignment):
-            if dirt.rebuilt.contains(ref.table.index) { return .all }
-            switch dirt.cells[ref] ?? .none {
-            case .none: return .none
-            case .all: return .all
-            case .some(let rows):
-                let index = alignmentIndex(alignment, grouped: false)
-                return .some(index.readers(of: rows, targetCount: tables[ref.table.index].rowCount))
-            }
-        case .cell(let ref, let keys):
-            if dirt.rebuilt.contains(ref.table.index) || !(dirt.cells[ref] ?? .none).isEmpty { return .all }
-            return keys.reduce(RowSet.none) { $0.union(affected($1, context, dirt)) }
-        case .aggregate(let a):
-            let target = a.alignment.to
-            if dirt.rebuilt.contains(target.index) { return .all }
-            var result = RowSet.none
-            if let w = a.window {
-                switch w.anchor {
-                case .asOf:
-                    if dirt.asOfChanged { return .all }
-                case .after(let anchor), .before(let anchor):
-                    if dirt.asOfChanged { return .all }   // completeness depends on the as-of date
-                    result = result.union(affected(anchor, context, dirt))
+    /// The rows of the reader of `edge` that may read a dirty row of its input.
+    func propagate(_ edge: Edge, _ dirt: NodeDirt) -> RowSet {
+        var rows = dirt[edge.input]
+        for hop in edge.path.reversed() {
+            guard case .some(let set) = rows else { return rows }   // none stays none, all stays all
+            switch hop {
+            case .scalar, .cell:
+                rows = .all
+            case .lookup(let a):
+                let index = alignmentIndex(a, grouped: false)
+                rows = .some(index.readers(of: set, targetCount: tables[a.to.index].rowCount))
+            case .group(let a, let window):
+                var targetRows = set
+                let target = a.to
+                // A row outside a window anchored at the (unchanged) as-of date cannot change the
+                // window's value, unless the row's date itself moved.
+                if let w = window, case .asOf(let ago) = w.anchor, let asOf,
+                   let dc = program.table(target).source?.dateColumn, case .date(let dates) = tables[target.index].columns[dc] {
+                    let end = asOf - Int32(ago), start = end - Int32(w.length) + 1
+                    let moved = dirt[.column(ColumnRef(target, dc))]
+                    targetRows = set.filter { r in
+                        let d = dates[Int(r)]
+                        if d >= start && d <= end { return true }
+                        switch moved {
+                        case .none: return false
+                        case .all: return true
+                        case .some(let m): return m.contains(r)
+                        }
+                    }
                 }
+                let index = alignmentIndex(a, grouped: true)
+                let keys = keyColumns(tables[target.index], a.on)
+                rows = .some(index.readers(of: targetRows, targetCount: tables[target.index].rowCount, targetKeys: keys))
             }
-            var targetRows = affected(a.argument, target, dirt)
-            if let appended = dirt.appended[target.index] { targetRows = targetRows.union(.some(RowBits(appended))) }
-            let dateColumn = program.table(target).source?.dateColumn
-            // A row outside a window anchored at the (unchanged) as-of date cannot change the
-            // window's value, unless the row's date itself changed.
-            if let w = a.window, case .asOf(let ago) = w.anchor, let asOf, let dc = dateColumn,
-               case .some(let rows) = targetRows, case .date(let dates) = tables[target.index].columns[dc] {
-                let end = asOf - Int32(ago), start = end - Int32(w.length) + 1
-                let movedDates = dirt.cells[ColumnRef(target, dc)]
-                targetRows = .some(rows.filter { r in
-                    let d = dates[Int(r)]
-                    if d >= start && d <= end { return true }
-                    // Appended rows are new, not moved: their date is all there is to know.
-                    if let appended = dirt.appended[target.index], appended.contains(r) { return false }
-                    if case .some(let moved)? = movedDates { return moved.contains(r) }
-                    return movedDates == .all
-                })
-            }
-            if let dc = dateColumn, dirt.appended[target.index] == nil, let dates = dirt.cells[ColumnRef(target, dc)] {
-                targetRows = targetRows.union(dates)
-            }
-            switch targetRows {
-            case .none: return result
-            case .all: return .all
-            case .some(let rows):
-                let index = alignmentIndex(a.alignment, grouped: true)
-                let keys = keyColumns(tables[target.index], a.alignment.on)
-                return result.union(.some(index.readers(of: rows, targetCount: tables[target.index].rowCount, targetKeys: keys)))
-            }
-        default:
-            var result = RowSet.none
-            e.forEachChild { child in
-                if result != .all { result = result.union(affected(child, context, dirt)) }
-            }
-            return result
         }
+        return rows
+    }
+
+    /// The rows of a node that read any dirty row of its inputs.
+    func dirtyRows(_ edges: [Edge], _ dirt: NodeDirt) -> RowSet {
+        var out = RowSet.none
+        for edge in edges where dirt.isDirty(edge.input) {
+            out = out.union(propagate(edge, dirt))
+            if out == .all { break }
+        }
+        return out
     }
 }

@@ -80,6 +80,7 @@ final class GroupIndex: @unchecked Sendable {
     func forgetClusteredValues() {
         clusteredDates = nil
         clusteredNumbers = [:]
+        sortedCache = nil
     }
 
     /// Groups `rowCount` rows by the tuples of `keys` (one array per key column).

@@ -1,5 +1,8 @@
 // Why a number is what it is: a cell's formula, the values it read, recursively, and for
-// window aggregates the days that went into them.
+// window aggregates the days that went into them. What a cell read is its node's edges in
+// the evaluation graph: those with a reading expression (`Edge.site`) at the cell's own
+// level — a column of the same row, a lookup, a fixed cell, an aggregate, a param, the
+// as-of date; reads inside an aggregate's argument are shown by the aggregate.
 
 import VeloCheck
 import VeloData
@@ -52,23 +55,27 @@ extension Workspace {
         }
         var node = Explanation(cell: name, value: value, formula: program.file.text(of: formula.span), inputs: [], window: nil,
                                note: nil)
-        if depth > 0 { node.inputs = inputs(of: formula, context: ref.table, row: row, depth: depth - 1) }
+        if depth > 0 { node.inputs = inputs(of: .column(ref), context: ref.table, row: row, depth: depth - 1) }
         return node
     }
 
-    /// The cells and aggregates an expression reads, for one row of its context.
-    func inputs(of e: CExpr, context: TableRef, row: Int, depth: Int) -> [Explanation] {
+    /// The cells and aggregates a node reads, for one row of its table.
+    func inputs(of node: GraphNode, context: TableRef, row: Int, depth: Int) -> [Explanation] {
         var out: [Explanation] = []
         var seen = Set<String>()
         func add(_ x: Explanation) { if seen.insert(x.cell).inserted { out.append(x) } }
-        func visit(_ e: CExpr) {
-            switch e.kind {
-            case .param(let p):
+        for edge in graph.inputs[node] ?? [] {
+            guard let e = edge.site else { continue }
+            switch (e.kind, edge.path.count) {
+            case (.param(let p), 1):
                 add(Explanation(cell: "param \(program.params[p].name)", value: CellValue(evaluator.params[p]), formula: nil,
                                 inputs: [], window: nil, note: nil))
-            case .column(let ref):
+            case (.call, 1):
+                add(Explanation(cell: "the as-of date", value: evaluator.asOf.map { .date($0) } ?? .missing("no dated data"),
+                                formula: nil, inputs: [], window: nil, note: pinnedAsOf == nil ? "the latest date in the data" : "set"))
+            case (.column(let ref), 0):
                 add(explainCell(ref, row: row, depth: depth))
-            case .lookup(let ref, let alignment):
+            case (.lookup(let ref, let alignment), 1):
                 let target = evaluator.alignmentIndex(alignment, grouped: false).lookup[row]
                 if target >= 0 {
                     add(explainCell(ref, row: Int(target), depth: depth))
@@ -76,17 +83,19 @@ extension Workspace {
                     add(Explanation(cell: program.qualifiedName(ref), value: .missing("no row in `\(program.table(ref.table).name)`"),
                                     formula: nil, inputs: [], window: nil, note: "no row for \(keyText(context, row: row))"))
                 }
-            case .cell(let ref, _):
+            case (.cell(let ref, _), 1):
                 let v = evaluator.evaluate(e, in: context, rows: [Int32(row)])
                 add(Explanation(cell: program.file.text(of: e.span), value: cellValue(v.values, v.reasons, 0), formula: nil,
                                 inputs: [], window: nil, note: "a cell of \(program.table(ref.table).name)"))
-            case .aggregate(let a):
+            case (.aggregate(let a), 1):
                 add(explainAggregate(e, a, context: context, row: row, depth: depth))
-            default:
-                e.forEachChild(visit)
+            case (.literal, _), (.param, _), (.call, _), (.column, _), (.lookup, _), (.cell, _), (.aggregate, _),
+                 (.negate, _), (.not, _), (.binary, _), (.isMissing, _), (.conditional, _):
+                // Read from inside an aggregate's argument (shown by the aggregate), or not a
+                // reading expression.
+                continue
             }
         }
-        visit(e)
         return out
     }
 

@@ -22,51 +22,49 @@ extension Workspace {
         if checkState == nil { checkState = program.checks.indices.map { failures(of: $0, rows: nil) } }
     }
 
-    /// Re-evaluates the flags and checks an edit reaches; records flags raised and cleared.
-    func updateFlagsAndChecks(_ dirt: Dirt, report: inout ChangeReport) {
-        ensureFlagAndCheckStates()
-        for (i, flag) in program.flags.enumerated() {
-            var rows = evaluator.affected(flag.condition, flag.table, dirt)
-            for case .value(let e, _) in flag.message { rows = rows.union(evaluator.affected(e, flag.table, dirt)) }
-            if rows.isEmpty { continue }
-            let old = flagState![i]
-            if dirt.rebuilt.contains(flag.table.index) {
-                // Rows changed identity: compare by keys.
-                let new = flagHits(i, rows: nil)
-                let before = Set(old.values.map(\.keys)), after = Set(new.values.map(\.keys))
-                report.flagsRaised += new.keys.sorted().compactMap { new[$0] }.filter { !before.contains($0.keys) }
-                report.flagsCleared += old.keys.sorted().compactMap { old[$0] }.filter { !after.contains($0.keys) }
-                flagState![i] = new
-                continue
-            }
-            guard let selection = rows.selection() else {
-                let new = flagHits(i, rows: nil)
-                report.flagsRaised += new.keys.sorted().filter { old[$0] == nil }.compactMap { new[$0] }
-                report.flagsCleared += old.keys.sorted().filter { new[$0] == nil }.compactMap { old[$0] }
-                flagState![i] = new
-                continue
-            }
-            let new = flagHits(i, rows: selection)
-            for r in selection {
-                switch (old[r], new[r]) {
-                case (nil, let hit?): report.flagsRaised.append(hit)
-                case (let hit?, nil): report.flagsCleared.append(hit)
-                default: break
-                }
-                flagState![i][r] = new[r]
-            }
+    /// Re-evaluates the rows of a flag that an edit reaches; records flags raised and cleared.
+    func updateFlag(_ i: Int, _ dirty: NodeDirt, report: inout ChangeReport) {
+        let flag = program.flags[i]
+        let rows = evaluator.dirtyRows(graph.inputs[.flag(i)]!, dirty)
+        if rows.isEmpty { return }
+        let old = flagState![i]
+        if dirty[.rows(flag.table)] == .all {
+            // Rows changed identity: compare by keys.
+            let new = flagHits(i, rows: nil)
+            let before = Set(old.values.map(\.keys)), after = Set(new.values.map(\.keys))
+            report.flagsRaised += new.keys.sorted().compactMap { new[$0] }.filter { !before.contains($0.keys) }
+            report.flagsCleared += old.keys.sorted().compactMap { old[$0] }.filter { !after.contains($0.keys) }
+            flagState![i] = new
+            return
         }
-        for (i, check) in program.checks.enumerated() {
-            let rows = evaluator.affected(check.condition, check.table, dirt)
-            if rows.isEmpty { continue }
-            guard let selection = rows.selection() else {
-                checkState![i] = failures(of: i, rows: nil)
-                continue
-            }
-            let new = failures(of: i, rows: selection)
-            for r in selection { checkState![i][r] = new[r] }
+        guard let selection = rows.selection() else {
+            let new = flagHits(i, rows: nil)
+            report.flagsRaised += new.keys.sorted().filter { old[$0] == nil }.compactMap { new[$0] }
+            report.flagsCleared += old.keys.sorted().filter { new[$0] == nil }.compactMap { old[$0] }
+            flagState![i] = new
+            return
         }
-        report.failingChecks = Array(checkFailures().prefix(100))
+        let new = flagHits(i, rows: selection)
+        for r in selection {
+            switch (old[r], new[r]) {
+            case (nil, let hit?): report.flagsRaised.append(hit)
+            case (let hit?, nil): report.flagsCleared.append(hit)
+            default: break
+            }
+            flagState![i][r] = new[r]
+        }
+    }
+
+    /// Re-evaluates the rows of a check that an edit reaches.
+    func updateCheck(_ i: Int, _ dirty: NodeDirt) {
+        let rows = evaluator.dirtyRows(graph.inputs[.check(i)]!, dirty)
+        if rows.isEmpty { return }
+        guard let selection = rows.selection() else {
+            checkState![i] = failures(of: i, rows: nil)
+            return
+        }
+        let new = failures(of: i, rows: selection)
+        for r in selection { checkState![i][r] = new[r] }
     }
 
     /// The rows of `rows` (all when nil) that flag `index` marks, with their messages.

@@ -1,17 +1,9 @@
 // Incremental recomputation: apply an edit, recompute exactly the cells it reaches.
 //
-// Stabilisation, as a spec:
-//   1. An edit marks cells dirty: a param (all its readers), a data cell, rows appended to
-//      an event table, a source re-read and diffed by key, or a new as-of date.
-//   2. Derived tables whose rows come from a changed table recompute their key tuples; a
-//      table whose rows changed is *rebuilt*: all its cells are dirty, and so is everything
-//      that reads it.
-//   3. Formula columns are visited once each in dependency order (`formulaOrder`, i.e. by
-//      height). A column's dirty rows are the rows its formula reads a changed cell through
-//      (`Evaluator.affected`); only those rows are evaluated.
-//   4. Cutoff: a recomputed cell whose value is unchanged (numbers: bit for bit; missing
-//      cells: the same reason) does not make its readers dirty.
-// The result always equals a fresh full evaluation of the same program, data and params.
+// An edit is recorded as `Dirt` (Dependencies.swift); `stabilize` (Workspace+Stabilize.swift)
+// then walks the evaluation graph in order and recomputes only the dirty rows of each node,
+// with cutoff. The result always equals a fresh full evaluation of the same program, data,
+// params and as-of date. ARCHITECTURE.md states the algorithm as a spec.
 
 import VeloCheck
 import VeloData
@@ -90,32 +82,7 @@ extension Workspace {
         var report = ChangeReport()
         for edit in edits { try record(edit, into: &dirt) }
         report.phases.append(("read", clock.lap()))
-        // The as-of date follows the data unless it was set.
-        let datesEdited = dirt.cells.keys.contains { ref in
-            program.table(ref.table).source?.dateColumn == ref.column && dirt.appended[ref.table.index] == nil
-        }
-        if pinnedAsOf == nil, !dirt.rebuilt.isEmpty || !dirt.appended.isEmpty || datesEdited {
-            // Appended rows can only move the as-of date forward: look at them alone.
-            var latest: Int32?
-            if dirt.rebuilt.isEmpty && !datesEdited {
-                let fresh = Workspace.latestDate(program, evaluator.tables, in: asOfSources,
-                                                 only: dirt.appended.mapValues { Int($0.lowerBound) })
-                latest = [evaluator.asOf, fresh].compactMap { $0 }.max()
-            } else {
-                latest = Workspace.latestDate(program, evaluator.tables, in: asOfSources)
-            }
-            if latest != evaluator.asOf {
-                evaluator.asOf = latest
-                dirt.asOfChanged = true
-            }
-        }
-        report.phases.append(("as-of", clock.lap()))
-        recomputeRowSets(&dirt, report: &report)
-        report.phases.append(("rows", clock.lap()))
-        sweep(&dirt, report: &report)
-        report.phases.append(("evaluate", clock.lap()))
-        updateFlagsAndChecks(dirt, report: &report)
-        report.phases.append(("flags", clock.lap()))
+        stabilize(dirt, report: &report)
         return report
     }
 
@@ -141,11 +108,7 @@ extension Workspace {
             try reloadSource(name, path: path, into: &dirt)
         case .asOf(let date):
             pinnedAsOf = date
-            let asOf = date ?? Workspace.latestDate(program, evaluator.tables, in: asOfSources)
-            if asOf != evaluator.asOf {
-                evaluator.asOf = asOf
-                dirt.asOfChanged = true
-            }
+            dirt.asOfEdited = true
         }
     }
 
@@ -198,60 +161,6 @@ extension Workspace {
         dirt.mark(ColumnRef(t, c), .some(RowBits([Int32(row)])))
     }
 
-    // MARK: - Sweep
-
-    /// Recomputes the dirty cells of every formula column, in dependency order.
-    func sweep(_ dirt: inout Dirt, report: inout ChangeReport) {
-        evaluator.cellsEvaluated = 0
-        for ref in program.formulaOrder {
-            guard let formula = program.column(ref).formula else { continue }
-            let rows = evaluator.affected(formula, ref.table, dirt)
-            if rows.isEmpty { continue }
-            let selection = rows.selection()
-            evaluator.currentColumn = ref
-            var v = evaluator.evaluate(formula, in: ref.table, rows: selection)
-            evaluator.settle(&v, column: ref, rows: selection)
-            evaluator.currentColumn = nil
-            let table = evaluator.tables[ref.table.index]
-            let type = program.column(ref).type
-            let newValues = normalized(v.values, to: type)
-            let rebuilt = dirt.rebuilt.contains(ref.table.index)
-            var changed = RowBits()
-            let oldValues = table.columns[ref.column]
-            let oldReasons = table.reasons[ref.column]
-            for i in 0..<v.count {
-                let r = selection.map { Int($0[i]) } ?? i
-                if rebuilt || !sameCell(oldValues, oldReasons, r, newValues, v.reasons, i) {
-                    changed.insert(Int32(r))
-                    if !rebuilt { report.changedCells += 1 }
-                    if !rebuilt, report.changes.count < ChangeReport.changeLimit {
-                        report.changes.append(CellChange(column: ref, name: program.qualifiedName(ref), row: r,
-                                                         keys: keyText(ref.table, row: r),
-                                                         old: cellValue(oldValues, oldReasons, r),
-                                                         new: cellValue(newValues, v.reasons, i)))
-                    }
-                }
-            }
-            if let selection {
-                var values = oldValues
-                table.columns[ref.column] = .bool([])
-                values.scatter(newValues, at: selection)
-                table.columns[ref.column] = values
-                var reasons = oldReasons
-                for (i, r) in selection.enumerated() { reasons[Int(r)] = v.reasons[i] }
-                table.reasons[ref.column] = reasons
-            } else {
-                table.columns[ref.column] = newValues
-                table.reasons[ref.column] = v.reasons
-            }
-            report.recomputed[ref] = selection.map { $0.map(Int.init) } ?? Array(0..<v.count)
-            report.cellsEvaluated += v.count
-            report.cellsCutOff += v.count - changed.count
-            if !changed.isEmpty { dirt.mark(ref, .some(changed)) }
-        }
-        stats.cellsEvaluated = report.cellsEvaluated
-    }
-
     func sameCell(_ a: Values, _ ar: [Int: MissingReason], _ i: Int, _ b: Values, _ br: [Int: MissingReason], _ j: Int) -> Bool {
         switch (a, b) {
         case (.number(let x), .number(let y)):
@@ -271,63 +180,6 @@ extension Workspace {
         case .text(let x): return .text(interner.string(x[i]))
         case .date(let x): return .date(x[i])
         case .bool(let x): return .bool(x[i] == 1)
-        }
-    }
-
-    // MARK: - Rows of derived tables
-
-    /// Tables whose rows come from a changed table get their key tuples again; when they
-    /// differ the table is rebuilt.
-    func recomputeRowSets(_ dirt: inout Dirt, report: inout ChangeReport) {
-        var clock = Clock()
-        // Groupings of a grown event table take its new rows; those of a rebuilt one go;
-        // edited cells make their group-ordered copies stale.
-        let edited = Set(dirt.cells.keys.map(\.table.index))
-        for (key, group) in evaluator.groups {
-            if edited.contains(key.table) { group.forgetClusteredValues() }
-            if dirt.rebuilt.contains(key.table) {
-                evaluator.groups[key] = nil
-            } else if let range = dirt.appended[key.table] {
-                let t = evaluator.tables[key.table]
-                var dates: [Int32]? = nil
-                if let dc = program.tables[key.table].source?.dateColumn, case .date(let d) = t.columns[dc] { dates = d }
-                let fits = group.extend(keys: evaluator.keyColumns(t, key.on, from: Int(range.lowerBound)),
-                                        firstRow: Int(range.lowerBound), count: range.count, dates: dates, columns: t.columns)
-                if !fits { evaluator.groups[key] = nil }
-            }
-        }
-        // Alignments that involve a rebuilt or grown table are rebuilt on their next use (for
-        // aggregates that is a lookup per context row: the groupings are kept).
-        forgetAlignments(touching: dirt.rebuilt.union(dirt.appended.keys))
-        report.phases.append(("groups", clock.lap()))
-        var done = Set(program.tables.indices.filter { program.tables[$0].isSource })
-        var progress = true
-        while progress {
-            progress = false
-            for i in program.tables.indices where !done.contains(i) {
-                guard case .derived(let spec) = program.tables[i].kind else { continue }
-                var inputs: [Int] = []
-                var windowed = false
-                switch spec {
-                case .single: break
-                case .from(let t, let w):
-                    if !done.contains(t.index) { continue }
-                    inputs = [t.index]
-                    windowed = w != nil
-                case .union(let ts): inputs = ts.map(\.index)
-                }
-                done.insert(i)
-                progress = true
-                let touched = inputs.contains { dirt.rebuilt.contains($0) || dirt.appended[$0] != nil }
-                    || (windowed && dirt.asOfChanged)
-                guard touched else { continue }
-                if computeRows(i) {
-                    dirt.rebuilt.insert(i)
-                    report.rebuiltTables.append(program.tables[i].name)
-                    evaluator.groups = evaluator.groups.filter { $0.key.table != i }
-                    forgetAlignments(touching: [i])
-                }
-            }
         }
     }
 

@@ -23,17 +23,8 @@ extension Workspace {
                 }
             }
         }
-        // Each formula comes after every formula column it reads.
-        var position: [ColumnRef: Int] = [:]
-        for (i, ref) in program.formulaOrder.enumerated() { position[ref] = i }
-        for (i, ref) in program.formulaOrder.enumerated() {
-            guard let formula = program.column(ref).formula else { continue }
-            for dep in Workspace.columnsRead(by: formula) where program.column(dep).formula != nil {
-                if (position[dep] ?? Int.max) >= i {
-                    problems.append("\(program.qualifiedName(ref)) is evaluated before \(program.qualifiedName(dep)), which it reads")
-                }
-            }
-        }
+        // Every node comes after every node it reads.
+        problems += graph.violations()
         for (key, index) in evaluator.alignments {
             let from = evaluator.tables[key.alignment.from.index].rowCount
             if key.grouped ? index.contextCodes.count != from : index.lookup.count != from {
@@ -47,20 +38,5 @@ extension Workspace {
             }
         }
         return problems
-    }
-
-    /// The columns an expression reads (aggregate arguments and window anchors included).
-    static func columnsRead(by e: CExpr) -> Set<ColumnRef> {
-        var out = Set<ColumnRef>()
-        func visit(_ e: CExpr) {
-            switch e.kind {
-            case .column(let r), .lookup(let r, _): out.insert(r)
-            case .cell(let r, _): out.insert(r)
-            default: break
-            }
-            e.forEachChild(visit)
-        }
-        visit(e)
-        return out
     }
 }

@@ -1,80 +1,117 @@
 // Reusing values across an edit of the rule file.
 //
-// Each formula column gets a fingerprint: its table's name, keys and rows, and its formula
-// with every column it reads replaced by that column's fingerprint (source columns by their
-// file and version), params by their values. Spans are left out, so moving a formula or
-// editing a comment changes nothing. A column whose fingerprint is unchanged and whose
-// table has the same rows keeps its values; everything else is evaluated.
+// Every node of the evaluation graph gets a fingerprint: what defines it (a formula's shape
+// with names in place of indices, a table's keys and row spec, a source's file and
+// columns, a param's value, the as-of date's value) hashed together with the fingerprints
+// of all its inputs, in edge order. Spans are left out, so moving a formula or editing a
+// comment changes nothing. A formula column whose fingerprint is unchanged and whose table
+// has the same rows keeps its values; everything else is evaluated.
 
 import VeloCheck
 import VeloData
 
+/// A 128-bit hash (two FNV-1a lanes): a fingerprint, stable within a process.
+struct Fingerprint: Hashable {
+    var a: UInt64 = 0xcbf2_9ce4_8422_2325
+    var b: UInt64 = 0x8422_2325_cbf2_9ce4
+
+    mutating func add(_ text: String) {
+        for byte in text.utf8 { add(byte) }
+        add(0xff)
+    }
+
+    mutating func add(_ other: Fingerprint) {
+        withUnsafeBytes(of: other.a) { for x in $0 { add(x) } }
+        withUnsafeBytes(of: other.b) { for x in $0 { add(x) } }
+    }
+
+    @inline(__always) mutating func add(_ byte: UInt8) {
+        a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        b = (b ^ UInt64(byte ^ 0x5a)) &* 0x0000_0100_0000_01b3
+    }
+}
+
 struct Fingerprints {
-    let program: CheckedProgram
-    /// Sources read anew (not carried over): their columns never match an old fingerprint.
-    let freshSources: Set<Int>
-    var memo: [ColumnRef: String] = [:]
+    private(set) var of: [GraphNode: Fingerprint] = [:]
 
-    init(program: CheckedProgram, freshSources: Set<Int> = []) {
-        self.program = program
-        self.freshSources = freshSources
-    }
-
-    mutating func of(_ ref: ColumnRef, params: [Literal]) -> String {
-        if let f = memo[ref] { return f }
-        let table = program.table(ref.table)
-        let column = program.column(ref)
-        var text: String
-        if let formula = column.formula {
-            text = "\(tableHeader(ref.table, params: params)).\(column.name)=\(of(formula, params: params))"
-        } else if let source = table.source {
-            text = "source:\(table.name):\(source.resolvedPath):\(column.name):\(column.type)"
-                + (freshSources.contains(ref.table.index) ? ":fresh" : "")
-        } else {
-            text = "key:\(tableHeader(ref.table, params: params)).\(column.name)"
-        }
-        // Long formulas: keep the memo small.
-        if text.count > 4096 { text = "h\(text.hashValue)" }
-        memo[ref] = text
-        return text
-    }
-
-    mutating func tableHeader(_ t: TableRef, params: [Literal]) -> String {
-        let table = program.table(t)
-        var rows = ""
-        if case .derived(let spec) = table.kind {
-            switch spec {
-            case .single: rows = "single"
-            case .from(let f, let w): rows = "from \(program.table(f).name) \(w.map { "\($0.length)" } ?? "")"
-            case .union(let ts): rows = "union " + ts.map { program.table($0).name }.joined(separator: ",")
+    /// Every node's fingerprint, inputs before readers. With `markFresh`, sources read anew
+    /// for this workspace never match a fingerprint from before.
+    init(_ ws: Workspace, markFresh: Bool) {
+        let program = ws.program
+        for node in ws.graph.order {
+            var f = Fingerprint()
+            switch node {
+            case .param(let p):
+                f.add("param \(program.params[p].name)=\(ws.evaluator.params[p])")
+            case .asOf:
+                f.add("asof \(ws.evaluator.asOf.map(String.init) ?? "none")")
+            case .rows(let t):
+                f.add("rows " + Fingerprints.header(t, ws, markFresh: markFresh))
+            case .column(let ref):
+                let column = program.column(ref)
+                switch column.kind {
+                case .formula(let e): f.add("formula \(program.qualifiedName(ref)):\(column.type)=\(Fingerprints.shape(e, program))")
+                case .key, .data: f.add("column \(column.name):\(column.type) of " + Fingerprints.header(ref.table, ws, markFresh: markFresh))
+                }
+            case .flag(let i):
+                f.add("flag \(program.flags[i].name)")
+            case .check(let i):
+                f.add("check \(program.checks[i].name)")
             }
+            for edge in ws.graph.inputs[node] ?? [] { f.add(of[edge.input] ?? Fingerprint()) }
+            of[node] = f
+        }
+    }
+
+    /// A table's name, keys and where its rows come from.
+    static func header(_ t: TableRef, _ ws: Workspace, markFresh: Bool) -> String {
+        let program = ws.program
+        let table = program.table(t)
+        var rows: String
+        switch table.kind {
+        case .source(let source):
+            rows = "source \(ws.sourceStates[t.index]?.path ?? source.resolvedPath)"
+                + (markFresh && ws.freshSources.contains(t.index) ? " fresh" : "")
+        case .derived(.single): rows = "single"
+        case .derived(.from(let f, let w)): rows = "from \(program.table(f).name) \(w.map(window) ?? "")"
+        case .derived(.union(let ts)): rows = "union " + ts.map { program.table($0).name }.joined(separator: ",")
         }
         return "\(table.name)[\(table.keys.joined(separator: ","))|\(rows)]"
     }
 
-    mutating func of(_ e: CExpr, params: [Literal]) -> String {
+    static func window(_ w: CheckedWindow) -> String {
+        switch w.anchor {
+        case .asOf(let ago): return "last \(w.length) ago \(ago)"
+        case .after: return "\(w.length) after"
+        case .before: return "\(w.length) before"
+        }
+    }
+
+    /// An expression with names in place of indices and without spans; the values it reads
+    /// come in through the node's edges.
+    static func shape(_ e: CExpr, _ p: CheckedProgram) -> String {
+        func s(_ e: CExpr) -> String { shape(e, p) }
         switch e.kind {
         case .literal(let l): return "\(l)"
-        case .param(let p): return "param(\(program.params[p].name)=\(params[p]))"
-        case .column(let ref): return "col(\(of(ref, params: params)))"
-        case .lookup(let ref, let a): return "lookup(\(of(ref, params: params)) on \(a.on))"
-        case .cell(let ref, let keys): return "cell(\(of(ref, params: params)),\(keys.map { of($0, params: params) }))"
+        case .param(let i): return "param(\(p.params[i].name))"
+        case .column(let ref): return "col(\(p.qualifiedName(ref)))"
+        case .lookup(let ref, let a): return "lookup(\(p.qualifiedName(ref)) on \(a.on))"
+        case .cell(let ref, let keys): return "cell(\(p.qualifiedName(ref)),\(keys.map(s)))"
         case .aggregate(let a):
             var w = ""
             if let window = a.window {
                 switch window.anchor {
-                case .asOf(let ago): w = "last \(window.length) ago \(ago)"
-                case .after(let x): w = "\(window.length) after \(of(x, params: params))"
-                case .before(let x): w = "\(window.length) before \(of(x, params: params))"
+                case .asOf: w = Fingerprints.window(window)
+                case .after(let x), .before(let x): w = Fingerprints.window(window) + " " + s(x)
                 }
             }
-            return "\(a.function)(\(of(a.argument, params: params)) over \(program.table(a.alignment.to).name) on \(a.alignment.on) \(w) \(String(describing: a.weighting)))"
-        case .negate(let x): return "neg(\(of(x, params: params)))"
-        case .not(let x): return "not(\(of(x, params: params)))"
-        case .binary(let op, let a, let b): return "(\(of(a, params: params)) \(op.rawValue) \(of(b, params: params)))"
-        case .isMissing(let x, let n): return "ismissing(\(of(x, params: params)),\(n))"
-        case .conditional(let c, let a, let b): return "if(\(of(c, params: params)),\(of(a, params: params)),\(of(b, params: params)))"
-        case .call(let f, let args): return "\(f)(\(args.map { of($0, params: params) }.joined(separator: ",")))"
+            return "\(a.function)(\(s(a.argument)) over \(p.table(a.alignment.to).name) on \(a.alignment.on) \(w) \(String(describing: a.weighting)))"
+        case .negate(let x): return "neg(\(s(x)))"
+        case .not(let x): return "not(\(s(x)))"
+        case .binary(let op, let a, let b): return "(\(s(a)) \(op.rawValue) \(s(b)))"
+        case .isMissing(let x, let n): return "ismissing(\(s(x)),\(n))"
+        case .conditional(let c, let a, let b): return "if(\(s(c)),\(s(a)),\(s(b)))"
+        case .call(let f, let args): return "\(f)(\(args.map(s).joined(separator: ",")))"
         }
     }
 }
@@ -91,25 +128,24 @@ extension Workspace {
     }
 
     /// Copies a formula column's values from `previous` when nothing it depends on changed.
-    func reuse(_ ref: ColumnRef, from previous: Workspace, fingerprints: inout Fingerprints,
-               previousFingerprints: inout Fingerprints) -> Bool {
+    func reuse(_ ref: ColumnRef, from previous: Workspace, fingerprints: Fingerprints,
+               previousFingerprints: Fingerprints) -> Bool {
         let table = program.table(ref.table)
         let column = program.column(ref)
         guard let oldTable = previous.program.table(named: table.name),
               let oldColumn = previous.program.table(oldTable).columnIndex(column.name) else { return false }
         let oldRef = ColumnRef(oldTable, oldColumn)
         // Source columns count as changed when their data was re-read.
-        guard fingerprints.of(ref, params: evaluator.params) == previousFingerprints.of(oldRef, params: previous.evaluator.params)
-        else { return false }
-        let mine = evaluator.tables[ref.table.index], theirs = previous.evaluator.tables[oldTable.index]
-        guard mine.rowCount == theirs.rowCount else { return false }
+        guard let mine = fingerprints.of[.column(ref)], mine == previousFingerprints.of[.column(oldRef)] else { return false }
+        let ours = evaluator.tables[ref.table.index], theirs = previous.evaluator.tables[oldTable.index]
+        guard ours.rowCount == theirs.rowCount else { return false }
         for k in table.keys {
             guard let a = table.columnIndex(k), let b = previous.program.table(oldTable).columnIndex(k),
-                  case .text(let x) = mine.columns[a], case .text(let y) = theirs.columns[b], x == y else { return false }
+                  case .text(let x) = ours.columns[a], case .text(let y) = theirs.columns[b], x == y else { return false }
         }
-        mine.columns[ref.column] = theirs.columns[oldColumn]
-        mine.reasons[ref.column] = theirs.reasons[oldColumn]
-        stats.cellsReused += mine.rowCount
+        ours.columns[ref.column] = theirs.columns[oldColumn]
+        ours.reasons[ref.column] = theirs.reasons[oldColumn]
+        stats.cellsReused += ours.rowCount
         return true
     }
 }

@@ -102,8 +102,9 @@ public final class Workspace: @unchecked Sendable {
     /// kept up to date by `apply` (Workspace+Flags.swift).
     var flagState: [[Int32: FlagHit]]? = nil
     var checkState: [[Int32: CheckFailure]]? = nil
-    /// The tables whose dates set the as-of date (see `asOfTables`); fixed by the program.
-    let asOfSources: [Int]
+    /// The program lowered to nodes and edges: what evaluation order, dirtiness, reuse and
+    /// explain are read off.
+    public let graph: EvaluationGraph
     /// Params set by the user (options and edits), kept across edits of the rule file.
     var paramsSet: [String: Literal] = [:]
     /// Sources read from disk when this workspace was made (not carried over from before an edit).
@@ -170,9 +171,9 @@ public final class Workspace: @unchecked Sendable {
         paramsSet = options.params
         pinnedAsOf = options.asOf
         let loadTime = clock.lap()
-        asOfSources = Workspace.asOfTables(program)
-        let asOf = options.asOf ?? Workspace.latestDate(program, tables, in: asOfSources)
-        evaluator = Evaluator(program: program, tables: tables, params: params, asOf: asOf, interner: interner)
+        graph = EvaluationGraph(program)
+        evaluator = Evaluator(program: program, tables: tables, params: params, asOf: options.asOf, interner: interner)
+        if options.asOf == nil { evaluator.asOf = latestDate() }
         stats.phases.append(("load", loadTime))
     }
 
@@ -236,59 +237,31 @@ public final class Workspace: @unchecked Sendable {
         return columns
     }
 
-    /// The tables whose dates set the as-of date: those that windows relative to the as-of
-    /// date read (`last N days`, `from T in last N days`); without such windows, every dated
-    /// event table.
-    static func asOfTables(_ program: CheckedProgram) -> [Int] {
-        var windowed = Set<Int>()
-        func visit(_ e: CExpr) {
-            if case .aggregate(let a) = e.kind, let w = a.window, case .asOf = w.anchor { windowed.insert(a.alignment.to.index) }
-            e.forEachChild(visit)
-        }
-        for t in program.tables {
-            for c in t.columns { if let f = c.formula { visit(f) } }
-            if case .derived(.from(let f, let w?)) = t.kind, case .asOf = w.anchor { windowed.insert(f.index) }
-        }
-        for f in program.flags { visit(f.condition) }
-        for c in program.checks { visit(c.condition) }
-        let tables = windowed.isEmpty ? Set(program.tables.indices.filter { program.tables[$0].isEventTable }) : windowed
-        return tables.sorted()
-    }
-
-    /// The as-of date that follows the data: the latest date in the as-of tables (rows from
-    /// `only[table]` on, for tables that only grew).
-    static func latestDate(_ program: CheckedProgram, _ tables: [RuntimeTable], in asOfTables: [Int],
-                           only: [Int: Int] = [:]) -> Int32? {
+    /// The as-of date that follows the data: the latest date in the graph's as-of tables
+    /// (rows from `only[table]` on, for tables that only grew).
+    func latestDate(only: [Int: Int] = [:]) -> Int32? {
         var latest: Int32? = nil
-        for i in asOfTables where only.isEmpty || only[i] != nil {
-            guard let dc = program.tables[i].source?.dateColumn, case .date(let dates) = tables[i].columns[dc] else { continue }
-            for d in dates[(only[i] ?? 0)...] where d != Values.missingDate { latest = max(latest ?? d, d) }
+        for t in graph.asOfTables where only.isEmpty || only[t.index] != nil {
+            guard let dc = program.table(t).source?.dateColumn, case .date(let dates) = evaluator.tables[t.index].columns[dc] else { continue }
+            for d in dates[(only[t.index] ?? 0)...] where d != Values.missingDate { latest = max(latest ?? d, d) }
         }
         return latest
     }
 
+    /// Evaluates every node in the graph's order: the rows of derived tables first (they
+    /// read only sources, rows and the as-of date), then formula columns, then flags and checks.
     func evaluateAll(reusing previous: Workspace? = nil) {
         var clock = Clock()
-        // Tables whose rows come `from` another derived table wait for it; no recursion, so a
-        // long chain of tables cannot overflow the stack.
-        var done = Set(program.tables.indices.filter { program.tables[$0].isSource })
-        var progress = true
-        while progress {
-            progress = false
-            for i in program.tables.indices where !done.contains(i) {
-                if case .derived(.from(let t, _)) = program.tables[i].kind, !done.contains(t.index) { continue }
-                computeRows(i)
-                done.insert(i)
-                progress = true
-            }
-        }
+        for case .rows(let t) in graph.order where !program.table(t).isSource { computeRows(t.index) }
         stats.phases.append(("rows", clock.lap()))
         evaluator.cellsEvaluated = 0
-        var fingerprints = Fingerprints(program: program, freshSources: freshSources)
-        var previousFingerprints = Fingerprints(program: previous?.program ?? program)
-        for ref in program.formulaOrder {
+        // Fingerprints are needed only to reuse values across an edit of the rule file.
+        let fingerprints = previous.map { _ in Fingerprints(self, markFresh: true) }
+        let previousFingerprints = previous.map { Fingerprints($0, markFresh: false) }
+        for case .column(let ref) in graph.order {
             guard let formula = program.column(ref).formula else { continue }
-            if let previous, reuse(ref, from: previous, fingerprints: &fingerprints, previousFingerprints: &previousFingerprints) {
+            if let previous, let fingerprints, let previousFingerprints,
+               reuse(ref, from: previous, fingerprints: fingerprints, previousFingerprints: previousFingerprints) {
                 continue
             }
             evaluator.currentColumn = ref

@@ -1,0 +1,328 @@
+// The evaluation graph: the checked program lowered to nodes and typed edges, once.
+//
+// Every input is a node — source columns, params, the as-of date, the row set of every
+// table — and so is everything computed: formula columns, the key columns and row sets of
+// derived tables, flags and checks. An edge says how a reader reads an input: through a
+// path of hops from the reader's rows outward (none: the same row; a lookup to a coarser
+// table; a group of a finer table, optionally through a time window; a fixed cell; a
+// scalar that every row reads). `reads(_:path:into:)` below is the only place that turns
+// an expression into dependencies; evaluation order, the cells an edit makes dirty
+// (Workspace+Stabilize.swift), rule-edit reuse (Workspace+Reuse.swift), explain, the as-of
+// tables and the invariant checker are all read off this graph. ARCHITECTURE.md states it
+// as a spec.
+
+import VeloCheck
+
+/// A node of the evaluation graph.
+public enum GraphNode: Hashable, Sendable {
+    /// A column: a source's data or key column, a derived table's key column, or a formula.
+    case column(ColumnRef)
+    case param(Int)
+    /// The as-of date.
+    case asOf
+    /// The rows of a table: a source's rows as read, a derived table's key tuples.
+    case rows(TableRef)
+    case flag(Int)
+    case check(Int)
+}
+
+/// One step from a reader's rows to the rows it reads, taken from the reader outward.
+public enum Hop: Sendable {
+    /// The one row of a coarser table that matches the reader's row.
+    case lookup(Alignment)
+    /// The rows of a finer table that match the reader's row, optionally only those dated
+    /// inside a time window.
+    case group(Alignment, window: CheckedWindow?)
+    /// Rows of a table picked by key values computed per reader row (`t.col["K"]`).
+    case cell(TableRef)
+    /// One value that every reader row reads: a param, the as-of date, or a change of
+    /// which rows align (a join column was edited).
+    case scalar
+}
+
+/// How a node reads one input.
+public struct Edge: Sendable {
+    public var input: GraphNode
+    /// From the reader's rows outward; empty means the same row of the same table.
+    public var path: [Hop]
+    /// The expression that reads the input, for explain: a column, lookup, cell, aggregate,
+    /// param or `asof()`; nil for the edges that say which rows a read aligns with.
+    public var site: CExpr?
+
+    /// The kind of the edge, as the spec names it.
+    public var kind: String {
+        switch path.last {
+        case nil: return "same row"
+        case .lookup?: return "lookup"
+        case .group(_, let w)?: return w == nil ? "group" : "group in a window"
+        case .cell?: return "fixed cell"
+        case .scalar?: return "scalar"
+        }
+    }
+}
+
+/// The program's evaluation graph.
+public struct EvaluationGraph: Sendable {
+    public let program: CheckedProgram
+    /// Every node's inputs.
+    public private(set) var inputs: [GraphNode: [Edge]] = [:]
+    /// Every node, each after all of its inputs (inputs first, then by height).
+    public private(set) var order: [GraphNode] = []
+    /// Longest path from an input node: inputs have height 0.
+    public private(set) var height: [GraphNode: Int] = [:]
+    /// The tables whose dates set the as-of date: those that windows anchored at the as-of
+    /// date read (`last N days`, `from T in last N days`); without such windows, every dated
+    /// event table.
+    public private(set) var asOfTables: [TableRef] = []
+
+    public init(_ program: CheckedProgram) {
+        self.program = program
+        for (t, table) in program.tables.enumerated() {
+            let tref = TableRef(t)
+            inputs[.rows(tref)] = rowsInputs(tref)
+            for (c, column) in table.columns.enumerated() {
+                let ref = ColumnRef(tref, c)
+                switch column.kind {
+                case .formula(let e):
+                    var edges = [Edge(input: .rows(tref), path: [], site: nil)]
+                    reads(e, path: [], into: &edges)
+                    inputs[.column(ref)] = edges
+                case .key:
+                    inputs[.column(ref)] = table.isSource ? [] : [Edge(input: .rows(tref), path: [], site: nil)]
+                case .data:
+                    inputs[.column(ref)] = []
+                }
+            }
+        }
+        for p in program.params.indices { inputs[.param(p)] = [] }
+        for (i, flag) in program.flags.enumerated() {
+            var edges = [Edge(input: .rows(flag.table), path: [], site: nil)]
+            reads(flag.condition, path: [], into: &edges)
+            for case .value(let e, _) in flag.message { reads(e, path: [], into: &edges) }
+            inputs[.flag(i)] = edges
+        }
+        for (i, check) in program.checks.enumerated() {
+            var edges = [Edge(input: .rows(check.table), path: [], site: nil)]
+            reads(check.condition, path: [], into: &edges)
+            inputs[.check(i)] = edges
+        }
+        asOfTables = findAsOfTables()
+        inputs[.asOf] = asOfTables.flatMap { t -> [Edge] in
+            var edges = [Edge(input: .rows(t), path: [.scalar], site: nil)]
+            if let dc = program.table(t).source?.dateColumn {
+                edges.append(Edge(input: .column(ColumnRef(t, dc)), path: [.scalar], site: nil))
+            }
+            return edges
+        }
+        (order, height) = EvaluationGraph.topologicalOrder(inputs, formulaOrder: program.formulaOrder)
+    }
+
+    // MARK: - Lowering
+
+    /// The edges by which an expression, evaluated for the rows at the end of `path`, reads
+    /// its inputs. Exhaustive: a new kind of expression does not compile until it says what
+    /// it reads.
+    func reads(_ e: CExpr, path: [Hop], into edges: inout [Edge]) {
+        switch e.kind {
+        case .literal:
+            break
+        case .param(let p):
+            edges.append(Edge(input: .param(p), path: path + [.scalar], site: e))
+        case .column(let ref):
+            edges.append(Edge(input: .column(ref), path: path, site: e))
+        case .lookup(let ref, let a):
+            let hop = path + [Hop.lookup(a)]
+            edges.append(Edge(input: .column(ref), path: hop, site: e))
+            edges.append(Edge(input: .rows(a.to), path: hop, site: nil))
+            alignmentReads(a, contextPath: path, into: &edges)
+        case .cell(let ref, let keys):
+            let hop = path + [Hop.cell(ref.table)]
+            edges.append(Edge(input: .column(ref), path: hop, site: e))
+            edges.append(Edge(input: .rows(ref.table), path: hop, site: nil))
+            for k in keys { reads(k, path: path, into: &edges) }
+        case .aggregate(let a):
+            let inner = path + [Hop.group(a.alignment, window: a.window)]
+            edges.append(Edge(input: .rows(a.alignment.to), path: inner, site: e))
+            alignmentReads(a.alignment, contextPath: path, into: &edges)
+            if let w = a.window {
+                // A window anchored at the as-of date moves with it; one anchored at a date
+                // is missing while it reaches past the as-of date.
+                edges.append(Edge(input: .asOf, path: path + [.scalar], site: nil))
+                if let dc = program.table(a.alignment.to).source?.dateColumn {
+                    edges.append(Edge(input: .column(ColumnRef(a.alignment.to, dc)), path: inner, site: nil))
+                }
+                switch w.anchor {
+                case .asOf: break
+                case .after(let anchor), .before(let anchor): reads(anchor, path: path, into: &edges)
+                }
+            }
+            reads(a.argument, path: inner, into: &edges)
+        case .negate(let x), .not(let x), .isMissing(let x, _):
+            reads(x, path: path, into: &edges)
+        case .binary(_, let a, let b):
+            reads(a, path: path, into: &edges)
+            reads(b, path: path, into: &edges)
+        case .conditional(let c, let a, let b):
+            reads(c, path: path, into: &edges)
+            reads(a, path: path, into: &edges)
+            reads(b, path: path, into: &edges)
+        case .call(let builtin, let args):
+            if builtin.readsAsOf { edges.append(Edge(input: .asOf, path: path + [.scalar], site: e)) }
+            for x in args { reads(x, path: path, into: &edges) }
+        }
+    }
+
+    /// Which rows align depends on the columns matched: an edited join column of the
+    /// context re-reads its rows; one of the other table moves rows between groups, so every
+    /// reader row reads anew.
+    func alignmentReads(_ a: Alignment, contextPath path: [Hop], into edges: inout [Edge]) {
+        let from = program.table(a.from), to = program.table(a.to)
+        for name in a.on {
+            if let c = from.columnIndex(name), from.isSource, !from.keys.contains(name) {
+                edges.append(Edge(input: .column(ColumnRef(a.from, c)), path: path, site: nil))
+            }
+            if let c = to.columnIndex(name), to.isSource, !to.keys.contains(name) {
+                edges.append(Edge(input: .column(ColumnRef(a.to, c)), path: path + [.scalar], site: nil))
+            }
+        }
+    }
+
+    /// A table's rows read the rows (and the key-named columns) of the tables they are
+    /// drawn from, and for `from T in last N days`, T's dates and the as-of date.
+    func rowsInputs(_ t: TableRef) -> [Edge] {
+        let info = program.table(t)
+        guard case .derived(let spec) = info.kind else { return [] }
+        func drawn(from f: TableRef, window: CheckedWindow?) -> [Edge] {
+            let source = program.table(f)
+            var edges = [Edge(input: .rows(f), path: [.scalar], site: nil)]
+            for k in info.keys {
+                if let c = source.columnIndex(k) { edges.append(Edge(input: .column(ColumnRef(f, c)), path: [.scalar], site: nil)) }
+            }
+            if window != nil {
+                edges.append(Edge(input: .asOf, path: [.scalar], site: nil))
+                if let dc = source.source?.dateColumn {
+                    edges.append(Edge(input: .column(ColumnRef(f, dc)), path: [.scalar], site: nil))
+                }
+            }
+            return edges
+        }
+        switch spec {
+        case .single: return []
+        case .from(let f, let window): return drawn(from: f, window: window)
+        case .union(let ts): return ts.flatMap { drawn(from: $0, window: nil) }
+        }
+    }
+
+    /// The tables whose dates the as-of date follows (see `asOfTables`).
+    func findAsOfTables() -> [TableRef] {
+        var windowed = Set<TableRef>()
+        for edges in inputs.values {
+            for edge in edges {
+                for case .group(let a, let w?) in edge.path {
+                    if case .asOf = w.anchor { windowed.insert(a.to) }
+                }
+            }
+        }
+        for t in program.tables.indices {
+            if case .derived(.from(let f, let w?)) = program.tables[t].kind, case .asOf = w.anchor { windowed.insert(f) }
+        }
+        if windowed.isEmpty {
+            windowed = Set(program.tables.indices.filter { program.tables[$0].isEventTable }.map(TableRef.init))
+        }
+        return windowed.sorted()
+    }
+
+    // MARK: - Order
+
+    /// Kahn's algorithm over the inputs; among nodes of the same height, the checker's
+    /// formula order, then a fixed order of kinds, keeps evaluation deterministic.
+    static func topologicalOrder(_ inputs: [GraphNode: [Edge]], formulaOrder: [ColumnRef]) -> ([GraphNode], [GraphNode: Int]) {
+        var readers: [GraphNode: [GraphNode]] = [:]
+        var pending: [GraphNode: Int] = [:]
+        for (node, edges) in inputs {
+            let distinct = Set(edges.map(\.input))
+            pending[node] = distinct.count
+            for input in distinct { readers[input, default: []].append(node) }
+        }
+        var rank: [ColumnRef: Int] = [:]
+        for (i, ref) in formulaOrder.enumerated() { rank[ref] = i }
+        func tieBreak(_ n: GraphNode) -> (Int, Int, Int) {
+            switch n {
+            case .param(let p): return (0, p, 0)
+            case .column(let r): return (1, rank[r] ?? -1, r.table.index * 100_000 + r.column)
+            case .rows(let t): return (2, t.index, 0)
+            case .asOf: return (3, 0, 0)
+            case .flag(let i): return (4, i, 0)
+            case .check(let i): return (5, i, 0)
+            }
+        }
+        var height: [GraphNode: Int] = [:]
+        var level = inputs.keys.filter { pending[$0] == 0 }
+        var order: [GraphNode] = []
+        var h = 0
+        while !level.isEmpty {
+            level.sort { tieBreak($0) < tieBreak($1) }
+            var next: [GraphNode] = []
+            for node in level {
+                height[node] = h
+                order.append(node)
+                for reader in readers[node] ?? [] {
+                    pending[reader]! -= 1
+                    if pending[reader] == 0 { next.append(reader) }
+                }
+            }
+            level = next
+            h += 1
+        }
+        return (order, height)
+    }
+
+    /// Every broken invariant of the graph itself: an edge to a node that does not exist, a
+    /// node not ordered after its inputs, a node left out of the order (a cycle).
+    func violations() -> [String] {
+        var problems: [String] = []
+        var position: [GraphNode: Int] = [:]
+        for (i, node) in order.enumerated() { position[node] = i }
+        for (node, edges) in inputs {
+            guard let p = position[node] else {
+                problems.append("\(name(node)) is not in the evaluation order (a cycle?)")
+                continue
+            }
+            for edge in edges {
+                guard let q = position[edge.input] else {
+                    problems.append("\(name(node)) reads \(name(edge.input)), which is not a node")
+                    continue
+                }
+                if q >= p || (height[edge.input] ?? 0) >= (height[node] ?? 0) {
+                    problems.append("\(name(node)) is evaluated before \(name(edge.input)), which it reads")
+                }
+            }
+        }
+        return problems
+    }
+
+    /// "plan.order_qty", "param service_level", "the as-of date", "the rows of plan".
+    public func name(_ node: GraphNode) -> String {
+        switch node {
+        case .column(let ref): return program.qualifiedName(ref)
+        case .param(let p): return "param \(program.params[p].name)"
+        case .asOf: return "the as-of date"
+        case .rows(let t): return "the rows of \(program.table(t).name)"
+        case .flag(let i): return "flag \(program.flags[i].name)"
+        case .check(let i): return "check \(program.checks[i].name)"
+        }
+    }
+}
+
+extension Builtin {
+    /// Builtins that read the as-of date rather than (only) their arguments.
+    var readsAsOf: Bool {
+        switch self {
+        case .asof: return true
+        case .sqrt, .abs, .ceil, .floor, .round, .exp, .ln, .log10, .roundup, .rounddown, .min, .max,
+             .z, .normcdf, .normpdf, .loss, .eoq,
+             .days, .weekday, .week_start, .month_start, .year, .month, .day, .iso_week, .days_between:
+            return false
+        }
+    }
+}
