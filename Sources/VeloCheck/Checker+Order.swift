@@ -95,7 +95,8 @@ extension Checker {
             case .conditional(let c, let a, let b): visit(c); visit(a); visit(b)
             case .text(let t):
                 for p in t.parts { if case .interpolation(let x, _) = p { visit(x) } }
-            default: break
+            case .number, .percent, .duration, .date, .bool, .missing:
+                break
             }
         }
         visit(e)
