@@ -1,5 +1,5 @@
 // The in-memory shape of loaded data: typed columns, tables, and the options and schema that
-// describe a CSV file before and after loading.
+// describe a source before and after loading.
 //
 // Why columnar: the engine aggregates one column at a time over millions of rows, so each
 // column is one contiguous Swift array of a plain scalar type (no per-cell enum or boxing).
@@ -100,9 +100,9 @@ public struct Column: Sendable {
     public var count: Int { data.count }
 }
 
-/// A loaded CSV file: its columns in file order.
+/// A loaded source (a CSV file, rows in memory): its columns in source order.
 public struct DataTable: Sendable {
-    /// The file the table came from (as given to the reader).
+    /// The source the table came from: a file as given to the reader, or a reader's label.
     public var path: String
     /// The columns, in file order; all have `rowCount` values.
     public var columns: [Column]
