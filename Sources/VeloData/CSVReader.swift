@@ -5,6 +5,14 @@
 // kinds to start from (declared, key text, inferred, or those of an earlier load); the header
 // reader, row parser and assembler do the work the same way for all of them.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads CSV files (RFC 4180, UTF-8, header row required) into typed columnar tables.
 ///
 /// Field rules: a field may be quoted (`"a, ""b"""`, line breaks allowed inside); lines may end
@@ -104,6 +112,13 @@ public enum CSVReader {
     /// (one outside quotes), or `start` when no record there is complete. `start` must be at
     /// a record boundary.
     static func completeRecordsEnd(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
+        guard start < count else { return start }
+        if memchr(base + start, Int32(ASCII.quote), count - start) == nil {
+            // No quotes (the common case): the last line feed ends the last complete record.
+            var p = count
+            while p > start && base[p - 1] != ASCII.lf { p -= 1 }
+            return p
+        }
         var end = start
         var inQuotes = false
         var p = start

@@ -201,7 +201,10 @@ public enum DataValue: Sendable, Equatable {
     /// As a CSV field would show it, for messages.
     var shown: String {
         switch self {
-        case .number(let x): return "\(x)"
+        case .number(let x):
+            // Whole numbers without a fraction, as a file would hold them.
+            if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+            return "\(x)"
         case .text(let s): return s
         case .date(let d): return CivilDate(day: d).iso
         case .bool(let b): return b ? "true" : "false"

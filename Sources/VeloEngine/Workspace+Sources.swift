@@ -46,8 +46,9 @@ extension Workspace {
         let info = program.table(t)
         let change: SourceChange
         if let newPath, newPath != state.path {
-            guard let kind = info.source?.reader, let reader = SourceReaders.reader(kind: kind, location: newPath) else {
-                throw WorkspaceError.notASource(table: name)
+            let kind = info.source?.reader ?? ""
+            guard let reader = SourceReaders.reader(kind: kind, location: newPath) else {
+                throw WorkspaceError.unknownReader(table: name, reader: kind)
             }
             let (read, columns) = try Workspace.loadSource(info, reader: reader, interner: interner)
             sourceStates[t.index] = SourceState(reader: reader, read: read, options: state.options)

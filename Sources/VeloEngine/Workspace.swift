@@ -154,7 +154,7 @@ public final class Workspace: @unchecked Sendable {
                 continue
             }
             guard let reader = given ?? SourceReaders.reader(kind: source.reader, location: path) else {
-                throw WorkspaceError.notASource(table: info.name)   // (the checker accepts only known readers)
+                throw WorkspaceError.unknownReader(table: info.name, reader: source.reader)
             }
             let (read, columns) = try Workspace.loadSource(info, reader: reader, interner: interner)
             fresh.insert(i)

@@ -22,6 +22,8 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case missingColumn(table: String, source: String, column: String, span: Span)
     /// A table given in place of a source is not a source.
     case notASource(table: String)
+    /// No reader of this kind (the checker accepts only known kinds).
+    case unknownReader(table: String, reader: String)
 
     // Names and edits
     /// No param by this name.
@@ -46,7 +48,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, without the details.
     public enum Code: Sendable, Equatable {
         case unreadableSource, emptySource, badHeader, badRow, badValue, sourceChanged
-        case emptyKey, duplicateKey, missingColumn, notASource
+        case emptyKey, duplicateKey, missingColumn, notASource, unknownReader
         case unknownParam, unknownTable, unknownSource, unknownColumn, unknownRow
         case badEditValue, notEditable, keyNotEditable, keyCount
     }
@@ -67,6 +69,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
         case .duplicateKey: return .duplicateKey
         case .missingColumn: return .missingColumn
         case .notASource: return .notASource
+        case .unknownReader: return .unknownReader
         case .unknownParam: return .unknownParam
         case .unknownTable: return .unknownTable
         case .unknownSource: return .unknownSource
@@ -138,6 +141,8 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
             return "\(source): has no column `\(column)` (the rule file was checked against a file that had it)"
         case .notASource(let table):
             return "`\(table)` is not a source table"
+        case .unknownReader(let table, let reader):
+            return "`\(table)`: unknown data source `\(reader)`"
         case .unknownParam(let name, let candidates):
             return "unknown param `\(name)`" + suggestion(name, candidates)
         case .unknownTable(let name, let candidates):

@@ -230,6 +230,13 @@ func removeFile(_ path: String) { unlink(path) }
         #expect(read.table.numbers("note") == [nil, nil])
     }
 
+    @Test func aTextColumnTakesAnyValueAsAFileWouldHoldIt() throws {
+        let interner = Interner()
+        let reader = RowsReader(label: "given", columns: ["code"], rows: [[.number(5)], [.number(2.5)], [.bool(true)]])
+        let read = try reader.read(options: ReadOptions(textColumns: ["code"]), interner: interner)
+        #expect(read.table.texts("code", interner) == ["5", "2.5", "true"])
+    }
+
     @Test func aValueOfAnotherTypeIsABadValue() {
         let reader = RowsReader(label: "given", columns: ["units"], rows: [[.number(1)], [.text("x")]])
         let error = caught { _ = try reader.read(options: ReadOptions(declaredTypes: ["units": .number]), interner: Interner()) }
