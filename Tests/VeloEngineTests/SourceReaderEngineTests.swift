@@ -190,3 +190,48 @@ import VeloSyntax
         #expect(e?.description == "unknown param `srvice`: did you mean `service`?")
     }
 }
+
+@Suite struct GivenRowsTests {
+    /// Runs the test blocks of `text` (rules and tests in one file, data in `files`).
+    static func run(_ text: String, files: [String: String]) throws -> [TestResult] {
+        let scratch = Scratch(files)
+        let path = scratch.path("rules.velo")
+        let program = try compile(text, path: path)
+        let file = SourceFile(path: path, text: text)
+        let decls: [TestDecl] = Parser.parse(file).program.statements.compactMap {
+            if case .test(let t) = $0 { return t }
+            return nil
+        }
+        let (tests, diagnostics) = Checker.checkTests(decls, file: file, program: program)
+        #expect(diagnostics.isEmpty, "\(diagnostics.map(\.message))")
+        return tests.map { TestRunner.run($0, program: program, file: file) }
+    }
+
+    @Test func givenRowsAreTypedColumnsWithTheirValuesExactly() throws {
+        let results = try Self.run("""
+            table items = csv("items.csv") by sku
+            table plan by sku from items:
+              label = items.note
+              big = items.moq > 10
+              launched = items.launch > 2024-01-01
+              half = items.moq / 2
+            test "rows with every type":
+              given items:
+                sku,   note,           moq,  launch
+                "A,1", "say \\"hi\\"",  12.5, 2024-02-01
+                "B",   "",             3,    2023-12-31
+              expect plan.label["A,1"] == "say \\"hi\\""
+              expect plan.big["A,1"]
+              expect plan.launched["A,1"]
+              expect plan.half["A,1"] == 6.25
+              expect not plan.big["B"]
+              expect not plan.launched["B"]
+
+            """, files: ["items.csv": "sku,note,moq,launch\nZ,x,1,2024-01-01\n"])
+        #expect(results.count == 1)
+        for r in results {
+            #expect(r.error == nil, "\(r.error ?? "")")
+            #expect(r.failures.isEmpty, "\(r.failures.flatMap(\.lines))")
+        }
+    }
+}
