@@ -95,6 +95,8 @@ public struct SourceInfo: Sendable {
     public var textColumns: Set<String>
     /// The column of dates that time windows use, when the table has one.
     public var dateColumn: Int?
+    /// The kind of reader the rows come from, as written (`SourceReaders.kinds`).
+    public var reader: String
 }
 
 /// Which rows a derived table has.

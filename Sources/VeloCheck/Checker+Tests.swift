@@ -62,7 +62,7 @@ extension Checker {
     public static func checkTests(_ tests: [TestDecl], file: SourceFile, program: CheckedProgram)
         -> (tests: [CheckedTest], diagnostics: [Diagnostic]) {
         var checker = Checker(file: file, ast: Program(statements: []), baseDirectory: "",
-                              schemas: { _, _, _, _ in .failure(SchemaError(message: "no data in a test")) })
+                              schemas: { _ in .failure(SchemaError(message: "no data in a test")) })
         checker.tables = program.tables + [.queryContext()]
         checker.params = program.params
         checker.keyNames = Set(program.tables.flatMap(\.keys))

@@ -1,7 +1,7 @@
 // Static checks: names, keys, types, cycles — all before any formula is evaluated.
 //
 // The checker walks the syntax tree once to collect declarations, reads each source's
-// header through a `SchemaProvider` (the only data it touches), then checks every formula
+// schema through a `SchemaProvider` (the only data it touches), then checks every formula
 // column depth-first: checking a column checks what it reads first, so types flow from
 // the data upwards, a column met again while still being checked closes a cycle (reported
 // with its whole path), and the order in which columns finish is a valid evaluation order.
@@ -9,16 +9,37 @@
 import VeloData
 import VeloSyntax
 
-/// A source table's columns as read from its file header (and inferred from a sample).
+/// A source table's columns as its reader reports them (a file's header, types inferred from a
+/// sample of rows).
 public struct SourceSchema: Sendable {
     public var columns: [(name: String, type: VType.Base)]
     public init(columns: [(name: String, type: VType.Base)]) { self.columns = columns }
 }
 
-/// Reads a source's schema. `textColumns` are columns the program uses as keys; the
-/// provider reports them as text whatever they look like.
-public typealias SchemaProvider = (_ table: String, _ path: String, _ declared: [String: VType.Base], _ textColumns: Set<String>)
-    -> Result<SourceSchema, SchemaError>
+/// What the checker asks of one source declaration, `table name = reader("path")`.
+public struct SchemaRequest: Sendable {
+    /// The source table's name.
+    public var table: String
+    /// The reader kind as written (one of `SourceReaders.kinds`).
+    public var reader: String
+    /// The location, resolved against the rule file's directory.
+    public var path: String
+    /// Column types declared in the rule file.
+    public var declared: [String: VType.Base]
+    /// Columns the program uses as keys: the provider reports them as text whatever they look like.
+    public var textColumns: Set<String>
+
+    public init(table: String, reader: String, path: String, declared: [String: VType.Base], textColumns: Set<String>) {
+        self.table = table
+        self.reader = reader
+        self.path = path
+        self.declared = declared
+        self.textColumns = textColumns
+    }
+}
+
+/// Reads a source's schema (through its `SourceReader`, in `velo`; tests give schemas directly).
+public typealias SchemaProvider = (_ request: SchemaRequest) -> Result<SourceSchema, SchemaError>
 
 public struct SchemaError: Error, Sendable {
     public var message: String
@@ -127,8 +148,8 @@ public struct Checker {
     mutating func declareSource(_ d: SourceDecl) -> TableInfo {
         var info = TableInfo(name: d.name.text, span: d.name.span, kind: .source(SourceInfo(
             path: d.path.plainText ?? "", resolvedPath: "", pathSpan: d.path.span, declaredTypes: [:],
-            textColumns: [], dateColumn: nil)), keys: d.keys.map(\.text), columns: [])
-        guard d.reader.text == "csv" else {
+            textColumns: [], dateColumn: nil, reader: d.reader.text)), keys: d.keys.map(\.text), columns: [])
+        guard SourceReaders.kinds.contains(d.reader.text) else {
             diagnostics.append(.unknownReader(d.reader.text, at: d.reader.span))
             return info
         }
@@ -154,7 +175,8 @@ public struct Checker {
             diagnostics.append(.keyMustBeText(k.text, at: k.span))
         }
         let schema: SourceSchema
-        switch schemas(d.name.text, resolved, declared, keyNames) {
+        switch schemas(SchemaRequest(table: d.name.text, reader: d.reader.text, path: resolved, declared: declared,
+                                     textColumns: keyNames)) {
         case .success(let s): schema = s
         case .failure(let e):
             diagnostics.append(.unreadableSource(path, e.message, at: d.path.span))
@@ -188,7 +210,7 @@ public struct Checker {
         var enforced = declared
         for t in textColumns { enforced[t] = .text }
         info.kind = .source(SourceInfo(path: path, resolvedPath: resolved, pathSpan: d.path.span, declaredTypes: enforced,
-                                       textColumns: textColumns, dateColumn: dateColumn))
+                                       textColumns: textColumns, dateColumn: dateColumn, reader: d.reader.text))
         info.columns = columns
         return info
     }
@@ -276,7 +298,7 @@ extension Checker {
     public static func checkExpression(_ e: Expr, file: SourceFile, program: CheckedProgram,
                                        context: TableRef) -> (expr: CExpr?, diagnostics: [Diagnostic]) {
         var checker = Checker(file: file, ast: Program(statements: []), baseDirectory: "",
-                              schemas: { _, _, _, _ in .failure(SchemaError(message: "no data in a query")) })
+                              schemas: { _ in .failure(SchemaError(message: "no data in a query")) })
         checker.tables = program.tables
         checker.params = program.params
         checker.keyNames = Set(program.tables.flatMap(\.keys))

@@ -1,6 +1,7 @@
 // Every message the checker can give, as named constructors. The wording is pinned by the
 // golden files under Tests/Fixtures/diagnostics.
 
+import VeloData
 import VeloSyntax
 
 extension Diagnostic {
@@ -28,7 +29,7 @@ extension Diagnostic {
 
     static func unknownReader(_ name: String, at span: Span) -> Diagnostic {
         Diagnostic(code: "unknown-reader", "unknown data source `\(name)`", at: span,
-                   hint: Suggest.didYouMean(name, in: ["csv"]) ?? "tables are read with `csv(\"path/to/file.csv\")`")
+                   hint: Suggest.didYouMean(name, in: SourceReaders.kinds) ?? "tables are read with `\(SourceReaders.example)`")
     }
 
     static func unknownTypeName(_ name: String, at span: Span) -> Diagnostic {

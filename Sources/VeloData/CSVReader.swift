@@ -5,6 +5,14 @@
 // kinds to start from (declared, key text, inferred, or those of an earlier load); the header
 // reader, row parser and assembler do the work the same way for all of them.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads CSV files (RFC 4180, UTF-8, header row required) into typed columnar tables.
 ///
 /// Field rules: a field may be quoted (`"a, ""b"""`, line breaks allowed inside); lines may end
@@ -15,7 +23,7 @@ public enum CSVReader {
     /// Reads the header and infers column types from (up to) the first `sampleRows` data rows,
     /// for static checking before loading. Only as much of the file as needed is read.
     /// The sampled rows are checked like a load checks them.
-    public static func readSchema(path: String, options: CSVOptions, sampleRows: Int = 1000) throws(DataError) -> CSVSchema {
+    public static func readSchema(path: String, options: CSVOptions, sampleRows: Int = 1000) throws(DataError) -> DataSchema {
         var limit = 1 << 20
         while true {
             let (bytes, isWhole) = try FileBytes.readPrefix(path: path, limit: limit)
@@ -43,7 +51,7 @@ public enum CSVReader {
     public static func parse(bytes: UnsafeRawBufferPointer, path: String, options: CSVOptions,
                              interner: Interner) throws(DataError) -> DataTable {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
-            throw DataError(path: path, line: 0, message: Messages.emptyFile)
+            throw DataError(path: path, line: 0, message: Messages.emptyFile, kind: .empty)
         }
         return try parse(base.assumingMemoryBound(to: UInt8.self), count: bytes.count, path: path,
                          options: options, interner: interner, parallelism: .standard)
@@ -53,30 +61,41 @@ public enum CSVReader {
     /// `offset` (normally `previous.byteLength`, which must be at a line start) to the end,
     /// with the column types of `previous` enforced. Returns only the new rows; their
     /// `byteLength` is the new end offset. The header must be unchanged.
+    ///
+    /// Only complete lines are read: a last line without its line break yet (a writer in the
+    /// middle of appending it) is left for the next call, which resumes before it.
     public static func loadAppended(path: String, from offset: Int, like previous: DataTable,
                                     interner: Interner) throws(DataError) -> DataTable {
+        try loadAppended(path: path, from: offset, schema: DataSchema(path: path, columns: previous.columns.map { ($0.name, $0.type) }),
+                         interner: interner)
+    }
+
+    /// `loadAppended(path:from:like:interner:)` with the column names and types of `schema`.
+    public static func loadAppended(path: String, from offset: Int, schema: DataSchema,
+                                    interner: Interner) throws(DataError) -> DataTable {
         let header = try readHeader(path: path)
-        guard header.names == previous.columns.map(\.name) else {
-            throw DataError(path: path, line: 1, message: Messages.headerChanged)
+        guard header.names == schema.columns.map(\.name) else {
+            throw DataError(path: path, line: 1, message: Messages.headerChanged, kind: .changed)
         }
         guard offset >= header.dataStart else {
-            throw DataError(path: path, line: 0, message: Messages.appendOffsetNotAtLineStart(offset))
+            throw DataError(path: path, line: 0, message: Messages.appendOffsetNotAtLineStart(offset), kind: .changed)
         }
         // Only the tail is read, from the byte before `offset` (to check it ends a line).
         let tail = try FileBytes.read(path: path, from: offset - 1)
         let size = offset - 1 + tail.count
         guard offset <= size else {
-            throw DataError(path: path, line: 0, message: Messages.fileShrank(loadedLength: offset))
+            throw DataError(path: path, line: 0, message: Messages.fileShrank(loadedLength: offset), kind: .changed)
         }
         guard offset == size || tail.base[0] == ASCII.lf || tail.base[1] == ASCII.lf || tail.base[1] == ASCII.cr else {
-            throw DataError(path: path, line: 0, message: Messages.appendOffsetNotAtLineStart(offset))
+            throw DataError(path: path, line: 0, message: Messages.appendOffsetNotAtLineStart(offset), kind: .changed)
         }
+        let end = completeRecordsEnd(tail.base, from: 1, count: tail.count)
         let layout = RowLayout(path: path, names: header.names,
-                               kinds: previous.columns.map { ColumnKind($0.type) },
+                               kinds: schema.columns.map { ColumnKind($0.type) },
                                enforced: Array(repeating: true, count: header.names.count))
         let boxes: [ChunkBox], kinds: [ColumnKind]
         do {
-            boxes = try TableAssembly.parseRows(base: tail.base, count: tail.count, dataStart: 1, layout: layout,
+            boxes = try TableAssembly.parseRows(base: tail.base, count: end, dataStart: 1, layout: layout,
                                                 parallelism: .standard)
             kinds = try TableAssembly.settle(boxes, layout: layout)
         } catch {
@@ -86,7 +105,29 @@ public enum CSVReader {
             throw error
         }
         tail.release()
-        return TableAssembly.build(boxes, kinds: kinds, layout: layout, interner: interner, byteLength: size)
+        return TableAssembly.build(boxes, kinds: kinds, layout: layout, interner: interner, byteLength: offset - 1 + end)
+    }
+
+    /// The offset just past the last line feed of `base[start..<count]` that ends a record
+    /// (one outside quotes), or `start` when no record there is complete. `start` must be at
+    /// a record boundary.
+    static func completeRecordsEnd(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
+        guard start < count else { return start }
+        if memchr(base + start, Int32(ASCII.quote), count - start) == nil {
+            // No quotes (the common case): the last line feed ends the last complete record.
+            var p = count
+            while p > start && base[p - 1] != ASCII.lf { p -= 1 }
+            return p
+        }
+        var end = start
+        var inQuotes = false
+        var p = start
+        while p < count {
+            let b = base[p]
+            if b == ASCII.quote { inQuotes.toggle() } else if b == ASCII.lf && !inQuotes { end = p + 1 }
+            p += 1
+        }
+        return end
     }
 
     // MARK: Internals
@@ -104,7 +145,7 @@ public enum CSVReader {
     private static func parseRows(_ base: UnsafePointer<UInt8>, count: Int, path: String, options: CSVOptions,
                                   parallelism: Parallelism) throws(DataError) -> (boxes: [ChunkBox], kinds: [ColumnKind], layout: RowLayout) {
         guard let header = try CSVHeader.read(base: base, count: count, isWholeInput: true, path: path) else {
-            throw DataError(path: path, line: 0, message: Messages.emptyFile)
+            throw DataError(path: path, line: 0, message: Messages.emptyFile, kind: .empty)
         }
         let layout = initialLayout(path: path, names: header.names, options: options)
         let boxes = try TableAssembly.parseRows(base: base, count: count, dataStart: header.dataStart,
@@ -116,7 +157,7 @@ public enum CSVReader {
     /// The schema from the first `sampleRows` rows of `base[..<count]`; nil when these bytes
     /// are not enough (a prefix of a longer file) and more should be read.
     static func sampleSchema(_ base: UnsafePointer<UInt8>, count: Int, isWholeInput: Bool, path: String,
-                             options: CSVOptions, sampleRows: Int) throws(DataError) -> CSVSchema? {
+                             options: CSVOptions, sampleRows: Int) throws(DataError) -> DataSchema? {
         guard let header = try CSVHeader.read(base: base, count: count, isWholeInput: isWholeInput, path: path) else {
             return nil
         }
@@ -139,7 +180,7 @@ public enum CSVReader {
         for c in kinds.indices where kinds[c] == .date {
             if let error = box.parser.pendingDateError(column: c) { throw error }
         }
-        return CSVSchema(path: path, columns: zip(header.names, kinds).map { (name: $0, type: $1.type) })
+        return DataSchema(path: path, columns: zip(header.names, kinds).map { (name: $0, type: $1.type) })
     }
 
     /// The header of the file at `path`, reading only as much of the file as it takes.

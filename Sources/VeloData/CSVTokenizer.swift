@@ -196,7 +196,7 @@ struct CSVHeader {
         if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { p = 3 }
         tokenizer.skipBlankLines(&p)
         if p == count {
-            if isWholeInput { throw DataError(path: path, line: 0, message: Messages.emptyFile) }
+            if isWholeInput { throw DataError(path: path, line: 0, message: Messages.emptyFile, kind: .empty) }
             return nil
         }
         let line = CSVTokenizer.lineNumber(base: base, offset: p)
@@ -213,25 +213,25 @@ struct CSVHeader {
                 switch error {
                 case .unterminatedQuote:
                     throw DataError(path: path, line: line, column: names.count + 1,
-                                    message: "unterminated quoted field in the header: the closing quote is missing")
+                                    message: "unterminated quoted field in the header: the closing quote is missing", kind: .badHeader)
                 case .textAfterQuote(let offset):
                     throw DataError(path: path, line: line, column: names.count + 1,
                                     message: "expected a comma or a line end after the closing quote in the header, found "
-                                        + Messages.quoted(tokenizer.strayText(at: offset)))
+                                        + Messages.quoted(tokenizer.strayText(at: offset)), kind: .badHeader)
                 }
             }
             let index = names.count + 1
             if let bad = UTF8Check.firstInvalidByte(token.start, token.count) {
-                throw DataError(path: path, line: line, column: index, message: Messages.invalidUTF8InHeader(byte: bad))
+                throw DataError(path: path, line: line, column: index, message: Messages.invalidUTF8InHeader(byte: bad), kind: .badHeader)
             }
             let (s, n) = FieldValue.trimmed(token.start, token.count)
             let name = String(decoding: UnsafeBufferPointer(start: s, count: n), as: UTF8.self)
             if name.isEmpty {
-                throw DataError(path: path, line: line, column: index, message: Messages.emptyHeaderName(index: index))
+                throw DataError(path: path, line: line, column: index, message: Messages.emptyHeaderName(index: index), kind: .badHeader)
             }
             if let first = firstIndex[name] {
                 throw DataError(path: path, line: line, column: index, columnName: name,
-                                message: Messages.duplicateHeaderName(name, first: first, second: index))
+                                message: Messages.duplicateHeaderName(name, first: first, second: index), kind: .badHeader)
             }
             firstIndex[name] = index
             names.append(name)

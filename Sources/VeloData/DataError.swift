@@ -6,6 +6,26 @@
 
 /// A problem with a data file: where it is and what is wrong.
 public struct DataError: Error, Sendable, CustomStringConvertible {
+    /// What kind of problem it is, for callers that act on it (the text is in `message`).
+    public enum Kind: Sendable, Equatable {
+        /// The source cannot be read at all (missing, a directory, out of memory).
+        case unreadable
+        /// The source holds nothing, not even a header.
+        case empty
+        /// The header is malformed (an empty or repeated name, bad quoting or UTF-8).
+        case badHeader
+        /// A row is malformed as a whole (its field count, quoting, or too much distinct text).
+        case badRow
+        /// One field does not hold a value of its column's type, or is not valid text.
+        case badValue
+        /// The source changed in a way that rules out reading only what was added.
+        case changed
+    }
+
+    /// What kind of problem it is.
+    public var kind: Kind
+    /// For `.unreadable`: the system's reason alone ("No such file or directory").
+    public var reason: String?
     /// The file, as given to the reader.
     public var path: String
     /// The 1-based physical line the offending row starts on; 0 when the problem concerns the
@@ -18,8 +38,12 @@ public struct DataError: Error, Sendable, CustomStringConvertible {
     /// What is wrong, in plain English, e.g. "expected a number in column `units`, found \"12x\"".
     public var message: String
 
-    /// An error at `path:line[:column]`.
-    public init(path: String, line: Int, column: Int? = nil, columnName: String? = nil, message: String) {
+    /// An error at `path:line[:column]`. Without a `kind`, an error on line 0 is `.unreadable`,
+    /// one in a field `.badValue`, any other `.badRow`.
+    public init(path: String, line: Int, column: Int? = nil, columnName: String? = nil, message: String,
+                kind: Kind? = nil, reason: String? = nil) {
+        self.kind = kind ?? (line == 0 ? .unreadable : column == nil ? .badRow : .badValue)
+        self.reason = reason
         self.path = path
         self.line = line
         self.column = column

@@ -1,5 +1,5 @@
 // The in-memory shape of loaded data: typed columns, tables, and the options and schema that
-// describe a CSV file before and after loading.
+// describe a source before and after loading.
 //
 // Why columnar: the engine aggregates one column at a time over millions of rows, so each
 // column is one contiguous Swift array of a plain scalar type (no per-cell enum or boxing).
@@ -100,9 +100,9 @@ public struct Column: Sendable {
     public var count: Int { data.count }
 }
 
-/// A loaded CSV file: its columns in file order.
+/// A loaded source (a CSV file, rows in memory): its columns in source order.
 public struct DataTable: Sendable {
-    /// The file the table came from (as given to the reader).
+    /// The source the table came from: a file as given to the reader, or a reader's label.
     public var path: String
     /// The columns, in file order; all have `rowCount` values.
     public var columns: [Column]
@@ -149,8 +149,11 @@ public struct DataTable: Sendable {
     }
 }
 
-/// How to read a CSV file.
-public struct CSVOptions: Sendable {
+/// How to read a CSV file (the name the CSV reader's API has always used).
+public typealias CSVOptions = ReadOptions
+
+/// How to read a source: the column types to enforce and the columns to read as text.
+public struct ReadOptions: Sendable {
     /// Column types to enforce: a non-empty field that does not parse as the type is an error.
     /// Names not in the header are ignored (checking for required columns is the caller's job).
     public var declaredTypes: [String: ColumnType]
@@ -165,9 +168,13 @@ public struct CSVOptions: Sendable {
     }
 }
 
-/// The header of a CSV file and the column types found in a sample of its rows.
-public struct CSVSchema: Sendable, Equatable {
-    /// The file the schema was read from.
+/// The schema of a CSV file (the name the CSV reader's API has always used).
+public typealias CSVSchema = DataSchema
+
+/// A source's columns and their types: a file's header and the types found in a sample of its
+/// rows, or a database table's declared columns.
+public struct DataSchema: Sendable, Equatable {
+    /// The source the schema was read from (a file's path, a reader's label).
     public var path: String
     /// The columns, in file order.
     public var columns: [(name: String, type: ColumnType)]
@@ -184,7 +191,7 @@ public struct CSVSchema: Sendable, Equatable {
     }
 
     /// Same path and the same column names and types in the same order.
-    public static func == (a: CSVSchema, b: CSVSchema) -> Bool {
+    public static func == (a: DataSchema, b: DataSchema) -> Bool {
         a.path == b.path && a.columns.count == b.columns.count
             && zip(a.columns, b.columns).allSatisfy { $0.name == $1.name && $0.type == $1.type }
     }

@@ -167,7 +167,8 @@ final class FileBytes: @unchecked Sendable {
     }
 
     private static func failure(_ path: String, _ code: Int32) -> DataError {
-        DataError(path: path, line: 0, message: Messages.cannotRead(String(cString: strerror(code))))
+        DataError(path: path, line: 0, message: Messages.cannotRead(String(cString: strerror(code))),
+                  kind: .unreadable, reason: String(cString: strerror(code)))
     }
 }
 

@@ -1,13 +1,13 @@
-// From rule-file text to a checked program: parse, then check against the sources' CSV
-// headers. The one place that connects the checker to the data layer's schema reading, so
-// the CLI, the REPL, `velo watch` and the tests all compile rule files the same way.
+// From rule-file text to a checked program: parse, then check against the sources' schemas,
+// read through their `SourceReader`s. The one place that connects the checker to the data
+// layer, so the CLI, the REPL, `velo watch` and the tests all compile rule files the same way.
 
 import VeloCheck
 import VeloData
 import VeloSyntax
 
 public enum RuleCompiler {
-    /// Parses and checks `file`. Relative CSV paths resolve against the file's directory;
+    /// Parses and checks `file`. Relative source paths resolve against the file's directory;
     /// `sourceOverrides` (table name -> path) replace a source's file, as `--source` does.
     public static func compile(_ file: SourceFile, sourceOverrides: [String: String] = [:])
         -> (program: CheckedProgram?, diagnostics: [Diagnostic]) {
@@ -18,18 +18,20 @@ public enum RuleCompiler {
         return (program, syntax + diagnostics)
     }
 
-    /// Reads CSV headers (and a sample of rows) for the checker.
+    /// Asks each source's reader for its schema (a header and a sample of rows), for the checker.
     public static func schemaProvider(overrides: [String: String] = [:]) -> SchemaProvider {
-        return { table, path, declared, textColumns in
+        return { request in
             var types: [String: ColumnType] = [:]
-            for (k, v) in declared { types[k] = ColumnType(v) }
+            for (k, v) in request.declared { types[k] = ColumnType(v) }
+            guard let reader = SourceReaders.reader(kind: request.reader, location: overrides[request.table] ?? request.path) else {
+                return .failure(SchemaError(message: "unknown data source `\(request.reader)`"))
+            }
             do throws(DataError) {
-                let schema = try CSVReader.readSchema(path: overrides[table] ?? path,
-                                                      options: CSVOptions(declaredTypes: types, textColumns: textColumns))
+                let schema = try reader.schema(options: ReadOptions(declaredTypes: types, textColumns: request.textColumns))
                 return .success(SourceSchema(columns: schema.columns.map { (name: $0.name, type: VType.Base($0.type)) }))
             } catch {
                 let place = error.line > 0 ? "line \(error.line): " : ""
-                let via = overrides[table].map { "\($0) (given with --source): " } ?? ""
+                let via = overrides[request.table].map { "\($0) (given with --source): " } ?? ""
                 return .failure(SchemaError(message: via + place + error.message))
             }
         }

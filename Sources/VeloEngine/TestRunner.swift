@@ -1,25 +1,12 @@
 // Running `test` blocks: each test opens its own workspace with the sources it gives replaced
-// by its rows (rendered as CSV and read with the source's column types, exactly as a file
-// would be), its params and as-of date set, then evaluates its expectations. The results are
-// data — what was expected and what was found — for the frontend to print.
+// by its rows (a `RowsReader` that builds the typed columns from the values, with the source's
+// column types), its params and as-of date set, then evaluates its expectations. The results
+// are data — what was expected and what was found — for the frontend to print.
 
 import VeloCheck
 import VeloData
 import VeloRender
 import VeloSyntax
-
-/// Rows in memory that replace a source table's file (a test's `given`).
-public struct InlineSource: Sendable {
-    /// Shown where a path would be: "plan.test.velo:12 (given items)".
-    public var label: String
-    /// CSV text with a header line.
-    public var csv: [UInt8]
-
-    public init(label: String, csv: [UInt8]) {
-        self.label = label
-        self.csv = csv
-    }
-}
 
 /// The outcome of one test.
 public struct TestResult: Sendable {
@@ -56,14 +43,15 @@ public enum TestRunner {
             let info = program.table(f.table)
             let label = "\(file.path):\(file.location(of: f.span.start).line) (given \(info.name))"
             labels.append(label)
-            options.inlineSources[info.name] = InlineSource(label: label, csv: csv(f, of: info))
+            options.readers[info.name] = reader(f, of: info, label: label)
         }
         let ws: Workspace
         do {
             ws = try Workspace.open(program, options: options)
         } catch {
-            result.error = error.message
-            result.isDataError = !labels.contains { error.message.hasPrefix($0) }
+            result.error = error.description
+            // The test's own rows are not data files.
+            result.isDataError = error.source.map { !labels.contains($0) } ?? true
             return result
         }
         let checker = ExpectationChecker(ws: ws, file: file)
@@ -78,26 +66,26 @@ public enum TestRunner {
         return result
     }
 
-    /// A fixture as a CSV file: every column of the source (those not given are empty), a
-    /// text always quoted, numbers in their shortest exact form.
-    static func csv(_ f: Fixture, of table: TableInfo) -> [UInt8] {
-        var out = table.columns.map { quoted($0.name) }.joined(separator: ",") + "\n"
+    /// A fixture's rows as a reader of every column of the source (those not given are
+    /// missing in every row); `label` is shown where a path would be.
+    static func reader(_ f: Fixture, of table: TableInfo, label: String) -> RowsReader {
         let position = Dictionary(f.columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        for row in f.rows {
-            out += table.columns.indices.map { c in position[c].map { field(row[$0]) } ?? "" }.joined(separator: ",") + "\n"
+        let rows = f.rows.map { row in
+            table.columns.indices.map { c in position[c].map { DataValue(row[$0]) } ?? .missing }
         }
-        return Array(out.utf8)
+        return RowsReader(label: label, columns: table.columns.map(\.name), rows: rows)
     }
+}
 
-    static func quoted(_ s: String) -> String { "\"" + s.replacingAll("\"", with: "\"\"") + "\"" }
-
-    static func field(_ v: Literal) -> String {
-        switch v {
-        case .number(let x), .duration(let x): return NumberFormat.exact(x)
-        case .text(let s): return quoted(s)
-        case .date(let d): return CivilDate(day: d).iso
-        case .bool(let b): return b ? "true" : "false"
-        case .missing: return ""
+extension DataValue {
+    /// A test's literal as a data value (durations are numbers of days).
+    init(_ literal: Literal) {
+        switch literal {
+        case .number(let x), .duration(let x): self = .number(x)
+        case .text(let s): self = .text(s)
+        case .date(let d): self = .date(d)
+        case .bool(let b): self = .bool(b)
+        case .missing: self = .missing
         }
     }
 }
@@ -339,14 +327,6 @@ extension CExpr {
     }
 }
 
-extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for ch in self { if ch == target { out += replacement } else { out.append(ch) } }
-        return out
-    }
-}
-
 extension Workspace {
     /// Evaluates an expression checked in the query context of `Checker.checkTests` (a one-row
     /// table appended to the program's tables).
@@ -387,18 +367,5 @@ extension Workspace {
         return shown.prefix(6).map { c in
             "\(program.table(table).columns[c].name) = \(column(ColumnRef(table, c)).value(at: row).text)"
         }.joined(separator: ", ")
-    }
-
-    /// Reads an in-memory CSV (a test's rows) like a file.
-    static func parseInline(_ bytes: [UInt8], path: String, options: CSVOptions, interner: Interner) throws(DataError) -> DataTable {
-        var result: Result<DataTable, DataError> = .failure(DataError(path: path, line: 0, message: "no rows"))
-        bytes.withUnsafeBytes { buffer in
-            do throws(DataError) {
-                result = .success(try CSVReader.parse(bytes: buffer, path: path, options: options, interner: interner))
-            } catch {
-                result = .failure(error)
-            }
-        }
-        return try result.get()
     }
 }

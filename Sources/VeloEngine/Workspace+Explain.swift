@@ -37,10 +37,10 @@ public struct WindowExplanation: Sendable {
 extension Workspace {
     /// Explains one cell to `depth` levels of inputs.
     public func explain(table: String, column: String, keys: [String], depth: Int = 2) throws(WorkspaceError) -> Explanation {
-        guard let t = program.table(named: table) else { throw WorkspaceError("no table `\(table)`") }
-        guard let c = program.table(t).columnIndex(column) else { throw WorkspaceError("`\(table)` has no column `\(column)`") }
+        guard let t = program.table(named: table) else { throw WorkspaceError.unknownTable(table, candidates: []) }
+        guard let c = program.table(t).columnIndex(column) else { throw WorkspaceError.unknownColumn(table: table, column: column, candidates: []) }
         guard keys.count == program.table(t).keys.count, let row = self.row(t, keys: keys) ?? (keys.isEmpty && rowCount(t) == 1 ? 0 : nil) else {
-            throw WorkspaceError("`\(table)` has no row [\(keys.joined(separator: ", "))]")
+            throw WorkspaceError.unknownRow(table: table, keys: keys)
         }
         return explainCell(ColumnRef(t, c), row: row, depth: max(0, depth))
     }

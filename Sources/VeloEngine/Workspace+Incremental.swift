@@ -92,10 +92,10 @@ extension Workspace {
         switch edit {
         case .param(let name, let value):
             guard let p = program.param(named: name) else {
-                throw WorkspaceError("unknown param `\(name)`" + (Suggest.didYouMean(name, in: program.params.map(\.name)).map { ": \($0)" } ?? ""))
+                throw WorkspaceError.unknownParam(name, candidates: program.params.map(\.name))
             }
             guard value.type == program.params[p].type || value.type == .unknown else {
-                throw WorkspaceError("`\(name)` is \(program.params[p].type.withArticle), not \(value.type.withArticle)")
+                throw WorkspaceError.badEditValue(name: name, column: nil, expected: program.params[p].type, found: value.type)
             }
             paramsSet[name] = value
             if evaluator.params[p] != value {
@@ -115,21 +115,21 @@ extension Workspace {
     func recordCell(_ tableName: String, _ columnName: String, _ keys: [String], _ value: Literal,
                     into dirt: inout Dirt) throws(WorkspaceError) {
         guard let t = program.table(named: tableName) else {
-            throw WorkspaceError("no table `\(tableName)`" + (Suggest.didYouMean(tableName, in: program.tables.map(\.name)).map { ": \($0)" } ?? ""))
+            throw WorkspaceError.unknownTable(tableName, candidates: program.tables.map(\.name))
         }
         let info = program.table(t)
         guard info.isSource, !info.keys.isEmpty else {
-            throw WorkspaceError("only cells of keyed source tables can be set; `\(tableName)` is \(info.isSource ? "an event table without keys" : "computed by formulas")")
+            throw WorkspaceError.notEditable(table: tableName, isSource: info.isSource)
         }
         guard let c = info.columnIndex(columnName) else {
-            throw WorkspaceError("`\(tableName)` has no column `\(columnName)`" + (Suggest.didYouMean(columnName, in: info.columns.map(\.name)).map { ": \($0)" } ?? ""))
+            throw WorkspaceError.unknownColumn(table: tableName, column: columnName, candidates: info.columns.map(\.name))
         }
-        if case .key = info.columns[c].kind { throw WorkspaceError("`\(columnName)` is a key of `\(tableName)`; keys cannot be set") }
+        if case .key = info.columns[c].kind { throw WorkspaceError.keyNotEditable(table: tableName, column: columnName) }
         guard keys.count == info.keys.count else {
-            throw WorkspaceError("`\(tableName)` is keyed by \(info.keys.joined(separator: ", ")): give \(info.keys.count) key value(s)")
+            throw WorkspaceError.keyCount(table: tableName, keys: info.keys)
         }
         guard let row = self.row(t, keys: keys) else {
-            throw WorkspaceError("`\(tableName)` has no row [\(keys.joined(separator: ", "))]")
+            throw WorkspaceError.unknownRow(table: tableName, keys: keys)
         }
         let type = info.columns[c].type
         let table = evaluator.tables[t.index]
@@ -154,7 +154,7 @@ extension Workspace {
             values = copy.values
         default:
             table.columns[c] = values
-            throw WorkspaceError("`\(tableName).\(columnName)` holds \(type.withArticle), not \(value.type.withArticle)")
+            throw WorkspaceError.badEditValue(name: tableName, column: columnName, expected: type, found: value.type)
         }
         table.columns[c] = values
         if case .missing = value {} else { table.reasons[c][row] = nil }

@@ -1,53 +1,30 @@
-// Re-reading source files: appended lines are read alone, anything else is re-read and
-// diffed by key, so only the changed keys are dirty.
+// Re-reading sources: the reader says what changed since it last read (see SourceReader in
+// VeloData): appended rows are taken alone, anything else is re-read and diffed by key, so
+// only the changed keys are dirty.
 
 import VeloCheck
 import VeloData
 import VeloSyntax
 
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
-/// What the workspace knows of a source file it read.
+/// What the workspace knows of a source it read.
 struct SourceState {
-    var path: String
+    var reader: any SourceReader
+    /// The column types enforced on every read.
+    var options: ReadOptions
     /// Column names and types, for reading appended rows the same way.
-    var schema: DataTable
-    /// How many bytes were read.
-    var byteLength: Int
-    /// The last bytes read: when a file is longer and still ends the same at the old
-    /// length, it grew by appended lines.
-    var tail: [UInt8]
+    var schema: DataSchema
+    /// How far the reader read.
+    var cursor: SourceCursor
 
-    init(path: String, data: DataTable) {
-        self.path = path
-        self.schema = DataTable(path: data.path, columns: data.columns.map { Column(name: $0.name, data: $0.data.emptied) },
-                                rowCount: 0, byteLength: data.byteLength)
-        self.byteLength = data.byteLength
-        self.tail = SourceState.bytes(of: path, in: max(0, data.byteLength - 4096)..<data.byteLength) ?? []
+    init(reader: any SourceReader, read: SourceRead, options: ReadOptions) {
+        self.reader = reader
+        self.options = options
+        self.schema = DataSchema(path: reader.label, columns: read.table.columns.map { (name: $0.name, type: $0.type) })
+        self.cursor = read.cursor
     }
 
-    static func size(of path: String) -> Int? {
-        var st = stat()
-        return stat(path, &st) == 0 ? Int(st.st_size) : nil
-    }
-
-    static func bytes(of path: String, in range: Range<Int>) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var out = [UInt8](repeating: 0, count: range.count)
-        var done = 0
-        while done < out.count {
-            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(range.lowerBound + done)) }
-            if n <= 0 { return nil }
-            done += n
-        }
-        return out
-    }
+    /// Where the rows come from (a path, or a test's `given` label).
+    var path: String { reader.label }
 }
 
 extension ColumnData {
@@ -64,26 +41,52 @@ extension ColumnData {
 extension Workspace {
     func reloadSource(_ name: String, path newPath: String?, into dirt: inout Dirt) throws(WorkspaceError) {
         guard let t = program.table(named: name), let state = sourceStates[t.index] else {
-            throw WorkspaceError("no source table `\(name)`" + (Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""))
+            throw WorkspaceError.unknownSource(name, candidates: program.tables.filter(\.isSource).map(\.name))
         }
         let info = program.table(t)
-        let path = newPath ?? state.path
-        guard let size = SourceState.size(of: path) else {
-            throw WorkspaceError("cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        let samePath = path == state.path
-        if samePath, info.isEventTable, size >= state.byteLength,
-           SourceState.bytes(of: path, in: (state.byteLength - state.tail.count)..<state.byteLength) == state.tail {
-            if size == state.byteLength { return }
-            try appendRows(t, state: state, into: &dirt)
+        let change: SourceChange
+        if let newPath, newPath != state.path {
+            let kind = info.source?.reader ?? ""
+            guard let reader = SourceReaders.reader(kind: kind, location: newPath) else {
+                throw WorkspaceError.unknownReader(table: name, reader: kind)
+            }
+            let (read, columns) = try Workspace.loadSource(info, reader: reader, interner: interner)
+            sourceStates[t.index] = SourceState(reader: reader, read: read, options: state.options)
+            replaceRows(t, read.table.rowCount, columns, into: &dirt)
             return
         }
-        let (data, columns) = try Workspace.loadSource(info, path: path, interner: interner)
-        sourceStates[t.index] = SourceState(path: path, data: data)
+        do {
+            change = try state.reader.changes(since: state.cursor, schema: state.schema, options: state.options,
+                                              interner: interner, appends: info.isEventTable)
+        } catch let error where error.kind == .unreadable && error.reason != nil {
+            throw WorkspaceError.unreadableSource(table: name, source: state.path, reason: error.reason ?? "")
+        } catch {
+            throw WorkspaceError.data(error, table: name)
+        }
+        switch change {
+        case .none:
+            return
+        case .appended(let more, let cursor):
+            try appendRows(t, more, into: &dirt)
+            sourceStates[t.index]?.cursor = cursor
+        case .replaced(let data, let cursor):
+            let columns = try Workspace.columns(of: data, for: info, source: state.path)
+            try Workspace.checkUniqueKeys(info, columns, rowCount: data.rowCount, source: state.path, interner: interner)
+            var next = state
+            next.cursor = cursor
+            next.schema = DataSchema(path: state.path, columns: data.columns.map { (name: $0.name, type: $0.type) })
+            sourceStates[t.index] = next
+            replaceRows(t, data.rowCount, columns, into: &dirt)
+        }
+    }
+
+    /// All rows of source `t` replaced: same keys in the same order are diffed cell by cell,
+    /// otherwise the table is rebuilt.
+    func replaceRows(_ t: TableRef, _ rowCount: Int, _ columns: [Values], into dirt: inout Dirt) {
+        let info = program.table(t)
         let table = evaluator.tables[t.index]
-        // Same keys in the same order: diff cell by cell. Otherwise the table is rebuilt.
         let keyIdx = info.keyColumns
-        let sameKeys = !info.keys.isEmpty && data.rowCount == table.rowCount
+        let sameKeys = !info.keys.isEmpty && rowCount == table.rowCount
             && keyIdx.allSatisfy { c in
                 if case .text(let a) = table.columns[c], case .text(let b) = columns[c] { return a == b }
                 return false
@@ -91,28 +94,22 @@ extension Workspace {
         if sameKeys {
             for c in columns.indices where !keyIdx.contains(c) {
                 var changed = RowBits()
-                for r in 0..<data.rowCount where !sameCell(table.columns[c], [:], r, columns[c], [:], r) { changed.insert(Int32(r)) }
+                for r in 0..<rowCount where !sameCell(table.columns[c], [:], r, columns[c], [:], r) { changed.insert(Int32(r)) }
                 if !changed.isEmpty { dirt.mark(ColumnRef(t, c), .some(changed)) }
             }
             table.columns = columns
         } else {
             table.columns = columns
-            table.rowCount = data.rowCount
+            table.rowCount = rowCount
             table.reasons = Array(repeating: [:], count: columns.count)
             dirt.rebuilt.insert(t.index)
         }
     }
 
-    /// Reads only the lines appended since the last read.
-    func appendRows(_ t: TableRef, state: SourceState, into dirt: inout Dirt) throws(WorkspaceError) {
+    /// Takes the rows appended to source `t` (read alone by its reader).
+    func appendRows(_ t: TableRef, _ more: DataTable, into dirt: inout Dirt) throws(WorkspaceError) {
         let info = program.table(t)
-        let more: DataTable
-        do {
-            more = try CSVReader.loadAppended(path: state.path, from: state.byteLength, like: state.schema, interner: interner)
-        } catch {
-            throw WorkspaceError(error.description)
-        }
-        let added = try Workspace.columns(of: more, for: info, path: state.path)
+        let added = try Workspace.columns(of: more, for: info, source: sourceStates[t.index]?.path ?? more.path)
         let table = evaluator.tables[t.index]
         let start = Int32(table.rowCount)
         for c in added.indices {
@@ -122,10 +119,6 @@ extension Workspace {
             table.columns[c] = values
         }
         table.rowCount += more.rowCount
-        var next = state
-        next.byteLength = more.byteLength
-        next.tail = SourceState.bytes(of: state.path, in: max(0, more.byteLength - 4096)..<more.byteLength) ?? []
-        sourceStates[t.index] = next
         guard more.rowCount > 0 else { return }
         // The new rows are dirty in every column: `Evaluator.affected` reads them from here.
         dirt.appended[t.index] = start..<(start + Int32(more.rowCount))

@@ -23,23 +23,16 @@ public struct WorkspaceOptions: Sendable {
     public var params: [String: Literal]
     /// Source table name -> file replacing the rule file's path.
     public var sources: [String: String]
-    /// Source table name -> rows in memory replacing its file (a test's `given`).
-    public var inlineSources: [String: InlineSource]
+    /// Source table name -> a reader replacing the rule file's source (a test's `given` rows).
+    public var readers: [String: any SourceReader]
 
     public init(asOf: Int32? = nil, params: [String: Literal] = [:], sources: [String: String] = [:],
-                inlineSources: [String: InlineSource] = [:]) {
+                readers: [String: any SourceReader] = [:]) {
         self.asOf = asOf
         self.params = params
         self.sources = sources
-        self.inlineSources = inlineSources
+        self.readers = readers
     }
-}
-
-/// Loading the data failed: a file is unreadable or a row is invalid.
-public struct WorkspaceError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }
 
 /// One column of results, ready to render.
@@ -94,7 +87,7 @@ public final class Workspace: @unchecked Sendable {
     public let options: WorkspaceOptions
     let interner: Interner
     let evaluator: Evaluator
-    /// Per source table: the file read and how far, to tell appends from rewrites.
+    /// Per source table: its reader and how far it read, to tell appends from rewrites.
     var sourceStates: [Int: SourceState] = [:]
     /// The as-of date set by the user (nil: it follows the data).
     var pinnedAsOf: Int32?
@@ -141,7 +134,7 @@ public final class Workspace: @unchecked Sendable {
         var params = program.params.map(\.value)
         for (name, value) in options.params {
             guard let i = program.param(named: name) else {
-                throw WorkspaceError("unknown param `\(name)`" + (Suggest.didYouMean(name, in: program.params.map(\.name)).map { ": \($0)" } ?? ""))
+                throw WorkspaceError.unknownParam(name, candidates: program.params.map(\.name))
             }
             params[i] = value
         }
@@ -154,17 +147,20 @@ public final class Workspace: @unchecked Sendable {
                 tables.append(RuntimeTable(ref: TableRef(i), rowCount: 0, columns: info.columns.map { Values.missing($0.type, count: 0) }))
                 continue
             }
-            let inline = options.inlineSources[info.name]
-            let path = inline?.label ?? options.sources[info.name] ?? source.resolvedPath
-            if inline == nil, let previous, let (state, reused) = previous.reusableSource(info, path: path) {
+            let given = options.readers[info.name]
+            let path = given?.label ?? options.sources[info.name] ?? source.resolvedPath
+            if given == nil, let previous, let (state, reused) = previous.reusableSource(info, path: path) {
                 states[i] = state
                 tables.append(RuntimeTable(ref: TableRef(i), rowCount: reused.rowCount, columns: reused.columns))
                 continue
             }
-            let (data, columns) = try Workspace.loadSource(info, path: path, inline: inline?.csv, interner: interner)
+            guard let reader = given ?? SourceReaders.reader(kind: source.reader, location: path) else {
+                throw WorkspaceError.unknownReader(table: info.name, reader: source.reader)
+            }
+            let (read, columns) = try Workspace.loadSource(info, reader: reader, interner: interner)
             fresh.insert(i)
-            states[i] = SourceState(path: path, data: data)
-            tables.append(RuntimeTable(ref: TableRef(i), rowCount: data.rowCount, columns: columns))
+            states[i] = SourceState(reader: reader, read: read, options: Workspace.readOptions(info))
+            tables.append(RuntimeTable(ref: TableRef(i), rowCount: read.table.rowCount, columns: columns))
         }
         sourceStates = states
         freshSources = fresh
@@ -177,32 +173,32 @@ public final class Workspace: @unchecked Sendable {
         stats.phases.append(("load", loadTime))
     }
 
-    /// Reads a source table's file (or `inline` CSV bytes in its stead) with the column types
-    /// the program was checked with.
-    static func loadSource(_ info: TableInfo, path: String, inline: [UInt8]? = nil,
-                           interner: Interner) throws(WorkspaceError) -> (DataTable, [Values]) {
-        guard let source = info.source else { throw WorkspaceError("`\(info.name)` is not a source table") }
+    /// The column types a source is read with: those the program was checked with.
+    static func readOptions(_ info: TableInfo) -> ReadOptions {
+        guard let source = info.source else { return ReadOptions() }
         var declared: [String: ColumnType] = [:]
         for (name, base) in source.declaredTypes { declared[name] = ColumnType(base) }
         for c in info.columns { declared[c.name] = declared[c.name] ?? ColumnType(c.type.base) }
-        let data: DataTable
+        return ReadOptions(declaredTypes: declared, textColumns: source.textColumns)
+    }
+
+    /// Reads all of a source table's rows with the column types the program was checked with.
+    static func loadSource(_ info: TableInfo, reader: any SourceReader,
+                           interner: Interner) throws(WorkspaceError) -> (SourceRead, [Values]) {
+        guard info.source != nil else { throw WorkspaceError.notASource(table: info.name) }
+        let read: SourceRead
         do {
-            let options = CSVOptions(declaredTypes: declared, textColumns: source.textColumns)
-            if let inline {
-                data = try parseInline(inline, path: path, options: options, interner: interner)
-            } else {
-                data = try CSVReader.load(path: path, options: options, interner: interner)
-            }
+            read = try reader.read(options: readOptions(info), interner: interner)
         } catch {
-            throw WorkspaceError(error.description)
+            throw WorkspaceError.data(error, table: info.name)
         }
-        let columns = try columns(of: data, for: info, path: path)
-        try checkUniqueKeys(info, columns, rowCount: data.rowCount, path: path, interner: interner)
-        return (data, columns)
+        let columns = try columns(of: read.table, for: info, source: reader.label)
+        try checkUniqueKeys(info, columns, rowCount: read.table.rowCount, source: reader.label, interner: interner)
+        return (read, columns)
     }
 
     /// A keyed source has one row per key: a repeated or empty key is a data error.
-    static func checkUniqueKeys(_ info: TableInfo, _ columns: [Values], rowCount: Int, path: String,
+    static func checkUniqueKeys(_ info: TableInfo, _ columns: [Values], rowCount: Int, source: String,
                                 interner: Interner) throws(WorkspaceError) {
         let keyColumns = info.keyColumns.compactMap { c -> [Int32]? in
             if case .text(let ids) = columns[c] { return ids }
@@ -213,24 +209,25 @@ public final class Workspace: @unchecked Sendable {
         var first = [Int32](repeating: -1, count: max(1, codes.count))
         for r in 0..<rowCount {
             let c = codes.codes[r]
-            // Data rows start on line 2, after the header (for files without quoted line breaks).
             guard c >= 0 else {
-                throw WorkspaceError("\(path): data row \(r + 1) has an empty key (\(info.keys.joined(separator: ", ")))")
+                throw WorkspaceError.emptyKey(table: info.name, source: source, keys: info.keys, row: r + 1, span: info.span)
             }
             if first[Int(c)] >= 0 {
-                let shown = keyColumns.map { interner.string($0[r]) }.joined(separator: ", ")
-                throw WorkspaceError("\(path): the key \(info.keys.joined(separator: ", ")) = \(shown) appears twice, on data rows \(first[Int(c)] + 1) and \(r + 1); `\(info.name)` needs one row per key")
+                throw WorkspaceError.duplicateKey(table: info.name, source: source, keys: info.keys,
+                                                  values: keyColumns.map { interner.string($0[r]) },
+                                                  first: Int(first[Int(c)]) + 1, row: r + 1, span: info.span)
             }
             first[Int(c)] = Int32(r)
         }
     }
 
-    /// The program's columns of a loaded file, in the program's order.
-    static func columns(of data: DataTable, for info: TableInfo, path: String) throws(WorkspaceError) -> [Values] {
+    /// The program's columns of a loaded source, in the program's order.
+    static func columns(of data: DataTable, for info: TableInfo, source: String) throws(WorkspaceError) -> [Values] {
         var columns: [Values] = []
         for c in info.columns {
             guard let col = data.column(named: c.name) else {
-                throw WorkspaceError("\(path): has no column `\(c.name)` (the rule file was checked against a file that had it)")
+                throw WorkspaceError.missingColumn(table: info.name, source: source, column: c.name,
+                                                   span: info.source?.pathSpan ?? info.span)
             }
             columns.append(col.data)
         }

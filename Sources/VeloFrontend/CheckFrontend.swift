@@ -78,7 +78,8 @@ public enum CheckFrontend {
         do {
             ws = try Workspace.open(program, options: WorkspaceOptions(sources: sources))
         } catch {
-            let d = Diagnostic(code: "data", "cannot evaluate the plan: \(error.message)", at: Span(start: 0, length: 0),
+            // Where the rule file is to blame (a source whose keys or columns the data lacks), point there.
+            let d = Diagnostic(code: "data", "cannot evaluate the plan: \(error.description)", at: error.span ?? Span(start: 0, length: 0),
                                hint: "fix the data file, or point to another one with --source NAME=PATH")
             return (rules.diagnostics + [d], .dataError)
         }

@@ -24,8 +24,8 @@ struct VeloTestBlockCheckerTests {
         let file = SourceFile(path: "t.velo", text: rules + text)
         let (ast, syntax) = Parser.parse(file)
         #expect(!syntax.hasErrors, "\(syntax.map(\.message))")
-        return Checker.check(ast, file: file, baseDirectory: "") { table, _, _, _ in
-            switch table {
+        return Checker.check(ast, file: file, baseDirectory: "") { request in
+            switch request.table {
             case "items": return .success(SourceSchema(columns: [("sku", .text), ("moq", .number), ("case_pack", .number)]))
             case "sales": return .success(SourceSchema(columns: [("date", .date), ("sku", .text), ("units", .number)]))
             default: return .failure(SchemaError(message: "no such file"))
@@ -96,7 +96,7 @@ struct VeloTestBlockCheckerTests {
     func rulesFirst() {
         let file = SourceFile(path: "t.velo", text: "table plan:\n  x = nope\ntest \"t\":\n  expect plan.y == 1\n")
         let (ast, _) = Parser.parse(file)
-        let (program, diagnostics) = Checker.check(ast, file: file, baseDirectory: "") { _, _, _, _ in
+        let (program, diagnostics) = Checker.check(ast, file: file, baseDirectory: "") { _ in
             .failure(SchemaError(message: "none"))
         }
         #expect(program == nil)

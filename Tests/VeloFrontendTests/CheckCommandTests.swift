@@ -77,3 +77,21 @@ import Testing
         }
     }
 }
+
+@Suite struct CheckDataErrorTests {
+    @Test func aRepeatedKeyPointsAtTheTableDeclaration() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("velo-check-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "sku,moq\nA,1\nA,2\n".write(toFile: dir + "/items.csv", atomically: true, encoding: .utf8)
+        try "param x = 1\ntable items = csv(\"items.csv\") by sku\n".write(toFile: dir + "/p.velo", atomically: true, encoding: .utf8)
+        let captured = CapturedConsole()
+        #expect(throws: CommandFailure.self) {
+            try CheckFrontend.run(CheckRequest(files: [dir + "/p.velo"], staticOnly: false, strict: false, format: "human"),
+                                  console: captured.console)
+        }
+        #expect(captured.output.hasPrefix("\(dir)/p.velo:2:7: error: cannot evaluate the plan: \(dir)/items.csv: the key sku = A "
+                                          + "appears twice, on data rows 1 and 2; `items` needs one row per key"),
+                "\(captured.output)")
+    }
+}
