@@ -53,6 +53,14 @@ struct Dirt {
     var appended: [Int: Range<Int32>] = [:]
     /// The as-of date was set (or unset): the as-of node is computed again.
     var asOfEdited = false
+    /// How to take back what recording the edits changed, newest last: a batch of edits
+    /// either applies whole or, when one of them fails, leaves the workspace as it was.
+    var undo: [() -> Void] = []
+
+    /// Rows appended to table `t` in this batch (several appends add up).
+    mutating func append(_ t: Int, _ rows: Range<Int32>) {
+        appended[t] = (appended[t]?.lowerBound ?? rows.lowerBound)..<rows.upperBound
+    }
 
     mutating func mark(_ ref: ColumnRef, _ rows: RowSet) {
         cells[ref] = (cells[ref] ?? .none).union(rows)

@@ -80,7 +80,12 @@ extension Workspace {
         ensureFlagAndCheckStates()
         var dirt = Dirt()
         var report = ChangeReport()
-        for edit in edits { try record(edit, into: &dirt) }
+        do {
+            for edit in edits { try record(edit, into: &dirt) }
+        } catch {
+            for undo in dirt.undo.reversed() { undo() }
+            throw error
+        }
         report.phases.append(("read", clock.lap()))
         stabilize(dirt, report: &report)
         return report
@@ -97,6 +102,11 @@ extension Workspace {
             guard value.type == program.params[p].type || value.type == .unknown else {
                 throw WorkspaceError.badEditValue(name: name, column: nil, expected: program.params[p].type, found: value.type)
             }
+            let (oldSet, oldValue) = (paramsSet[name], evaluator.params[p])
+            dirt.undo.append { [unowned self] in
+                paramsSet[name] = oldSet
+                evaluator.params[p] = oldValue
+            }
             paramsSet[name] = value
             if evaluator.params[p] != value {
                 evaluator.params[p] = value
@@ -107,6 +117,8 @@ extension Workspace {
         case .source(let name, let path):
             try reloadSource(name, path: path, into: &dirt)
         case .asOf(let date):
+            let old = pinnedAsOf
+            dirt.undo.append { [unowned self] in pinnedAsOf = old }
             pinnedAsOf = date
             dirt.asOfEdited = true
         }
@@ -133,6 +145,11 @@ extension Workspace {
         }
         let type = info.columns[c].type
         let table = evaluator.tables[t.index]
+        let (oldCell, oldReason) = (table.columns[c].gather([Int32(row)]), table.reasons[c][row])
+        dirt.undo.append {
+            table.columns[c].scatter(oldCell, at: [Int32(row)])
+            table.reasons[c][row] = oldReason
+        }
         var values = table.columns[c]
         table.columns[c] = .bool([])
         switch (values, value) {
@@ -161,14 +178,17 @@ extension Workspace {
         dirt.mark(ColumnRef(t, c), .some(RowBits([Int32(row)])))
     }
 
+    /// Whether two cells hold the same value: numbers bit for bit, a missing value only with
+    /// the same reason from the same cell (so an origin that moved is passed on to readers).
     func sameCell(_ a: Values, _ ar: [Int: MissingReason], _ i: Int, _ b: Values, _ br: [Int: MissingReason], _ j: Int) -> Bool {
+        func sameReason() -> Bool { ar[i] === br[j] || (ar[i]?.message == br[j]?.message && ar[i]?.origin == br[j]?.origin) }
         switch (a, b) {
         case (.number(let x), .number(let y)):
-            if x[i].isNaN || y[j].isNaN { return x[i].isNaN && y[j].isNaN && ar[i]?.message == br[j]?.message }
+            if x[i].isNaN || y[j].isNaN { return x[i].isNaN && y[j].isNaN && sameReason() }
             return x[i].bitPattern == y[j].bitPattern
-        case (.text(let x), .text(let y)): return x[i] == y[j] && (x[i] >= 0 || ar[i]?.message == br[j]?.message)
-        case (.date(let x), .date(let y)): return x[i] == y[j] && (x[i] != Values.missingDate || ar[i]?.message == br[j]?.message)
-        case (.bool(let x), .bool(let y)): return x[i] == y[j] && (x[i] != 2 || ar[i]?.message == br[j]?.message)
+        case (.text(let x), .text(let y)): return x[i] == y[j] && (x[i] >= 0 || sameReason())
+        case (.date(let x), .date(let y)): return x[i] == y[j] && (x[i] != Values.missingDate || sameReason())
+        case (.bool(let x), .bool(let y)): return x[i] == y[j] && (x[i] != 2 || sameReason())
         default: return false
         }
     }

@@ -45,6 +45,17 @@ extension Workspace {
         }
         let info = program.table(t)
         let change: SourceChange
+        // Taking back a reload: its state, and rows it appended (`replaceRows` takes back its own).
+        // Only the row count is kept, so that appending does not copy the columns.
+        let table = evaluator.tables[t.index]
+        let oldCount = table.rowCount
+        dirt.undo.append { [unowned self] in
+            sourceStates[t.index] = state
+            if table.rowCount > oldCount {
+                table.columns = table.columns.map { $0.prefix(oldCount) }
+                table.rowCount = oldCount
+            }
+        }
         if let newPath, newPath != state.path {
             let kind = info.source?.reader ?? ""
             guard let reader = SourceReaders.reader(kind: kind, location: newPath) else {
@@ -85,6 +96,10 @@ extension Workspace {
     func replaceRows(_ t: TableRef, _ rowCount: Int, _ columns: [Values], into dirt: inout Dirt) {
         let info = program.table(t)
         let table = evaluator.tables[t.index]
+        let (oldColumns, oldReasons, oldCount) = (table.columns, table.reasons, table.rowCount)
+        dirt.undo.append {
+            (table.columns, table.reasons, table.rowCount) = (oldColumns, oldReasons, oldCount)
+        }
         let keyIdx = info.keyColumns
         let sameKeys = !info.keys.isEmpty && rowCount == table.rowCount
             && keyIdx.allSatisfy { c in
@@ -120,12 +135,22 @@ extension Workspace {
         }
         table.rowCount += more.rowCount
         guard more.rowCount > 0 else { return }
-        // The new rows are dirty in every column: `Evaluator.affected` reads them from here.
-        dirt.appended[t.index] = start..<(start + Int32(more.rowCount))
+        // The new rows are dirty: stabilisation seeds the table's rows node with them.
+        dirt.append(t.index, start..<(start + Int32(more.rowCount)))
     }
 }
 
 extension Values {
+    /// The first `n` values.
+    func prefix(_ n: Int) -> Values {
+        switch self {
+        case .number(let a): return .number(Array(a.prefix(n)))
+        case .text(let a): return .text(Array(a.prefix(n)))
+        case .date(let a): return .date(Array(a.prefix(n)))
+        case .bool(let a): return .bool(Array(a.prefix(n)))
+        }
+    }
+
     mutating func append(_ other: Values) {
         switch (self, other) {
         case (.number(var a), .number(let b)): self = .bool([]); a.append(contentsOf: b); self = .number(a)
