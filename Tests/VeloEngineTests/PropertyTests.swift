@@ -203,7 +203,7 @@ final class PropertyRun: @unchecked Sendable {
 
     /// Everything that differs between the incremental workspace and a fresh one.
     func compare(_ ws: Workspace) -> [String] {
-        var problems = ws.invariantViolations().map { "invariant: \($0)" }
+        var problems = ws.invariantViolations().sorted().map { "invariant: \($0)" }
         let fresh: Workspace
         do {
             fresh = try Workspace.open(checked, options: WorkspaceOptions(asOf: asOf, params: effectiveParams))
@@ -567,6 +567,20 @@ func propertyDifferences(_ inc: Workspace, _ fresh: Workspace) -> [String] {
             out.append("\(info.name): incremental has \(a.count) rows [\(a.joined(separator: " | "))], fresh \(b.count) [\(b.joined(separator: " | "))]")
             continue
         }
+        // A keyed source re-read and diffed by key may keep its rows in their old order: match
+        // its rows by key. Derived tables sort their rows by key, and event tables keep file
+        // order, so their rows must agree position by position.
+        var freshRow = Array(0..<fresh.rowCount(u))
+        if info.isSource && !info.keys.isEmpty {
+            var byKey: [String: Int] = [:]
+            for r in 0..<fresh.rowCount(u) { byKey[fresh.keyText(u, row: r)] = r }
+            let keys = (0..<inc.rowCount(t)).map { inc.keyText(t, row: $0) }
+            guard Set(keys) == Set(byKey.keys) else {
+                out.append("\(info.name): incremental keys [\(keys.sorted().joined(separator: " | "))], fresh [\(byKey.keys.sorted().joined(separator: " | "))]")
+                continue
+            }
+            freshRow = keys.map { byKey[$0]! }
+        }
         for c in info.columns.indices {
             let ref = ColumnRef(t, c)
             let x = inc.column(ref)
@@ -574,7 +588,7 @@ func propertyDifferences(_ inc: Workspace, _ fresh: Workspace) -> [String] {
             let fref = ColumnRef(u, uc)
             let y = fresh.column(fref)
             for r in 0..<inc.rowCount(t) {
-                let a = propertyCell(inc, ref, r, x), b = propertyCell(fresh, fref, r, y)
+                let a = propertyCell(inc, ref, r, x), b = propertyCell(fresh, fref, freshRow[r], y)
                 if a.value != b.value {
                     out.append("\(info.name).\(x.name)[\(inc.keyText(t, row: r))]: incremental \(a.value) vs fresh \(b.value)")
                 } else if a.origin != b.origin {
