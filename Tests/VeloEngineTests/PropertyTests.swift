@@ -13,11 +13,17 @@
 // files rewritten with changed values and dates and added and removed keys, event files
 // rewritten, and rule edits (`Workspace.reopen`).
 //
-// Deterministic from a seed. VELO_PROPERTY_SEQUENCES sets how many sequences run (default
-// 1,000); VELO_PROPERTY_SEED=N replays sequence N with its log; VELO_PROPERTY_STEPS sets the
-// steps per sequence (default 8). A failure prints the seed, then the case shrunk (edits
-// dropped, formulas, flags, checks and data rows dropped) to a minimal one that still fails:
-// the data files, the rule file and the edits, ready to replay with `velo repl`.
+// Deterministic from a seed. Environment:
+//   VELO_PROPERTY_SEQUENCES=N   how many sequences run (default 1,000)
+//   VELO_PROPERTY_STEPS=N       edits per sequence (default 8)
+//   VELO_PROPERTY_SEED=N[,M…]   replay these sequences with their logs, shrinking each failure
+//   VELO_PROPERTY_SURVEY=1      no shrinking: one line per failing sequence (the edit kind and
+//                               the first difference), to sort failures into distinct bugs
+//   VELO_PROPERTY_SKIP=a,b      leave these edit kinds (`StepKind` names) out of sequences
+//   VELO_PROPERTY_ALL=1         do not stop after 25 failing sequences
+// A failure prints the seed, then the case shrunk (edits, formulas, parts of formulas, flags,
+// checks, params, tables and data rows dropped) to a small one that still fails: the data
+// files, the rule file and the edits as a person would type them.
 
 import Foundation
 import Testing
