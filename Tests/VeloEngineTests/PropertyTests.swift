@@ -13,11 +13,17 @@
 // files rewritten with changed values and dates and added and removed keys, event files
 // rewritten, and rule edits (`Workspace.reopen`).
 //
-// Deterministic from a seed. VELO_PROPERTY_SEQUENCES sets how many sequences run (default
-// 1,000); VELO_PROPERTY_SEED=N replays sequence N with its log; VELO_PROPERTY_STEPS sets the
-// steps per sequence (default 8). A failure prints the seed, then the case shrunk (edits
-// dropped, formulas, flags, checks and data rows dropped) to a minimal one that still fails:
-// the data files, the rule file and the edits, ready to replay with `velo repl`.
+// Deterministic from a seed. Environment:
+//   VELO_PROPERTY_SEQUENCES=N   how many sequences run (default 1,000)
+//   VELO_PROPERTY_STEPS=N       edits per sequence (default 8)
+//   VELO_PROPERTY_SEED=N[,M…]   replay these sequences with their logs, shrinking each failure
+//   VELO_PROPERTY_SURVEY=1      no shrinking: one line per failing sequence (the edit kind and
+//                               the first difference), to sort failures into distinct bugs
+//   VELO_PROPERTY_SKIP=a,b      leave these edit kinds (`StepKind` names) out of sequences
+//   VELO_PROPERTY_ALL=1         do not stop after 25 failing sequences
+// A failure prints the seed, then the case shrunk (edits, formulas, parts of formulas, flags,
+// checks, params, tables and data rows dropped) to a small one that still fails: the data
+// files, the rule file and the edits as a person would type them.
 
 import Foundation
 import Testing
@@ -203,7 +209,7 @@ final class PropertyRun: @unchecked Sendable {
 
     /// Everything that differs between the incremental workspace and a fresh one.
     func compare(_ ws: Workspace) -> [String] {
-        var problems = ws.invariantViolations().map { "invariant: \($0)" }
+        var problems = ws.invariantViolations().sorted().map { "invariant: \($0)" }
         let fresh: Workspace
         do {
             fresh = try Workspace.open(checked, options: WorkspaceOptions(asOf: asOf, params: effectiveParams))
@@ -567,6 +573,20 @@ func propertyDifferences(_ inc: Workspace, _ fresh: Workspace) -> [String] {
             out.append("\(info.name): incremental has \(a.count) rows [\(a.joined(separator: " | "))], fresh \(b.count) [\(b.joined(separator: " | "))]")
             continue
         }
+        // A keyed source re-read and diffed by key may keep its rows in their old order: match
+        // its rows by key. Derived tables sort their rows by key, and event tables keep file
+        // order, so their rows must agree position by position.
+        var freshRow = Array(0..<fresh.rowCount(u))
+        if info.isSource && !info.keys.isEmpty {
+            var byKey: [String: Int] = [:]
+            for r in 0..<fresh.rowCount(u) { byKey[fresh.keyText(u, row: r)] = r }
+            let keys = (0..<inc.rowCount(t)).map { inc.keyText(t, row: $0) }
+            guard Set(keys) == Set(byKey.keys) else {
+                out.append("\(info.name): incremental keys [\(keys.sorted().joined(separator: " | "))], fresh [\(byKey.keys.sorted().joined(separator: " | "))]")
+                continue
+            }
+            freshRow = keys.map { byKey[$0]! }
+        }
         for c in info.columns.indices {
             let ref = ColumnRef(t, c)
             let x = inc.column(ref)
@@ -574,7 +594,7 @@ func propertyDifferences(_ inc: Workspace, _ fresh: Workspace) -> [String] {
             let fref = ColumnRef(u, uc)
             let y = fresh.column(fref)
             for r in 0..<inc.rowCount(t) {
-                let a = propertyCell(inc, ref, r, x), b = propertyCell(fresh, fref, r, y)
+                let a = propertyCell(inc, ref, r, x), b = propertyCell(fresh, fref, freshRow[r], y)
                 if a.value != b.value {
                     out.append("\(info.name).\(x.name)[\(inc.keyText(t, row: r))]: incremental \(a.value) vs fresh \(b.value)")
                 } else if a.origin != b.origin {
