@@ -118,6 +118,21 @@ extension Diagnostic {
         return Diagnostic(code: "needs-aggregate", message, at: span, hint: hint)
     }
 
+    /// `sum(po.qty)` in a table by sku, when `po` is keyed by po and has no sku column:
+    /// matching nothing would silently read every row.
+    static func noSharedKey(_ table: String, keys: [String], context: String, contextKeys: [String], reference: String,
+                            total: String, name: String, isAggregate: Bool, at span: Span) -> Diagnostic {
+        let what = isAggregate ? "`\(total)` would reduce every row of `\(table)` for each row of `\(context)`"
+            : "`\(reference)` has many rows for each row of `\(context)`"
+        let has = keys.isEmpty ? "`\(table)` has no key columns" : "`\(table)` has \(list(keys))"
+        let mine = contextKeys.isEmpty ? "`\(context)` has none" : "`\(context)` has \(list(contextKeys))"
+        return Diagnostic(code: "no-shared-key",
+                          "\(what): the tables share no key to match rows on (\(has); \(mine))", at: span,
+                          hint: "give `\(table)` a column named like a key of `\(context)`, or ask for a grand total "
+                              + "explicitly: compute it in a table without keys, `table totals: \(name) = \(total)`, "
+                              + "and read `totals.\(name)`")
+    }
+
     static func indexNeedsColumn(at span: Span) -> Diagnostic {
         Diagnostic(code: "bad-index", "only a column can be indexed by key values", at: span,
                    hint: "write `table.column[\"KEY\"]`, e.g. `plan.order[\"SKU00012\"]`")
