@@ -317,10 +317,11 @@ extension Checker {
             return nil
         }
         var resolved: [CExpr] = []
-        for k in keys {
+        for (k, key) in zip(keys, t.keyColumns) {
             guard let x = resolve(k, scope) else { return nil }
-            guard x.type == .text else {
-                diagnostics.append(.keyValueNotText(x.type, at: k.span))
+            let expected = t.columns[key].type
+            guard x.type == expected else {
+                diagnostics.append(.keyValueType(expected, x.type, at: k.span))
                 return nil
             }
             resolved.append(x)

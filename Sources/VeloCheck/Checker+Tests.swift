@@ -194,8 +194,11 @@ extension Checker {
             }
             guard literals.count == columns.count else { continue }
             let key = keyPositions.map { p -> String in
-                if case .text(let s) = literals[p] { return s }
-                return ""
+                switch literals[p] {
+                case .text(let s): return s
+                case .missing: return ""
+                case let other: return "\(other)"
+                }
             }
             if !keyPositions.isEmpty, !key.contains("") {
                 if let first = keysSeen[key] {
@@ -321,10 +324,11 @@ extension Checker {
                     return nil
                 }
                 var out: [CExpr] = []
-                for k in keys {
+                for (k, key) in zip(keys, table.keyColumns) {
                     guard let c = resolve(k, Scope(context: query, owner: query)) else { continue }
-                    guard c.type == .text || c.type.base == .unknown else {
-                        diagnostics.append(.keyValueNotText(c.type, at: k.span))
+                    let expected = table.columns[key].type
+                    guard c.type == expected || c.type.base == .unknown else {
+                        diagnostics.append(.keyValueType(expected, c.type, at: k.span))
                         continue
                     }
                     out.append(c)

@@ -20,12 +20,12 @@ public enum RuleCompiler {
 
     /// Reads CSV headers (and a sample of rows) for the checker.
     public static func schemaProvider(overrides: [String: String] = [:]) -> SchemaProvider {
-        return { table, path, declared, textColumns in
+        return { table, path, declared, keyColumns in
             var types: [String: ColumnType] = [:]
             for (k, v) in declared { types[k] = ColumnType(v) }
             do throws(DataError) {
                 let schema = try CSVReader.readSchema(path: overrides[table] ?? path,
-                                                      options: CSVOptions(declaredTypes: types, textColumns: textColumns))
+                                                      options: CSVOptions(declaredTypes: types, keyColumns: keyColumns))
                 return .success(SourceSchema(columns: schema.columns.map { (name: $0.name, type: VType.Base($0.type)) }))
             } catch {
                 let place = error.line > 0 ? "line \(error.line): " : ""

@@ -186,7 +186,7 @@ public final class Workspace: @unchecked Sendable {
         for c in info.columns { declared[c.name] = declared[c.name] ?? ColumnType(c.type.base) }
         let data: DataTable
         do {
-            let options = CSVOptions(declaredTypes: declared, textColumns: source.textColumns)
+            let options = CSVOptions(declaredTypes: declared)
             if let inline {
                 data = try parseInline(inline, path: path, options: options, interner: interner)
             } else {
@@ -203,12 +203,16 @@ public final class Workspace: @unchecked Sendable {
     /// A keyed source has one row per key: a repeated or empty key is a data error.
     static func checkUniqueKeys(_ info: TableInfo, _ columns: [Values], rowCount: Int, path: String,
                                 interner: Interner) throws(WorkspaceError) {
-        let keyColumns = info.keyColumns.compactMap { c -> [Int32]? in
-            if case .text(let ids) = columns[c] { return ids }
-            return nil
+        // Integer keys (and join columns) must be integers that fit a key code.
+        for (c, column) in info.columns.enumerated() where info.source?.keyColumns.contains(column.name) == true {
+            guard case .number(let x) = columns[c], let r = x.firstIndex(where: { !KeyValue.isInteger($0) }) else { continue }
+            throw WorkspaceError("\(path): data row \(r + 1): `\(column.name)` = \(NumberFormat.exact(x[r])) is not an integer key "
+                                 + "(between \(-KeyValue.offset + 1) and \(KeyValue.offset - 1)); declare `\(column.name): text` to read it as text")
         }
+        let keyColumns = info.keyColumns.compactMap { KeyValue.codes(columns[$0]) }
         guard !keyColumns.isEmpty else { return }
-        let codes = KeyCodes(columns: keyColumns, rowCount: rowCount, idLimit: interner.count)
+        let ranged = info.keyColumns.map { info.columns[$0].type.base != .text }
+        let codes = KeyCodes(columns: keyColumns, rowCount: rowCount, idLimit: interner.count, ranged: ranged)
         var first = [Int32](repeating: -1, count: max(1, codes.count))
         for r in 0..<rowCount {
             let c = codes.codes[r]
@@ -217,10 +221,20 @@ public final class Workspace: @unchecked Sendable {
                 throw WorkspaceError("\(path): data row \(r + 1) has an empty key (\(info.keys.joined(separator: ", ")))")
             }
             if first[Int(c)] >= 0 {
-                let shown = keyColumns.map { interner.string($0[r]) }.joined(separator: ", ")
+                let shown = info.keyColumns.map { Workspace.keyValueText(columns[$0], r, interner) }.joined(separator: ", ")
                 throw WorkspaceError("\(path): the key \(info.keys.joined(separator: ", ")) = \(shown) appears twice, on data rows \(first[Int(c)] + 1) and \(r + 1); `\(info.name)` needs one row per key")
             }
             first[Int(c)] = Int32(r)
+        }
+    }
+
+    /// One key cell of a loaded column as text, for data errors.
+    static func keyValueText(_ v: Values, _ r: Int, _ interner: Interner) -> String {
+        switch v {
+        case .text(let ids): return ids[r] < 0 ? "" : interner.string(ids[r])
+        case .number(let x): return NumberFormat.exact(x[r])
+        case .date(let d): return d[r] == Values.missingDate ? "" : CivilDate(day: d[r]).iso
+        case .bool(let b): return b[r] == 1 ? "true" : "false"
         }
     }
 
@@ -392,14 +406,22 @@ public final class Workspace: @unchecked Sendable {
             }
             if tuples.allSatisfy({ existing[$0] != nil }) { return false }
         }
-        // Sort rows by their key text, column by column.
+        // Sort rows by their key values, column by column: text by its characters, integers
+        // and dates by value (their codes sort like the values).
+        let types = evaluator.keyTypes(TableRef(index))
+        let isText = types.map { $0.base == .text }
         let strings = interner.allStrings
         var distinct = Set<Int32>()
-        for tuple in tuples { for id in tuple { distinct.insert(id) } }
-        var rank = [Int32](repeating: 0, count: strings.count)
+        for tuple in tuples { for (k, id) in tuple.enumerated() where isText[k] { distinct.insert(id) } }
+        var rank = [Int32](repeating: 0, count: distinct.isEmpty ? 0 : strings.count)
         for (i, id) in distinct.sorted(by: { strings[Int($0)] < strings[Int($1)] }).enumerated() { rank[Int(id)] = Int32(i) }
+        let ranked = isText.allSatisfy { $0 }
         tuples.sort { a, b in
-            for k in a.indices where a[k] != b[k] { return rank[Int(a[k])] < rank[Int(b[k])] }
+            if ranked {
+                for k in a.indices where a[k] != b[k] { return rank[Int(a[k])] < rank[Int(b[k])] }
+                return false
+            }
+            for k in a.indices where a[k] != b[k] { return isText[k] ? rank[Int(a[k])] < rank[Int(b[k])] : a[k] < b[k] }
             return false
         }
         let keyColumns = info.keys.indices.map { k in tuples.map { $0[k] } }
@@ -414,7 +436,7 @@ public final class Workspace: @unchecked Sendable {
         t.keyIndexCache = nil
         for (c, column) in info.columns.enumerated() {
             if case .key = column.kind, let k = info.keys.firstIndex(of: column.name) {
-                t.columns[c] = .text(keyColumns[k])
+                t.columns[c] = KeyValue.values(keyColumns[k], as: column.type)
             } else {
                 t.columns[c] = Values.missing(column.type, count: count)
             }
@@ -452,8 +474,10 @@ public final class Workspace: @unchecked Sendable {
 
     /// The row with these key values, if any.
     public func row(_ table: TableRef, keys: [String]) -> Int? {
-        let ids = keys.map { interner.lookup($0) ?? -2 }
-        return evaluator.keyIndex(table)[ids].map(Int.init)
+        let types = evaluator.keyTypes(table)
+        guard types.count == keys.count else { return nil }
+        let codes = zip(keys, types).map { evaluator.keyCode($0, type: $1) }
+        return evaluator.keyIndex(table)[codes].map(Int.init)
     }
 
     func formatForMessage(_ v: Vector, _ i: Int, _ format: ValueFormat?) -> String {
