@@ -1,0 +1,40 @@
+// Integer keys through the commands: `velo run` (table, CSV and JSON print integers, rows in
+// numeric order), the REPL (`set targets.target["10"] = …`, explain by typed key) and
+// `velo test` (given/expect rows and flag keys are integers). Fixture:
+// Tests/Fixtures/velotest/typedkeys (weeks 1, 2, 9, 10).
+
+import Testing
+@testable import VeloFrontend
+
+@Suite("Typed keys through the commands")
+struct TypedKeyCommandTests {
+    static let plan = VeloTestHarness.fixtures + "/typedkeys/weeks.velo"
+
+    @Test("velo run --format csv and json print integer keys as integers, in numeric order")
+    func runOutput() {
+        let csv = FrontendHarness.run(RunRequest(file: Self.plan, tables: ["weekly"], format: "csv"))
+        #expect(csv.status == nil, "\(csv.err)")
+        #expect(csv.out == "sku,week,units,target\nA,1,3,100\nA,2,2,200\nA,10,1,1000\nB,9,4,900\n")
+        let json = FrontendHarness.run(RunRequest(file: Self.plan, tables: ["weekly"], format: "json"))
+        #expect(json.out.contains(#"{"sku": "A", "week": 10, "units": 1, "target": 1000}"#))
+    }
+
+    @Test("the REPL sets and explains cells by integer key")
+    func replEdits() {
+        let (s, c) = ReplHarness.session(file: Self.plan)
+        _ = c.take()
+        #expect(s.execute("set targets.target[\"10\"] = 5"))
+        #expect(c.take().hasPrefix("targets.target[10]: 1,000 → 5\n"))
+        #expect(s.execute("explain weekly.target[\"A\", \"10\"]"))
+        #expect(c.take().contains("└─ targets.target[10] = 5  (data)"))
+        #expect(!s.execute("set targets.target[\"3\"] = 5"))
+        #expect(c.take().contains("`targets` has no row [3]"))
+    }
+
+    @Test("velo test: given and expected rows with integer keys, flags picked by integer key")
+    func veloTest() {
+        let r = VeloTestHarness.run(["typedkeys"])
+        #expect(r.status == nil, "\(r.out)\(r.err)")
+        #expect(r.out.contains("PASS weeks"))
+    }
+}
