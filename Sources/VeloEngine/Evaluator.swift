@@ -132,11 +132,15 @@ final class Evaluator: @unchecked Sendable {
         let strings = interner.allStrings
         let columns = keyColumns(t, info.keys)
         let types = keyTypes(table)
-        let texts = (0..<t.rowCount).map { r in
-            zip(columns, types).map { col, type in
-                type.base != .text ? keyValueText(col[r], type: type)
-                    : col[r] >= 0 && Int(col[r]) < strings.count ? strings[Int(col[r])] : "?"
-            }.joined(separator: ", ")
+        let texts: [String]
+        if types.allSatisfy({ $0.base == .text }) {
+            texts = (0..<t.rowCount).map { r in
+                columns.map { col in col[r] >= 0 && Int(col[r]) < strings.count ? strings[Int(col[r])] : "?" }.joined(separator: ", ")
+            }
+        } else {
+            texts = (0..<t.rowCount).map { r in
+                zip(columns, types).map { col, type in keyValueText(col[r], type: type) }.joined(separator: ", ")
+            }
         }
         t.keyTextCache = texts
         return row < texts.count ? texts[row] : ""
