@@ -3,6 +3,7 @@
 // `velo test` (given/expect rows and flag keys are integers). Fixture:
 // Tests/Fixtures/velotest/typedkeys (weeks 1, 2, 9, 10).
 
+import Foundation
 import Testing
 @testable import VeloFrontend
 
@@ -36,5 +37,18 @@ struct TypedKeyCommandTests {
         let r = VeloTestHarness.run(["typedkeys"])
         #expect(r.status == nil, "\(r.out)\(r.err)")
         #expect(r.out.contains("PASS weeks"))
+    }
+
+    @Test("the human table prints integer keys without thousands separators, in numeric order")
+    func humanTable() throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/velo-typed-keys-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "store,units\n1001,5\n20000,3\n-3,1\n".write(toFile: dir + "/stores.csv", atomically: true, encoding: .utf8)
+        try "table stores = csv(\"stores.csv\") by store\ntable t by store from stores:\n  u = stores.units * 1000\n"
+            .write(toFile: dir + "/s.velo", atomically: true, encoding: .utf8)
+        let r = FrontendHarness.run(RunRequest(file: dir + "/s.velo", tables: ["t"]))
+        #expect(r.status == nil, "\(r.err)")
+        #expect(r.out.contains("-3     1,000\n1001   5,000\n20000  3,000\n"), "\(r.out)")
     }
 }
