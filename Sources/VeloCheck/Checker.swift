@@ -199,12 +199,16 @@ public struct Checker {
             let kind: ColumnInfo.Kind = keys.contains(name) ? .key : .data
             columns.append(ColumnInfo(name: name, type: VType(type), kind: kind, span: d.name.span))
         }
-        let dates = columns.indices.filter { columns[$0].type == .date }
-        let dateColumn = dates.count == 1 ? dates[0] : dates.first { columns[$0].name == "date" }
         info.kind = .source(SourceInfo(path: path, resolvedPath: resolved, pathSpan: d.path.span, declaredTypes: declared,
-                                       keyColumns: keyColumns, dateColumn: dateColumn))
+                                       keyColumns: keyColumns, dateColumn: Checker.dateColumn(columns)))
         info.columns = columns
         return info
+    }
+
+    /// The column of dates time windows read: the only date column, or the one named `date`.
+    static func dateColumn(_ columns: [ColumnInfo]) -> Int? {
+        let dates = columns.indices.filter { columns[$0].type == .date }
+        return dates.count == 1 ? dates[0] : dates.first { columns[$0].name == "date" }
     }
 
     /// Gives every key name one type across the program: rows are matched on equal values,
@@ -251,10 +255,16 @@ public struct Checker {
                     source.declaredTypes[name] = type
                     tables[i].kind = .source(source)
                 } else if case .key = tables[i].columns[c].kind {
+                    // a derived table's key: typed like the sources its rows come from
                 } else {
                     continue
                 }
                 tables[i].columns[c].type = VType(type)
+            }
+            // A date column made text by its name's type no longer dates the rows.
+            if case .source(var source) = tables[i].kind {
+                source.dateColumn = Checker.dateColumn(tables[i].columns)
+                tables[i].kind = .source(source)
             }
         }
     }

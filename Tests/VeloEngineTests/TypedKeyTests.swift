@@ -154,4 +154,33 @@ struct TypedKeyTests {
         #expect(e.column("weekly", "week") == [.text("1"), .text("10"), .text("2"), .text("9")])
         #expect(e.column("weekly", "units") == [.number(9), .number(6), .number(2), .number(4)])
     }
+
+    @Test("a key name that holds text in one file is text in every file, and the rows still match")
+    func textInOneFileMakesTextEverywhere() throws {
+        let e = try evaluate("""
+            table items = csv("items.csv") by sku
+            table sales = csv("sales.csv")
+            table plan by sku from items:
+              units = sum(sales.units)
+
+            """, files: ["items.csv": "sku\n1001\n1002\n", "sales.csv": "sku,units\n1001,3\nX9,4\n1001,1\n"])
+        let items = e.program.table(e.table("items"))
+        #expect(items.columns[items.columnIndex("sku")!].type == .text)
+        #expect(e.column("plan", "units") == [.number(4), .number(0)])
+    }
+
+    @Test("a date key name made text by another file leaves the event table without a window date")
+    func dateColumnFollowsTheKeyType() throws {
+        #expect {
+            _ = try evaluate("""
+                table sales = csv("sales.csv")
+                table periods = csv("periods.csv") by date
+                table t by date from periods:
+                  u = sum(sales.units, last 7 days)
+
+                """, files: ["sales.csv": "date,units\n2024-01-01,3\n", "periods.csv": "date\n2024-Q1\n"])
+        } throws: { error in
+            (error as? CompileFailure)?.diagnostics.contains { $0.message.contains("time window") } == true
+        }
+    }
 }
