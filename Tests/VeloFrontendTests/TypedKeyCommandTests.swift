@@ -32,6 +32,16 @@ struct TypedKeyCommandTests {
         #expect(c.take().contains("`targets` has no row [3]"))
     }
 
+    @Test("the REPL records a test of a cell with integer keys: given rows matched by value, the key unquoted")
+    func replRecord() {
+        let (s, c) = ReplHarness.session(file: Self.plan)
+        _ = c.take()
+        #expect(s.execute("record \"w10\" weekly.target[\"A\", 10]"))
+        let out = c.take()
+        #expect(out.contains("  given targets:\n    week, target\n    10,   1000\n"), "\(out)")
+        #expect(out.contains("  expect weekly.target[\"A\", 10] == 1000\n"), "\(out)")
+    }
+
     @Test("velo test: given and expected rows with integer keys, flags picked by integer key")
     func veloTest() {
         let r = VeloTestHarness.run(["typedkeys"])
