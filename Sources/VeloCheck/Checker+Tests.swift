@@ -193,16 +193,18 @@ extension Checker {
                 literals.append(value)
             }
             guard literals.count == columns.count else { continue }
+            // Key values as written: text quoted, integers and dates as literals.
             let key = keyPositions.map { p -> String in
                 switch literals[p] {
-                case .text(let s): return s
-                case .missing: return ""
-                case let other: return "\(other)"
+                case .text(let s): return s.isEmpty ? "" : "\"\(s)\""
+                case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
+                case .date(let d): return CivilDate(day: d).iso
+                default: return ""
                 }
             }
             if !keyPositions.isEmpty, !key.contains("") {
                 if let first = keysSeen[key] {
-                    let shown = zip(keyPositions, key).map { "\(table.columns[columns[$0]].name) = \"\($1)\"" }.joined(separator: ", ")
+                    let shown = zip(keyPositions, key).map { "\(table.columns[columns[$0]].name) = \($1)" }.joined(separator: ", ")
                     diagnostics.append(.rowKeyTwice(table.name, shown, at: row.span, first: first))
                 } else {
                     keysSeen[key] = row.span
