@@ -415,14 +415,16 @@ public final class Workspace: @unchecked Sendable {
         for tuple in tuples { for (k, id) in tuple.enumerated() where isText[k] { distinct.insert(id) } }
         var rank = [Int32](repeating: 0, count: distinct.isEmpty ? 0 : strings.count)
         for (i, id) in distinct.sorted(by: { strings[Int($0)] < strings[Int($1)] }).enumerated() { rank[Int(id)] = Int32(i) }
-        let ranked = isText.allSatisfy { $0 }
-        tuples.sort { a, b in
-            if ranked {
+        if isText.allSatisfy({ $0 }) {
+            tuples.sort { a, b in
                 for k in a.indices where a[k] != b[k] { return rank[Int(a[k])] < rank[Int(b[k])] }
                 return false
             }
-            for k in a.indices where a[k] != b[k] { return isText[k] ? rank[Int(a[k])] < rank[Int(b[k])] : a[k] < b[k] }
-            return false
+        } else {
+            tuples.sort { a, b in
+                for k in a.indices where a[k] != b[k] { return isText[k] ? rank[Int(a[k])] < rank[Int(b[k])] : a[k] < b[k] }
+                return false
+            }
         }
         let keyColumns = info.keys.indices.map { k in tuples.map { $0[k] } }
         setRows(index, keyColumns: keyColumns, count: tuples.count)
