@@ -311,7 +311,7 @@ final class Evaluator: @unchecked Sendable {
         let types = keyTypes(ref.table)
         let keyValues = zip(keys, types).map { key, type -> [Int32] in
             let v = evaluate(key, in: context, rows: rows)
-            return type.base == .text ? v.textIds : KeyValue.codes(v.values) ?? []
+            return type.base == .text ? v.textIds : KeyValue.codes(v.values) ?? [Int32](repeating: -1, count: n)
         }
         let index = keyIndex(ref.table)
         var mapped = [Int32](repeating: -1, count: n)
