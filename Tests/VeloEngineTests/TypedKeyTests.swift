@@ -183,4 +183,26 @@ struct TypedKeyTests {
             (error as? CompileFailure)?.diagnostics.contains { $0.message.contains("time window") } == true
         }
     }
+
+    @Test("re-reading and appending to integer-keyed data gives what a fresh evaluation gives")
+    func incrementalEqualsFresh() throws {
+        let rules = WeekData.header + """
+            table weekly by sku, week:
+              units = sum(sales.units)
+              target = targets.target
+              gap = target - units
+
+            """
+        let e = try evaluate(rules, files: WeekData.files)
+        let scratch = e.scratch!
+        scratch.write("targets.csv", "week,target\n1,100\n2,250\n9,900\n10,1000\n11,5\n")
+        scratch.write("sales.csv", WeekData.sales + "B,11,7\nA,2,1\n")
+        _ = try e.ws.apply([.source("targets", path: nil), .source("sales", path: nil)])
+        let fresh = Evaluated(try Workspace.open(e.program), scratch: nil)
+        for column in ["sku", "week", "units", "target", "gap"] {
+            #expect(e.column("weekly", column) == fresh.column("weekly", column), "\(column)")
+        }
+        #expect(e.column("weekly", "week") == [.number(1), .number(2), .number(10), .number(1), .number(9), .number(11)])
+        #expect(e.ws.invariantViolations().isEmpty)
+    }
 }
