@@ -55,7 +55,8 @@ public struct TableInfo: Sendable {
     public var name: String
     public var span: Span
     public var kind: Kind
-    /// Key column names, in `by` order. Keys are text. A source without `by` is an event
+    /// Key column names, in `by` order. Keys are text, integers (numbers) or dates, one type
+    /// per name across the program. A source without `by` is an event
     /// table: its rows have no key, and every reference to it needs an aggregate.
     public var keys: [String]
     /// Derived tables list their keys first (as `.key` columns), then their formulas.
@@ -89,10 +90,11 @@ public struct SourceInfo: Sendable {
     /// Resolved against the rule file's directory.
     public var resolvedPath: String
     public var pathSpan: Span
-    /// Column types the loader must enforce (declared in the file, or keys forced to text).
+    /// Column types the loader must enforce (declared in the file, and every key column's).
     public var declaredTypes: [String: VType.Base]
-    /// Columns read as interned text whatever they look like: keys and join columns.
-    public var textColumns: Set<String>
+    /// Columns rows are matched on: keys and columns named like keys (join columns). Their
+    /// type is the one their name has across the program: text, number (integers) or date.
+    public var keyColumns: Set<String>
     /// The column of dates that time windows use, when the table has one.
     public var dateColumn: Int?
     /// The kind of reader the rows come from, as written (`SourceReaders.kinds`).

@@ -129,9 +129,13 @@ extension Checker {
             return nil
         }
         let over = finer[0].0
-        let on = tables[scope.context.index].isEventTable
-            ? Array(matchable(scope.context).intersection(matchable(over))).sorted()
-            : tables[scope.context.index].keys.filter { matchable(over).contains($0) }
+        let on = sharedColumns(scope.context, over)
+        if on.isEmpty, !isKeyless(scope.context) {
+            // Nothing to match on: every row of `over` would be read for every context row.
+            report(noSharedKey: over, context: scope.context, aggregate: file.text(of: span),
+                   column: file.text(of: finer[0].1), type: .number, at: finer[0].1)
+            return nil
+        }
         reads[scope.owner, default: []].insert(over)
         guard let argument = resolve(value, Scope(context: over, owner: scope.owner)) else { return nil }
         let argType = argument.type.base == .unknown ? (fn.argumentTypes.first ?? .number) : argument.type

@@ -50,11 +50,26 @@ extension Checker {
 
     // MARK: - Keys
 
-    /// Columns of `x` that rows of another table can be matched on.
+    /// Columns of `x` that rows of another table can be matched on: its keys, and for a
+    /// source also every column named like a key somewhere (`po.sku` in a table by `po`).
     func matchable(_ x: TableRef) -> Set<String> {
         let t = tables[x.index]
-        if t.isEventTable { return Set(t.columns.map(\.name)).intersection(keyNames) }
+        if t.isSource { return Set(t.columns.map(\.name)).intersection(keyNames).union(t.keys) }
         return Set(t.keys)
+    }
+
+    /// The columns rows of `context` match rows of `x` on: `context`'s keys first (in key
+    /// order), then its other matchable columns, sorted.
+    func sharedColumns(_ context: TableRef, _ x: TableRef) -> [String] {
+        let shared = matchable(context).intersection(matchable(x))
+        let keys = tables[context.index].keys.filter { shared.contains($0) }
+        return keys + shared.subtracting(keys).sorted()
+    }
+
+    /// A table with one row and no keys (a grand total): every other table is read whole.
+    func isKeyless(_ t: TableRef) -> Bool {
+        let info = tables[t.index]
+        return !info.isSource && info.keys.isEmpty
     }
 
     /// A reference from rows of `context` to `x` finds at most one row: `x`'s keys are all known.
@@ -70,6 +85,19 @@ extension Checker {
         if t.isEventTable { return [] }
         let known = matchable(context)
         return t.keys.filter { !known.contains($0) }
+    }
+
+    /// A reference from `context` to `x`, which have no column to match rows on.
+    mutating func report(noSharedKey x: TableRef, context: TableRef, aggregate: String?, column: String, type: VType, at span: Span) {
+        let c = tables[context.index]
+        // A file that cannot be read has no known columns: already reported.
+        if unreadable.contains(tables[x.index].name) || unreadable.contains(c.name) { return }
+        let fn = type == .bool ? "any" : type == .number ? "sum" : type == .date ? "max" : "count"
+        let total = aggregate ?? "\(fn)(\(column))"
+        let defining = stack.last.map { tables[$0.table.index].columns[$0.column].name } ?? "total"
+        diagnostics.append(.noSharedKey(tables[x.index].name, keys: Array(matchable(x)).sorted(),
+                                        context: c.name, contextKeys: c.isSource ? Array(matchable(context)).sorted() : c.keys,
+                                        reference: column, total: total, name: defining, isAggregate: aggregate != nil, at: span))
     }
 
     // MARK: - References
@@ -89,6 +117,10 @@ extension Checker {
             return CExpr(.lookup(ref, Alignment(from: scope.context, to: x, on: tables[x.index].keys)), type, span)
         }
         let name = "\(tables[x.index].name).\(info.name)"
+        if sharedColumns(scope.context, x).isEmpty, !isKeyless(scope.context) {
+            report(noSharedKey: x, context: scope.context, aggregate: nil, column: name, type: type, at: span)
+            return nil
+        }
         diagnostics.append(.needsAggregate(name, context: tables[scope.context.index].name,
                                            contextKeys: tables[scope.context.index].keys,
                                            extra: extraKeys(from: scope.context, to: x),
@@ -285,10 +317,11 @@ extension Checker {
             return nil
         }
         var resolved: [CExpr] = []
-        for k in keys {
+        for (k, key) in zip(keys, t.keyColumns) {
             guard let x = resolve(k, scope) else { return nil }
-            guard x.type == .text else {
-                diagnostics.append(.keyValueNotText(x.type, at: k.span))
+            let expected = t.columns[key].type
+            guard x.type == expected else {
+                diagnostics.append(.keyValueType(expected, x.type, at: k.span))
                 return nil
             }
             resolved.append(x)

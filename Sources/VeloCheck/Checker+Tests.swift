@@ -193,13 +193,18 @@ extension Checker {
                 literals.append(value)
             }
             guard literals.count == columns.count else { continue }
+            // Key values as written: text quoted, integers and dates as literals.
             let key = keyPositions.map { p -> String in
-                if case .text(let s) = literals[p] { return s }
-                return ""
+                switch literals[p] {
+                case .text(let s): return s.isEmpty ? "" : "\"\(s)\""
+                case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
+                case .date(let d): return CivilDate(day: d).iso
+                default: return ""
+                }
             }
             if !keyPositions.isEmpty, !key.contains("") {
                 if let first = keysSeen[key] {
-                    let shown = zip(keyPositions, key).map { "\(table.columns[columns[$0]].name) = \"\($1)\"" }.joined(separator: ", ")
+                    let shown = zip(keyPositions, key).map { "\(table.columns[columns[$0]].name) = \($1)" }.joined(separator: ", ")
                     diagnostics.append(.rowKeyTwice(table.name, shown, at: row.span, first: first))
                 } else {
                     keysSeen[key] = row.span
@@ -321,10 +326,11 @@ extension Checker {
                     return nil
                 }
                 var out: [CExpr] = []
-                for k in keys {
+                for (k, key) in zip(keys, table.keyColumns) {
                     guard let c = resolve(k, Scope(context: query, owner: query)) else { continue }
-                    guard c.type == .text || c.type.base == .unknown else {
-                        diagnostics.append(.keyValueNotText(c.type, at: k.span))
+                    let expected = table.columns[key].type
+                    guard c.type == expected || c.type.base == .unknown else {
+                        diagnostics.append(.keyValueType(expected, c.type, at: k.span))
                         continue
                     }
                     out.append(c)

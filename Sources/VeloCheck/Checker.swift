@@ -26,15 +26,16 @@ public struct SchemaRequest: Sendable {
     public var path: String
     /// Column types declared in the rule file.
     public var declared: [String: VType.Base]
-    /// Columns the program uses as keys: the provider reports them as text whatever they look like.
-    public var textColumns: Set<String>
+    /// Columns the program matches rows on (keys and columns named like keys): the provider
+    /// infers them as text, integers or dates (`ReadOptions.keyColumns`).
+    public var keyColumns: Set<String>
 
-    public init(table: String, reader: String, path: String, declared: [String: VType.Base], textColumns: Set<String>) {
+    public init(table: String, reader: String, path: String, declared: [String: VType.Base], keyColumns: Set<String>) {
         self.table = table
         self.reader = reader
         self.path = path
         self.declared = declared
-        self.textColumns = textColumns
+        self.keyColumns = keyColumns
     }
 }
 
@@ -44,6 +45,14 @@ public typealias SchemaProvider = (_ request: SchemaRequest) -> Result<SourceSch
 public struct SchemaError: Error, Sendable {
     public var message: String
     public init(message: String) { self.message = message }
+}
+
+/// A source column named like a key, with its type as read (or declared).
+struct KeyColumnType {
+    var table: TableRef
+    var type: VType.Base
+    var declared: Bool
+    var span: Span
 }
 
 public struct Checker {
@@ -59,8 +68,10 @@ public struct Checker {
     /// The formula of each formula column, as written.
     var formulaSources: [ColumnRef: Expr] = [:]
     var formulaOrder: [ColumnRef] = []
-    /// Every name used as a key anywhere: such columns are read as text.
+    /// Every name used as a key anywhere: rows are matched on columns with these names.
     var keyNames: Set<String> = []
+    /// The type of each key name's source columns as read or declared, for `unifyKeyTypes`.
+    var keyColumnTypes: [String: [KeyColumnType]] = [:]
 
     /// Depth-first state of formula columns.
     enum Visit { case inProgress, done, failed }
@@ -94,6 +105,7 @@ public struct Checker {
     mutating func run() -> CheckedProgram {
         collectKeyNames()
         declareTables()
+        unifyKeyTypes()
         declareParams()
         for ref in checkingOrder() { checkFormula(ref) }
         resolveRows()
@@ -148,7 +160,7 @@ public struct Checker {
     mutating func declareSource(_ d: SourceDecl) -> TableInfo {
         var info = TableInfo(name: d.name.text, span: d.name.span, kind: .source(SourceInfo(
             path: d.path.plainText ?? "", resolvedPath: "", pathSpan: d.path.span, declaredTypes: [:],
-            textColumns: [], dateColumn: nil, reader: d.reader.text)), keys: d.keys.map(\.text), columns: [])
+            keyColumns: [], dateColumn: nil, reader: d.reader.text)), keys: d.keys.map(\.text), columns: [])
         guard SourceReaders.kinds.contains(d.reader.text) else {
             diagnostics.append(.unknownReader(d.reader.text, at: d.reader.span))
             return info
@@ -171,12 +183,13 @@ public struct Checker {
             declaredSpans[t.column.text] = t.column
         }
         let keys = Set(d.keys.map(\.text))
-        for k in d.keys where declared[k.text] != nil && declared[k.text] != .text {
-            diagnostics.append(.keyMustBeText(k.text, at: k.span))
+        for (name, decl) in declaredSpans where keyNames.contains(name) && ![.text, .number, .date].contains(declared[name]) {
+            diagnostics.append(.keyType(name, declared[name] ?? .text, at: decl.span))
+            declared[name] = nil
         }
         let schema: SourceSchema
         switch schemas(SchemaRequest(table: d.name.text, reader: d.reader.text, path: resolved, declared: declared,
-                                     textColumns: keyNames)) {
+                                     keyColumns: keyNames)) {
         case .success(let s): schema = s
         case .failure(let e):
             diagnostics.append(.unreadableSource(path, e.message, at: d.path.span))
@@ -194,25 +207,88 @@ public struct Checker {
         for k in d.keys where !seenKeys.insert(k.text).inserted {
             diagnostics.append(.duplicateKey(k.text, at: k.span))
         }
-        var textColumns = Set<String>()
+        var keyColumns = Set<String>()
         var columns: [ColumnInfo] = []
         for (name, base) in schema.columns {
             var type = declared[name] ?? base
             if keyNames.contains(name) {
-                type = .text
-                textColumns.insert(name)
+                if type == .bool { type = .text }
+                keyColumns.insert(name)
+                let at = declaredSpans[name]?.span ?? d.keys.first { $0.text == name }?.span ?? d.name.span
+                keyColumnTypes[name, default: []].append(KeyColumnType(table: TableRef(tables.count), type: type,
+                                                                       declared: declared[name] != nil, span: at))
             }
             let kind: ColumnInfo.Kind = keys.contains(name) ? .key : .data
             columns.append(ColumnInfo(name: name, type: VType(type), kind: kind, span: d.name.span))
         }
-        let dates = columns.indices.filter { columns[$0].type == .date }
-        let dateColumn = dates.count == 1 ? dates[0] : dates.first { columns[$0].name == "date" }
-        var enforced = declared
-        for t in textColumns { enforced[t] = .text }
-        info.kind = .source(SourceInfo(path: path, resolvedPath: resolved, pathSpan: d.path.span, declaredTypes: enforced,
-                                       textColumns: textColumns, dateColumn: dateColumn, reader: d.reader.text))
+        info.kind = .source(SourceInfo(path: path, resolvedPath: resolved, pathSpan: d.path.span, declaredTypes: declared,
+                                       keyColumns: keyColumns, dateColumn: Checker.dateColumn(columns), reader: d.reader.text))
         info.columns = columns
         return info
+    }
+
+    /// The column of dates time windows read: the only date column, or the one named `date`.
+    static func dateColumn(_ columns: [ColumnInfo]) -> Int? {
+        let dates = columns.indices.filter { columns[$0].type == .date }
+        return dates.count == 1 ? dates[0] : dates.first { columns[$0].name == "date" }
+    }
+
+    /// Gives every key name one type across the program: rows are matched on equal values,
+    /// so `week` must be an integer (or a date, or text) everywhere. A declared type wins; a
+    /// column whose values are text makes inferred integers and dates of the same name text
+    /// (they read as text too); integers against dates, or a declaration the file's values
+    /// contradict, is an error. Derived tables' keys take their name's type (text when no
+    /// source has the column: such a table has no rows to draw anyway).
+    mutating func unifyKeyTypes() {
+        var types: [String: VType.Base] = [:]
+        for name in keyColumnTypes.keys.sorted() {
+            let found = keyColumnTypes[name]!
+            let declared = found.filter(\.declared)
+            var type: VType.Base
+            var conflict: (KeyColumnType, KeyColumnType)? = nil
+            if let first = declared.first {
+                type = first.type
+                if let other = declared.first(where: { $0.type != type }) {
+                    conflict = (first, other)
+                } else if type != .text, let other = found.first(where: { $0.type != type }) {
+                    conflict = (first, other)
+                }
+            } else {
+                let kinds = Set(found.map(\.type))
+                type = kinds.count == 1 ? found[0].type : .text
+                if !kinds.contains(.text), kinds.count > 1 {
+                    conflict = (found[0], found.first { $0.type != found[0].type }!)
+                }
+            }
+            if let (a, b) = conflict {
+                let (first, second) = a.span.start <= b.span.start ? (a, b) : (b, a)
+                diagnostics.append(.keyTypeMismatch(name, tables[first.table.index].name, first.type,
+                                                    tables[second.table.index].name, second.type,
+                                                    at: second.span, first: first.span))
+            }
+            types[name] = type
+        }
+        for i in tables.indices {
+            for c in tables[i].columns.indices {
+                let name = tables[i].columns[c].name
+                guard let type = types[name] else { continue }
+                if case .source(var source) = tables[i].kind {
+                    guard source.keyColumns.contains(name) else { continue }
+                    source.declaredTypes[name] = type
+                    tables[i].kind = .source(source)
+                } else if case .key = tables[i].columns[c].kind {
+                    // a derived table's key: typed like the sources its rows come from
+                } else {
+                    continue
+                }
+                tables[i].columns[c].type = VType(type)
+            }
+            // A date column made text by its name's type no longer dates the rows.
+            if case .source(var source) = tables[i].kind {
+                source.dateColumn = Checker.dateColumn(tables[i].columns)
+                tables[i].kind = .source(source)
+            }
+        }
     }
 
     mutating func declareDerived(_ d: TableDecl) -> TableInfo {

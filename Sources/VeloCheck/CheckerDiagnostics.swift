@@ -37,9 +37,25 @@ extension Diagnostic {
                    hint: Suggest.didYouMean(name, in: ["number", "text", "date", "bool"]) ?? "the column types are number, text, date and bool")
     }
 
-    static func keyMustBeText(_ name: String, at span: Span) -> Diagnostic {
-        Diagnostic(code: "key-type", "key column `\(name)` must be text", at: span,
-                   hint: "keys are identifiers such as SKU codes; declare it `\(name): text` or drop the declaration")
+    /// "text", "an integer", "a date": what a key column holds.
+    static func keyKind(_ t: VType) -> String {
+        switch t.base {
+        case .text: return "text"
+        case .number: return "an integer"
+        default: return t.withArticle
+        }
+    }
+
+    static func keyType(_ name: String, _ type: VType.Base, at span: Span) -> Diagnostic {
+        Diagnostic(code: "key-type", "key column `\(name)` cannot be \(VType(type).withArticle)", at: span,
+                   hint: "keys are text (SKU codes), integers (weeks) or dates; declare it `\(name): text` or drop the declaration")
+    }
+
+    static func keyTypeMismatch(_ name: String, _ a: String, _ typeA: VType.Base, _ b: String, _ typeB: VType.Base,
+                                at span: Span, first: Span) -> Diagnostic {
+        Diagnostic(code: "key-type", "`\(b).\(name)` is \(keyKind(VType(typeB))) but `\(a).\(name)` is \(keyKind(VType(typeA))): rows are matched on `\(name)`, so it needs one type",
+                   at: span, hint: "declare the same type for `\(name)` in both sources (e.g. `\(name): text`), or fix the data",
+                   notes: [.init(span: first, message: "`\(a).\(name)` is \(keyKind(VType(typeA))) here")])
     }
 
     static func unreadableSource(_ path: String, _ message: String, at span: Span) -> Diagnostic {
@@ -119,6 +135,21 @@ extension Diagnostic {
         return Diagnostic(code: "needs-aggregate", message, at: span, hint: hint)
     }
 
+    /// `sum(po.qty)` in a table by sku, when `po` is keyed by po and has no sku column:
+    /// matching nothing would silently read every row.
+    static func noSharedKey(_ table: String, keys: [String], context: String, contextKeys: [String], reference: String,
+                            total: String, name: String, isAggregate: Bool, at span: Span) -> Diagnostic {
+        let what = isAggregate ? "`\(total)` would reduce every row of `\(table)` for each row of `\(context)`"
+            : "`\(reference)` has many rows for each row of `\(context)`"
+        let has = keys.isEmpty ? "`\(table)` has no key columns" : "`\(table)` has \(list(keys))"
+        let mine = contextKeys.isEmpty ? "`\(context)` has none" : "`\(context)` has \(list(contextKeys))"
+        return Diagnostic(code: "no-shared-key",
+                          "\(what): the tables share no key to match rows on (\(has); \(mine))", at: span,
+                          hint: "give `\(table)` a column named like a key of `\(context)`, or ask for a grand total "
+                              + "explicitly: compute it in a table without keys, `table totals: \(name) = \(total)`, "
+                              + "and read `totals.\(name)`")
+    }
+
     static func indexNeedsColumn(at span: Span) -> Diagnostic {
         Diagnostic(code: "bad-index", "only a column can be indexed by key values", at: span,
                    hint: "write `table.column[\"KEY\"]`, e.g. `plan.order[\"SKU00012\"]`")
@@ -133,9 +164,14 @@ extension Diagnostic {
                           at: span, hint: "e.g. `\(table).column[\(keys.map { "\"\($0.uppercased())1\"" }.joined(separator: ", "))]`")
     }
 
-    static func keyValueNotText(_ t: VType, at span: Span) -> Diagnostic {
-        Diagnostic(code: "bad-index", "a key value must be text, found \(t.withArticle)", at: span,
-                   hint: "write key values in quotes: `[\"SKU00012\"]`")
+    static func keyValueType(_ expected: VType, _ t: VType, at span: Span) -> Diagnostic {
+        let hint: String
+        switch expected.base {
+        case .number: hint = "this key is an integer: write it without quotes, e.g. `[12]`"
+        case .date: hint = "this key is a date: write it as one, e.g. `[2024-06-03]`"
+        default: hint = "write key values in quotes: `[\"SKU00012\"]`"
+        }
+        return Diagnostic(code: "bad-index", "a key value must be \(keyKind(expected)), found \(t.withArticle)", at: span, hint: hint)
     }
 
     // MARK: Types

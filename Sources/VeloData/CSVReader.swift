@@ -176,9 +176,22 @@ public enum CSVReader {
         case nil: break
         }
         if box.parser.rowCount < sampleRows && !isWholeInput { return nil }
-        let kinds = TableAssembly.settledKinds([box], columnCount: header.names.count)
+        var kinds = TableAssembly.settledKinds([box], columnCount: header.names.count)
         for c in kinds.indices where kinds[c] == .date {
             if let error = box.parser.pendingDateError(column: c) { throw error }
+        }
+        // Key columns: integers written plainly, dates, or else text.
+        for c in kinds.indices where options.keyColumns.contains(header.names[c]) && !layout.enforced[c] {
+            do throws(ChunkFailure) {
+                if kinds[c] == .bool {
+                    kinds[c] = .text
+                } else if kinds[c] == .number, try !box.parser.holdsOnlyKeyIntegers(c) {
+                    kinds[c] = .text
+                }
+            } catch {
+                if case .error(let e) = error { throw e }
+                return nil
+            }
         }
         return DataSchema(path: path, columns: zip(header.names, kinds).map { (name: $0, type: $1.type) })
     }

@@ -223,6 +223,22 @@ struct ChunkParser {
         columns.int32s(c)[rowCount] = ColumnData.missingDate
     }
 
+    /// Whether number column `c` holds only integers as a key must be written (see
+    /// `CSVOptions.keyColumns`). Re-reads the column as text: for a schema sample only.
+    mutating func holdsOnlyKeyIntegers(_ c: Int) throws(ChunkFailure) -> Bool {
+        try convertToText(c, rows: rowCount)
+        let ids = columns.int32s(c)
+        for r in 0..<rowCount where ids[r] >= 0 {
+            let b = dictionary.bytes(Int(ids[r]))
+            let digits = b.first == UInt8(ascii: "-") ? b.dropFirst() : b[...]
+            guard !digits.isEmpty, digits.count <= 10, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                  digits.first != 0x30 || digits.count == 1 else { return false }
+            let v = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            guard v < 1 << 30 else { return false }   // the range of integer key codes (VeloEngine.KeyValue)
+        }
+        return true
+    }
+
     /// Makes column `c` a text column holding the text of its first `rows` rows, re-read from
     /// the input.
     mutating func convertToText(_ c: Int, rows: Int) throws(ChunkFailure) {

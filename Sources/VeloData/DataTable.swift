@@ -160,11 +160,17 @@ public struct ReadOptions: Sendable {
     /// Columns read as interned text whatever their values look like (key columns such as SKUs).
     /// A declared type takes precedence over membership here.
     public var textColumns: Set<String>
+    /// Columns rows are matched on (keys and join columns). A schema read infers them as dates
+    /// when every sampled value is a date, as numbers when every value is an integer written
+    /// plainly (`-`, digits, no leading zero, of magnitude below 2^30), else as text. Loads enforce the
+    /// types they are given, so this only shapes `readSchema`.
+    public var keyColumns: Set<String>
 
     /// Options; by default every column's type is inferred.
-    public init(declaredTypes: [String: ColumnType] = [:], textColumns: Set<String> = []) {
+    public init(declaredTypes: [String: ColumnType] = [:], textColumns: Set<String> = [], keyColumns: Set<String> = []) {
         self.declaredTypes = declaredTypes
         self.textColumns = textColumns
+        self.keyColumns = keyColumns
     }
 }
 

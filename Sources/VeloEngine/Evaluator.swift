@@ -53,7 +53,7 @@ final class Evaluator: @unchecked Sendable {
                                    contextRows: from.rowCount)
         } else {
             index = AlignmentIndex(lookupFrom: keyColumns(from, a.on), contextRows: from.rowCount, to: keyColumns(to, a.on),
-                                   targetRows: to.rowCount, idLimit: interner.count)
+                                   targetRows: to.rowCount, idLimit: interner.count, ranged: rangedKeys(to, a.on))
         }
         alignments[key] = index
         return index
@@ -64,20 +64,60 @@ final class Evaluator: @unchecked Sendable {
         let key = GroupKey(table: table.index, on: on)
         if let g = groups[key] { return g }
         let t = tables[table.index]
-        let g = GroupIndex(keys: keyColumns(t, on), rowCount: t.rowCount, idLimit: interner.count)
+        let g = GroupIndex(keys: keyColumns(t, on), rowCount: t.rowCount, idLimit: interner.count,
+                           ranged: rangedKeys(t, on))
         groups[key] = g
         return g
     }
 
-    /// The interned ids of `names` in a table (rows `from...` when given).
+    /// The key codes of `names` in a table (rows `from...` when given): interned ids for
+    /// text, offset values for integers and dates (`KeyValue`).
     func keyColumns(_ t: RuntimeTable, _ names: [String], from first: Int = 0) -> [[Int32]] {
         let info = program.table(t.ref)
         return names.map { name in
-            guard let c = info.columnIndex(name), case .text(let ids) = t.columns[c] else {
-                return [Int32](repeating: -1, count: t.rowCount - first)
-            }
-            return first == 0 ? ids : Array(ids[first...])
+            guard let c = info.columnIndex(name) else { return [Int32](repeating: -1, count: t.rowCount - first) }
+            if case .text(let ids) = t.columns[c] { return first == 0 ? ids : Array(ids[first...]) }
+            guard let codes = KeyValue.codes(t.columns[c]) else { return [Int32](repeating: -1, count: t.rowCount - first) }
+            return first == 0 ? codes : Array(codes[first...])
         }
+    }
+
+    /// Which of `names` hold integer or date codes rather than interned ids (see `KeyCodes`).
+    func rangedKeys(_ t: RuntimeTable, _ names: [String]) -> [Bool] {
+        let info = program.table(t.ref)
+        return names.map { name in info.columnIndex(name).map { info.columns[$0].type.base != .text } ?? false }
+    }
+
+    /// A key code as text: `SKU1`, `12`, `2024-06-03`.
+    func keyValueText(_ code: Int32, type: VType) -> String {
+        guard code >= 0 else { return "?" }
+        switch type.base {
+        case .number: return String(KeyValue.decode(code))
+        case .date: return CivilDate(day: KeyValue.decode(code)).iso
+        default: return Int(code) < interner.count ? interner.string(code) : "?"
+        }
+    }
+
+    /// The key code of a key value written as text (the REPL's and tests' key literals):
+    /// -2 when no row can have it.
+    func keyCode(_ text: String, type: VType) -> Int32 {
+        switch type.base {
+        case .number:
+            guard let x = Double(text.trimmingWhitespace()) else { return -2 }
+            let c = KeyValue.encode(integer: x)
+            return c < 0 ? -2 : c
+        case .date:
+            guard let d = CivilDate(iso: text.trimmingWhitespace()) else { return -2 }
+            return KeyValue.encode(day: d.day)
+        default:
+            return interner.lookup(text) ?? -2
+        }
+    }
+
+    /// The types of a table's key columns, in key order.
+    func keyTypes(_ table: TableRef) -> [VType] {
+        let info = program.table(table)
+        return info.keyColumns.map { info.columns[$0].type }
     }
 
     // MARK: - Describing cells
@@ -91,8 +131,16 @@ final class Evaluator: @unchecked Sendable {
         if info.keys.isEmpty { return "" }
         let strings = interner.allStrings
         let columns = keyColumns(t, info.keys)
-        let texts = (0..<t.rowCount).map { r in
-            columns.map { col in col[r] >= 0 && Int(col[r]) < strings.count ? strings[Int(col[r])] : "?" }.joined(separator: ", ")
+        let types = keyTypes(table)
+        let texts: [String]
+        if types.allSatisfy({ $0.base == .text }) {
+            texts = (0..<t.rowCount).map { r in
+                columns.map { col in col[r] >= 0 && Int(col[r]) < strings.count ? strings[Int(col[r])] : "?" }.joined(separator: ", ")
+            }
+        } else {
+            texts = (0..<t.rowCount).map { r in
+                zip(columns, types).map { col, type in keyValueText(col[r], type: type) }.joined(separator: ", ")
+            }
         }
         t.keyTextCache = texts
         return row < texts.count ? texts[row] : ""
@@ -260,7 +308,11 @@ final class Evaluator: @unchecked Sendable {
 
     func cell(_ ref: ColumnRef, keys: [CExpr], context: TableRef, rows: [Int32]?) -> Vector {
         let n = rowCount(context, rows)
-        let keyValues = keys.map { evaluate($0, in: context, rows: rows).textIds }
+        let types = keyTypes(ref.table)
+        let keyValues = zip(keys, types).map { key, type -> [Int32] in
+            let v = evaluate(key, in: context, rows: rows)
+            return type.base == .text ? v.textIds : KeyValue.codes(v.values) ?? [Int32](repeating: -1, count: n)
+        }
         let index = keyIndex(ref.table)
         var mapped = [Int32](repeating: -1, count: n)
         for i in 0..<n { mapped[i] = index[keyValues.map { $0[i] }] ?? -1 }
@@ -268,7 +320,7 @@ final class Evaluator: @unchecked Sendable {
         var v = Vector(t.columns[ref.column].gather(mapped: mapped))
         for i in 0..<n {
             if mapped[i] < 0 {
-                let shown = keyValues.map { $0[i] < 0 ? "?" : interner.string($0[i]) }.joined(separator: ", ")
+                let shown = zip(keyValues, types).map { keyValueText($0[i], type: $1) }.joined(separator: ", ")
                 v.reasons[i] = reason("no row [\(shown)] in `\(program.table(ref.table).name)`", context: context, row: rowAt(rows, i))
             } else if let r = t.reasons[ref.column][Int(mapped[i])] {
                 v.reasons[i] = r

@@ -7,7 +7,7 @@
 // their groups without regrouping millions of old ones — and a context table only looks
 // its key tuples up, which costs one hash lookup per context row.
 
-/// Key tuples (interned ids) to dense codes.
+/// Key tuples (key codes: interned ids, offset integers or dates) to dense codes.
 struct TupleMap {
     private var one: [Int32: Int32] = [:]
     private var two: [Int64: Int32] = [:]
@@ -84,7 +84,7 @@ final class GroupIndex: @unchecked Sendable {
     }
 
     /// Groups `rowCount` rows by the tuples of `keys` (one array per key column).
-    init(keys: [[Int32]], rowCount: Int, idLimit: Int) {
+    init(keys: [[Int32]], rowCount: Int, idLimit: Int, ranged: [Bool] = []) {
         map = TupleMap(width: keys.count)
         let codes: [Int32]
         let count: Int
@@ -93,7 +93,7 @@ final class GroupIndex: @unchecked Sendable {
             codes = [Int32](repeating: 0, count: rowCount)
             count = 1
         } else {
-            let k = KeyCodes(columns: keys, rowCount: rowCount, idLimit: idLimit)
+            let k = KeyCodes(columns: keys, rowCount: rowCount, idLimit: idLimit, ranged: ranged)
             codes = k.codes
             count = k.count
             var seen = [Bool](repeating: false, count: count)

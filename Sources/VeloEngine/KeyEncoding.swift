@@ -1,10 +1,54 @@
 // Matching rows of two tables on key columns, without hashing strings.
 //
-// Key values are interned ids. To align two tables we give every distinct key tuple a
-// dense code: each key column's ids are first mapped to small local numbers through a
-// flat array, then tuples are combined column by column (mixed radix while it stays small,
-// a dictionary beyond that). Lookups become an array of target rows per context row;
-// aggregates become groups in compressed-sparse-row form.
+// Key values are Int32 codes: interned ids for text, and for integers and dates the value
+// offset to be non-negative (`KeyValue`), so every key column is one flat Int32 array and
+// -1 is a missing key. To align two tables we give every distinct key tuple a dense code:
+// each key column's values are first mapped to small local numbers through a flat array
+// (bounded by the interner's size for text, by the column's min...max range for integers
+// and dates, or a dictionary when that range is large), then tuples are combined column by
+// column (mixed radix while it stays small, a dictionary beyond that). Lookups become an
+// array of target rows per context row; aggregates become groups in compressed-sparse-row form.
+
+import VeloCheck
+
+/// Integer and date keys as Int32 codes that sort like the values: the value plus `offset`,
+/// -1 when missing. Integer keys must lie in `-offset ..< offset`.
+enum KeyValue {
+    static let offset: Int32 = 1 << 30
+
+    @inline(__always) static func encode(day d: Int32) -> Int32 {
+        d == Values.missingDate || d <= -offset || d >= offset ? -1 : d + offset
+    }
+
+    @inline(__always) static func encode(integer x: Double) -> Int32 {
+        guard x == x.rounded(), x > -Double(offset), x < Double(offset) else { return -1 }
+        return Int32(x) + offset
+    }
+
+    /// Whether a number can be an integer key.
+    static func isInteger(_ x: Double) -> Bool { x.isNaN || encode(integer: x) >= 0 }
+
+    @inline(__always) static func decode(_ code: Int32) -> Int32 { code - offset }
+
+    /// Codes of a key column's storage: interned ids as they are, dates and integers offset.
+    static func codes(_ v: Values) -> [Int32]? {
+        switch v {
+        case .text(let ids): return ids
+        case .date(let d): return d.map { encode(day: $0) }
+        case .number(let x): return x.map { encode(integer: $0) }
+        case .bool: return nil
+        }
+    }
+
+    /// Key codes back into a key column's storage.
+    static func values(_ codes: [Int32], as type: VType) -> Values {
+        switch type.base {
+        case .date: return .date(codes.map { $0 < 0 ? Values.missingDate : decode($0) })
+        case .number: return .number(codes.map { $0 < 0 ? .nan : Double(decode($0)) })
+        default: return .text(codes)
+        }
+    }
+}
 
 /// Dense codes for the key tuples of a combined row space.
 struct KeyCodes {
@@ -14,31 +58,37 @@ struct KeyCodes {
     var count: Int
 
     /// Encodes rows given their key columns (each column the same length). `idLimit` bounds
-    /// the interned ids (the interner's size).
-    init(columns: [[Int32]], rowCount: Int, idLimit: Int) {
+    /// the interned ids (the interner's size); columns marked `ranged` hold integer or date
+    /// codes instead, numbered through their own min...max range.
+    init(columns: [[Int32]], rowCount: Int, idLimit: Int, ranged: [Bool] = []) {
         var codes = [Int32](repeating: 0, count: rowCount)
         var count = 1
         var local = [Int32](repeating: -1, count: max(1, idLimit))
-        for column in columns {
+        for (k, column) in columns.enumerated() {
             // Local numbering of this column's ids, in order of appearance.
             var next: Int32 = 0
-            var used: [Int32] = []
-            var localCodes = [Int32](repeating: -1, count: rowCount)
-            column.withUnsafeBufferPointer { col in
-                for r in 0..<rowCount {
-                    let id = col[r]
-                    guard id >= 0, Int(id) < local.count else { continue }
-                    var l = local[Int(id)]
-                    if l < 0 {
-                        l = next
-                        local[Int(id)] = l
-                        used.append(id)
-                        next += 1
+            var localCodes: [Int32]
+            if k < ranged.count && ranged[k] {
+                (localCodes, next) = KeyCodes.localCodes(ofRanged: column, rowCount: rowCount)
+            } else {
+                var used: [Int32] = []
+                localCodes = [Int32](repeating: -1, count: rowCount)
+                column.withUnsafeBufferPointer { col in
+                    for r in 0..<rowCount {
+                        let id = col[r]
+                        guard id >= 0, Int(id) < local.count else { continue }
+                        var l = local[Int(id)]
+                        if l < 0 {
+                            l = next
+                            local[Int(id)] = l
+                            used.append(id)
+                            next += 1
+                        }
+                        localCodes[r] = l
                     }
-                    localCodes[r] = l
                 }
+                for id in used { local[Int(id)] = -1 }
             }
-            for id in used { local[Int(id)] = -1 }
             let card = Int(next)
             // Combine with the codes so far, then renumber densely.
             let product = count * max(1, card)
@@ -75,6 +125,47 @@ struct KeyCodes {
         self.codes = codes
         self.count = count
     }
+
+    /// Local numbers (in order of appearance) of integer or date codes: through a flat array
+    /// over the column's min...max when that range is small, else a dictionary.
+    static func localCodes(ofRanged column: [Int32], rowCount: Int) -> ([Int32], Int32) {
+        var lo = Int32.max, hi = Int32.min
+        for r in 0..<rowCount where column[r] >= 0 {
+            lo = min(lo, column[r])
+            hi = max(hi, column[r])
+        }
+        var localCodes = [Int32](repeating: -1, count: rowCount)
+        var next: Int32 = 0
+        guard lo <= hi else { return (localCodes, 0) }
+        let span = Int(hi) - Int(lo) + 1
+        if span <= max(1 << 16, 4 * rowCount) {
+            var local = [Int32](repeating: -1, count: span)
+            column.withUnsafeBufferPointer { col in
+                for r in 0..<rowCount where col[r] >= 0 {
+                    let i = Int(col[r] - lo)
+                    var l = local[i]
+                    if l < 0 {
+                        l = next
+                        local[i] = l
+                        next += 1
+                    }
+                    localCodes[r] = l
+                }
+            }
+        } else {
+            var local: [Int32: Int32] = [:]
+            for r in 0..<rowCount where column[r] >= 0 {
+                if let l = local[column[r]] {
+                    localCodes[r] = l
+                } else {
+                    local[column[r]] = next
+                    localCodes[r] = next
+                    next += 1
+                }
+            }
+        }
+        return (localCodes, next)
+    }
 }
 
 /// How rows of a context table reach rows of another table: for a lookup, the one target
@@ -92,7 +183,8 @@ final class AlignmentIndex: @unchecked Sendable {
     var readerRows: [Int32] = []
 
     /// A lookup: `contextKeys`/`targetKeys` are the `on` columns of each table.
-    init(lookupFrom contextKeys: [[Int32]], contextRows: Int, to targetKeys: [[Int32]], targetRows: Int, idLimit: Int) {
+    init(lookupFrom contextKeys: [[Int32]], contextRows: Int, to targetKeys: [[Int32]], targetRows: Int, idLimit: Int,
+         ranged: [Bool] = []) {
         var combined: [[Int32]] = []
         for (a, b) in zip(contextKeys, targetKeys) { combined.append(a + b) }
         let total = contextRows + targetRows
@@ -103,7 +195,7 @@ final class AlignmentIndex: @unchecked Sendable {
             codes = [Int32](repeating: 0, count: total)
             count = 1
         } else {
-            let k = KeyCodes(columns: combined, rowCount: total, idLimit: idLimit)
+            let k = KeyCodes(columns: combined, rowCount: total, idLimit: idLimit, ranged: ranged)
             codes = k.codes
             count = k.count
         }

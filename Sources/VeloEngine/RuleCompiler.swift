@@ -27,7 +27,7 @@ public enum RuleCompiler {
                 return .failure(SchemaError(message: "unknown data source `\(request.reader)`"))
             }
             do throws(DataError) {
-                let schema = try reader.schema(options: ReadOptions(declaredTypes: types, textColumns: request.textColumns))
+                let schema = try reader.schema(options: ReadOptions(declaredTypes: types, keyColumns: request.keyColumns))
                 return .success(SourceSchema(columns: schema.columns.map { (name: $0.name, type: VType.Base($0.type)) }))
             } catch {
                 let place = error.line > 0 ? "line \(error.line): " : ""

@@ -164,8 +164,8 @@ struct ExpectationChecker {
         var matched = Set<Int>()
         for row in rows {
             let keys = keyPositions.map { p -> String in
-                if case .text(let s) = row[p] { return s }
-                return ""
+                if case .missing = row[p] { return "" }
+                return ResultValue(row[p]).plain   // integer and date keys as `Workspace.row` reads them
             }
             let found = keys.isEmpty ? (ws.rowCount(ref) == 1 ? 0 : nil) : ws.row(ref, keys: keys)
             guard let r = found else {

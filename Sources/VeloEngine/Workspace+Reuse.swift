@@ -123,7 +123,7 @@ extension Workspace {
         guard let t = program.table(named: info.name), let state = sourceStates[t.index], state.path == path else { return nil }
         let old = program.table(t)
         guard old.columns.map(\.name) == info.columns.map(\.name), old.columns.map(\.type) == info.columns.map(\.type),
-              old.keys == info.keys, old.source?.textColumns == info.source?.textColumns else { return nil }
+              old.keys == info.keys, old.source?.keyColumns == info.source?.keyColumns else { return nil }
         return (state, evaluator.tables[t.index])
     }
 

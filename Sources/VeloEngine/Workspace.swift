@@ -179,7 +179,7 @@ public final class Workspace: @unchecked Sendable {
         var declared: [String: ColumnType] = [:]
         for (name, base) in source.declaredTypes { declared[name] = ColumnType(base) }
         for c in info.columns { declared[c.name] = declared[c.name] ?? ColumnType(c.type.base) }
-        return ReadOptions(declaredTypes: declared, textColumns: source.textColumns)
+        return ReadOptions(declaredTypes: declared)
     }
 
     /// Reads all of a source table's rows with the column types the program was checked with.
@@ -200,12 +200,16 @@ public final class Workspace: @unchecked Sendable {
     /// A keyed source has one row per key: a repeated or empty key is a data error.
     static func checkUniqueKeys(_ info: TableInfo, _ columns: [Values], rowCount: Int, source: String,
                                 interner: Interner) throws(WorkspaceError) {
-        let keyColumns = info.keyColumns.compactMap { c -> [Int32]? in
-            if case .text(let ids) = columns[c] { return ids }
-            return nil
+        // Integer keys (and join columns) must be integers that fit a key code.
+        for (c, column) in info.columns.enumerated() where info.source?.keyColumns.contains(column.name) == true {
+            guard case .number(let x) = columns[c], let r = x.firstIndex(where: { !KeyValue.isInteger($0) }) else { continue }
+            throw WorkspaceError.badKeyValue(table: info.name, source: source, column: column.name, value: NumberFormat.exact(x[r]),
+                                             row: r + 1, span: info.span)
         }
+        let keyColumns = info.keyColumns.compactMap { KeyValue.codes(columns[$0]) }
         guard !keyColumns.isEmpty else { return }
-        let codes = KeyCodes(columns: keyColumns, rowCount: rowCount, idLimit: interner.count)
+        let ranged = info.keyColumns.map { info.columns[$0].type.base != .text }
+        let codes = KeyCodes(columns: keyColumns, rowCount: rowCount, idLimit: interner.count, ranged: ranged)
         var first = [Int32](repeating: -1, count: max(1, codes.count))
         for r in 0..<rowCount {
             let c = codes.codes[r]
@@ -214,10 +218,20 @@ public final class Workspace: @unchecked Sendable {
             }
             if first[Int(c)] >= 0 {
                 throw WorkspaceError.duplicateKey(table: info.name, source: source, keys: info.keys,
-                                                  values: keyColumns.map { interner.string($0[r]) },
+                                                  values: info.keyColumns.map { Workspace.keyValueText(columns[$0], r, interner) },
                                                   first: Int(first[Int(c)]) + 1, row: r + 1, span: info.span)
             }
             first[Int(c)] = Int32(r)
+        }
+    }
+
+    /// One key cell of a loaded column as text, for data errors.
+    static func keyValueText(_ v: Values, _ r: Int, _ interner: Interner) -> String {
+        switch v {
+        case .text(let ids): return ids[r] < 0 ? "" : interner.string(ids[r])
+        case .number(let x): return NumberFormat.exact(x[r])
+        case .date(let d): return d[r] == Values.missingDate ? "" : CivilDate(day: d[r]).iso
+        case .bool(let b): return b[r] == 1 ? "true" : "false"
         }
     }
 
@@ -362,15 +376,25 @@ public final class Workspace: @unchecked Sendable {
             }
             if tuples.allSatisfy({ existing[$0] != nil }) { return false }
         }
-        // Sort rows by their key text, column by column.
+        // Sort rows by their key values, column by column: text by its characters, integers
+        // and dates by value (their codes sort like the values).
+        let types = evaluator.keyTypes(TableRef(index))
+        let isText = types.map { $0.base == .text }
         let strings = interner.allStrings
         var distinct = Set<Int32>()
-        for tuple in tuples { for id in tuple { distinct.insert(id) } }
-        var rank = [Int32](repeating: 0, count: strings.count)
+        for tuple in tuples { for (k, id) in tuple.enumerated() where isText[k] { distinct.insert(id) } }
+        var rank = [Int32](repeating: 0, count: distinct.isEmpty ? 0 : strings.count)
         for (i, id) in distinct.sorted(by: { strings[Int($0)] < strings[Int($1)] }).enumerated() { rank[Int(id)] = Int32(i) }
-        tuples.sort { a, b in
-            for k in a.indices where a[k] != b[k] { return rank[Int(a[k])] < rank[Int(b[k])] }
-            return false
+        if isText.allSatisfy({ $0 }) {
+            tuples.sort { a, b in
+                for k in a.indices where a[k] != b[k] { return rank[Int(a[k])] < rank[Int(b[k])] }
+                return false
+            }
+        } else {
+            tuples.sort { a, b in
+                for k in a.indices where a[k] != b[k] { return isText[k] ? rank[Int(a[k])] < rank[Int(b[k])] : a[k] < b[k] }
+                return false
+            }
         }
         let keyColumns = info.keys.indices.map { k in tuples.map { $0[k] } }
         setRows(index, keyColumns: keyColumns, count: tuples.count)
@@ -384,7 +408,7 @@ public final class Workspace: @unchecked Sendable {
         t.keyIndexCache = nil
         for (c, column) in info.columns.enumerated() {
             if case .key = column.kind, let k = info.keys.firstIndex(of: column.name) {
-                t.columns[c] = .text(keyColumns[k])
+                t.columns[c] = KeyValue.values(keyColumns[k], as: column.type)
             } else {
                 t.columns[c] = Values.missing(column.type, count: count)
             }
@@ -422,8 +446,10 @@ public final class Workspace: @unchecked Sendable {
 
     /// The row with these key values, if any.
     public func row(_ table: TableRef, keys: [String]) -> Int? {
-        let ids = keys.map { interner.lookup($0) ?? -2 }
-        return evaluator.keyIndex(table)[ids].map(Int.init)
+        let types = evaluator.keyTypes(table)
+        guard types.count == keys.count else { return nil }
+        let codes = zip(keys, types).map { evaluator.keyCode($0, type: $1) }
+        return evaluator.keyIndex(table)[codes].map(Int.init)
     }
 
     func formatForMessage(_ v: Vector, _ i: Int, _ format: ValueFormat?) -> String {

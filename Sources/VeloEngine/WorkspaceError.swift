@@ -18,6 +18,9 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case emptyKey(table: String, source: String, keys: [String], row: Int, span: Span)
     /// A keyed source has two rows with the same key (data rows `first` and `row`, from 1).
     case duplicateKey(table: String, source: String, keys: [String], values: [String], first: Int, row: Int, span: Span)
+    /// A key or join column read as integers holds a value that is not a whole number small
+    /// enough to be a key (data row `row`, from 1; `value` as written).
+    case badKeyValue(table: String, source: String, column: String, value: String, row: Int, span: Span)
     /// A source lacks a column the rule file was checked against.
     case missingColumn(table: String, source: String, column: String, span: Span)
     /// A table given in place of a source is not a source.
@@ -48,7 +51,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, without the details.
     public enum Code: Sendable, Equatable {
         case unreadableSource, emptySource, badHeader, badRow, badValue, sourceChanged
-        case emptyKey, duplicateKey, missingColumn, notASource, unknownReader
+        case emptyKey, duplicateKey, badKeyValue, missingColumn, notASource, unknownReader
         case unknownParam, unknownTable, unknownSource, unknownColumn, unknownRow
         case badEditValue, notEditable, keyNotEditable, keyCount
     }
@@ -67,6 +70,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
         case .unreadableSource: return .unreadableSource
         case .emptyKey: return .emptyKey
         case .duplicateKey: return .duplicateKey
+        case .badKeyValue: return .badKeyValue
         case .missingColumn: return .missingColumn
         case .notASource: return .notASource
         case .unknownReader: return .unknownReader
@@ -87,7 +91,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .data(let e, _): return e.path
         case .unreadableSource(_, let s, _), .emptyKey(_, let s, _, _, _), .duplicateKey(_, let s, _, _, _, _, _),
-             .missingColumn(_, let s, _, _):
+             .badKeyValue(_, let s, _, _, _, _), .missingColumn(_, let s, _, _):
             return s
         default: return nil
         }
@@ -108,7 +112,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     /// The 1-based data row of `source` to blame (a key error).
     public var row: Int? {
         switch self {
-        case .emptyKey(_, _, _, let r, _), .duplicateKey(_, _, _, _, _, let r, _): return r
+        case .emptyKey(_, _, _, let r, _), .duplicateKey(_, _, _, _, _, let r, _), .badKeyValue(_, _, _, _, let r, _): return r
         default: return nil
         }
     }
@@ -117,7 +121,9 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     /// data does not have.
     public var span: Span? {
         switch self {
-        case .emptyKey(_, _, _, _, let s), .duplicateKey(_, _, _, _, _, _, let s), .missingColumn(_, _, _, let s): return s
+        case .emptyKey(_, _, _, _, let s), .duplicateKey(_, _, _, _, _, _, let s), .badKeyValue(_, _, _, _, _, let s),
+             .missingColumn(_, _, _, let s):
+            return s
         default: return nil
         }
     }
@@ -137,6 +143,9 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
         case .duplicateKey(let table, let source, let keys, let values, let first, let row, _):
             return "\(source): the key \(keys.joined(separator: ", ")) = \(values.joined(separator: ", ")) appears twice, "
                 + "on data rows \(first) and \(row); `\(table)` needs one row per key"
+        case .badKeyValue(_, let source, let column, let value, let row, _):
+            return "\(source): data row \(row): `\(column)` = \(value) is not an integer key "
+                + "(between \(-KeyValue.offset + 1) and \(KeyValue.offset - 1)); declare `\(column): text` to read it as text"
         case .missingColumn(_, let source, let column, _):
             return "\(source): has no column `\(column)` (the rule file was checked against a file that had it)"
         case .notASource(let table):

@@ -41,7 +41,9 @@ struct HumanColumn {
                     entries.append(Entry(text: "—", missing: true, truncatable: false))
                 }
             case .number(let x):
-                entries.append(Entry(text: NumberFormat.human(x, decimals: decimals), missing: false, truncatable: false))
+                // An integer key is an identifier (a week, a store): no thousands separators.
+                let text = isKey ? NumberFormat.exact(x) : NumberFormat.human(x, decimals: decimals)
+                entries.append(Entry(text: text, missing: false, truncatable: false))
             case .text(let s):
                 entries.append(Entry(text: DisplayWidth.singleLine(s), missing: false, truncatable: true))
             case .date(let d):

@@ -23,9 +23,12 @@ extension ReplSession {
             for (k, name) in info.keys.enumerated() where k < target.keys.count { cellKeys[name] = target.keys[k] }
             keys.append(cellKeys)
             let value = CellValue(ws, ref, row)
+            // Integer and date keys are written as literals of their type, text keys quoted.
+            let keyTexts = zip(target.keys, info.keyColumns).map { key, c in info.columns[c].type.base == .text ? "\"\(key)\"" : key }
+            let cell = "\(target.table).\(target.column)" + (keyTexts.isEmpty ? "" : "[" + keyTexts.joined(separator: ", ") + "]")
             switch value {
-            case .missing: expects.append("expect \(target.text) is missing")
-            default: expects.append("expect \(target.text) == \(Self.literalText(value))")
+            case .missing: expects.append("expect \(cell) is missing")
+            default: expects.append("expect \(cell) == \(Self.literalText(value))")
             }
         }
         var lines = ["test \(Self.quoted(name)):"]
@@ -68,8 +71,12 @@ extension ReplSession {
             for r in 0..<ws.rowCount(ref) {
                 let match = filters.contains { filter in
                     filter.allSatisfy { name, value in
-                        if case .text(let v) = columns[index[name]!].values { return v[r] == value }
-                        return false
+                        switch columns[index[name]!].values {
+                        case .text(let v): return v[r] == value
+                        case .number(let v): return Double(value) == v[r]   // an integer key
+                        case .date(let v): return CivilDate(iso: value)?.day == v[r]
+                        case .bool: return false
+                        }
                     }
                 }
                 guard match else { continue }
