@@ -141,7 +141,7 @@ extension Workspace {
         guard ours.rowCount == theirs.rowCount else { return false }
         for k in table.keys {
             guard let a = table.columnIndex(k), let b = previous.program.table(oldTable).columnIndex(k),
-                  case .text(let x) = ours.columns[a], case .text(let y) = theirs.columns[b], x == y else { return false }
+                  ours.columns[a].sameValues(theirs.columns[b]) else { return false }
         }
         ours.columns[ref.column] = theirs.columns[oldColumn]
         ours.reasons[ref.column] = theirs.reasons[oldColumn]

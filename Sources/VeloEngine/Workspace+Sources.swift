@@ -102,10 +102,7 @@ extension Workspace {
         }
         let keyIdx = info.keyColumns
         let sameKeys = !info.keys.isEmpty && rowCount == table.rowCount
-            && keyIdx.allSatisfy { c in
-                if case .text(let a) = table.columns[c], case .text(let b) = columns[c] { return a == b }
-                return false
-            }
+            && keyIdx.allSatisfy { table.columns[$0].sameValues(columns[$0]) }
         if sameKeys {
             for c in columns.indices where !keyIdx.contains(c) {
                 var changed = RowBits()
@@ -141,6 +138,17 @@ extension Workspace {
 }
 
 extension Values {
+    /// The same values in the same order (numbers bit for bit, so missing equals missing):
+    /// key columns of any type compare with this.
+    func sameValues(_ other: Values) -> Bool {
+        switch (self, other) {
+        case (.number(let a), .number(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
+        case (.text(let a), .text(let b)), (.date(let a), .date(let b)): return a == b
+        case (.bool(let a), .bool(let b)): return a == b
+        default: return false
+        }
+    }
+
     /// The first `n` values.
     func prefix(_ n: Int) -> Values {
         switch self {
