@@ -146,13 +146,15 @@ final class LSPProcess {
 }
 
 enum LSPFixture {
-    /// A copy of the replenishment example (rule file and data) in a fresh temporary folder.
+    /// A copy of the replenishment example (rule file, test file and data) in a fresh temporary folder.
     static func replenishmentCopy() throws -> String {
         let dir = NSTemporaryDirectory() + "velo-lsp-\(getpid())-\(UUID().uuidString.prefix(8))"
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try fm.copyItem(atPath: FrontendHarness.root + "/Examples/replenishment/data", toPath: dir + "/data")
-        try fm.copyItem(atPath: FrontendHarness.root + "/Examples/replenishment/plan.velo", toPath: dir + "/plan.velo")
+        for file in ["plan.velo", "plan.test.velo"] {
+            try fm.copyItem(atPath: FrontendHarness.root + "/Examples/replenishment/" + file, toPath: dir + "/" + file)
+        }
         return dir
     }
 

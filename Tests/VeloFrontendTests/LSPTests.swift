@@ -193,6 +193,53 @@ import VeloSyntax
         #expect(lsp.waitForExit() == 0)
     }
 
+    @Test func aTestFileNamesTheRuleFilesTablesColumnsAndParams() throws {
+        let dir = try LSPFixture.replenishmentCopy()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let planPath = dir + "/plan.velo", testPath = dir + "/plan.test.velo"
+        let planURI = LSPDocument.uri(fromPath: planPath), testURI = LSPDocument.uri(fromPath: testPath)
+        let plan = try String(contentsOfFile: planPath, encoding: .utf8)
+        let tests = try String(contentsOfFile: testPath, encoding: .utf8)
+
+        let lsp = try LSPProcess()
+        _ = try lsp.initialize()
+        lsp.notify("textDocument/didOpen", ["textDocument": ["uri": .string(testURI), "languageId": "velo", "version": 1, "text": .string(tests)]])
+        #expect(try lsp.diagnostics(testURI).isEmpty)
+
+        // Hover and definition of `plan.need` in the test file: the rule file's formula and line.
+        let use = try #require(LSPFixture.find("plan.need[", in: tests))
+        let at = LSPFixture.position(use.line, use.character + "plan.".count + 1)
+        let hover = try lsp.request("textDocument/hover", ["textDocument": ["uri": .string(testURI)], "position": at])
+        #expect(hover["result"]?["contents"]?["value"]?.string?.contains("plan.need = max(0, target - (inventory.on_hand ?? 0) - (inventory.on_order ?? 0))") == true)
+        let definition = try lsp.request("textDocument/definition", ["textDocument": ["uri": .string(testURI)], "position": at])
+        let def = try #require(LSPFixture.find("need           =", in: plan))
+        #expect(definition["result"]?["uri"]?.string == planURI)
+        #expect(definition["result"]?["range"]?["start"]?["line"]?.int == def.line)
+
+        // References and rename reach both files.
+        let refs = try lsp.request("textDocument/references", ["textDocument": ["uri": .string(testURI)], "position": at, "context": ["includeDeclaration": true]])
+        let uris = Set((refs["result"]?.array ?? []).compactMap { $0["uri"]?.string })
+        #expect(uris == [planURI, testURI])
+        let rename = try lsp.request("textDocument/rename", ["textDocument": ["uri": .string(testURI)], "position": at, "newName": "shortfall"])
+        let changes = rename["result"]?["changes"]
+        let newPlan = apply(changes?[planURI]?.array ?? [], to: plan)
+        let newTests = apply(changes?[testURI]?.array ?? [], to: tests)
+        #expect(!newPlan.contains("need ") && newPlan.contains("  shortfall           = max(0"))
+        #expect(newTests.contains("plan.shortfall[\"A\"] == 14"))
+        try newPlan.write(toFile: planPath, atomically: true, encoding: .utf8)
+        try newTests.write(toFile: testPath, atomically: true, encoding: .utf8)
+        #expect(!Frontend.check(SourceFile(path: testPath, text: newTests)).diagnostics.hasErrors)
+
+        // A param `set` in a test is a reference to the param.
+        let set = try #require(LSPFixture.find("set service_level", in: tests))
+        let param = try lsp.request("textDocument/definition", ["textDocument": ["uri": .string(testURI)], "position": LSPFixture.position(set.line, set.character + 5)])
+        #expect(param["result"]?["range"]?["start"]?["line"]?.int == LSPFixture.find("param service_level", in: plan)?.line)
+
+        _ = try lsp.request("shutdown")
+        lsp.notify("exit")
+        #expect(lsp.waitForExit() == 0)
+    }
+
     @Test func requestsBeforeInitializeAndExitWithoutShutdown() throws {
         let lsp = try LSPProcess()
         let early = try lsp.request("textDocument/hover", ["textDocument": ["uri": "file:///x.velo"], "position": LSPFixture.position(0, 0)])

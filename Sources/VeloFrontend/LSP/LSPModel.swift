@@ -7,7 +7,14 @@
 // bare name is a column of the table in context, else a param; `t.c` is column c of t.
 
 import VeloCheck
+import VeloEngine
 import VeloSyntax
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 enum LSPSymbol: Hashable {
     case table(String)
@@ -85,6 +92,13 @@ struct LSPModel {
                     columns.append(LSPColumnModel(name: t.column.text, kind: .data, nameSpan: t.column.span))
                 }
                 let header = definitions.text(of: Span(start: d.reader.span.start, length: d.span.end - d.reader.span.start))
+                // Without a checked program, the CSV header still names the columns.
+                if program?.tables.contains(where: { $0.name == d.name.text }) != true, let path = d.path.plainText {
+                    let resolved = path.hasPrefix("/") ? path : { let dir = RuleCompiler.directory(of: definitions.path); return dir.isEmpty ? path : dir + "/" + path }()
+                    for name in LSPModel.csvHeader(resolved) where !columns.contains(where: { $0.name == name }) {
+                        columns.append(LSPColumnModel(name: name, kind: .data))
+                    }
+                }
                 model.tables.append(LSPTableModel(name: d.name.text, nameSpan: d.name.span, statementSpan: d.span, isSource: true,
                                                   keys: d.keys.map(\.text), columns: columns, header: header))
             case .table(let d):
@@ -120,6 +134,22 @@ struct LSPModel {
             }
         }
         return model
+    }
+
+    /// The column names in the first line of a CSV file (read from its first 64 KiB).
+    static func csvHeader(_ path: String) -> [String] {
+        guard let f = fopen(path, "rb") else { return [] }
+        defer { fclose(f) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        let n = fread(&buffer, 1, buffer.count, f)
+        var line = buffer[0..<n]
+        if let nl = line.firstIndex(of: 0x0A) { line = line[..<nl] }
+        if line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
+        return String(decoding: line, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false).map { field in
+            var f = field.trimmingSpaces
+            if f.hasPrefix("\""), f.hasSuffix("\""), f.count >= 2 { f = String(f.dropFirst().dropLast()).replacingAll("\"\"", "\"") }
+            return f
+        }.filter { !$0.isEmpty }
     }
 
     /// Records every occurrence of a name in `ast` (the document's own tree).

@@ -188,13 +188,39 @@ extension LSPServer {
         guard let o = a.model.occurrence(at: offset) else { return .null }
         let includeDeclaration = params["context"]?["includeDeclaration"]?.bool ?? true
         var out: [JSONValue] = []
-        if includeDeclaration, a.definitionsURI != doc.uri, let span = a.model.definitionSpan(o.symbol) {
-            out.append(location(span, a))
-        }
-        for r in a.model.occurrences where r.symbol == o.symbol && (includeDeclaration || !r.isDefinition) {
-            out.append(["uri": .string(doc.uri), "range": doc.range(of: r.span)])
+        for (file, occurrences) in [(doc, a.model.occurrences)] + pairedOccurrences(doc, a) {
+            for r in occurrences where r.symbol == o.symbol && (includeDeclaration || !r.isDefinition) {
+                out.append(["uri": .string(file.uri), "range": file.range(of: r.span)])
+            }
         }
         return .array(out)
+    }
+
+    /// The other file of a rule file and its test file (`X.velo`, `X.test.velo`), open or on
+    /// disk, with its occurrences of names resolved by this document's model.
+    func pairedOccurrences(_ doc: LSPDocument, _ a: LSPAnalysis) -> [(LSPDocument, [LSPOccurrence])] {
+        let otherPath: String
+        let isDefinitions: Bool
+        if doc.isTestFile {
+            guard let rule = TestFiles.ruleFile(forTestFile: doc.path) else { return [] }
+            otherPath = rule
+            isDefinitions = true
+        } else {
+            guard let test = TestFiles.testFile(forRuleFile: doc.path) else { return [] }
+            otherPath = test
+            isDefinitions = false
+        }
+        let other: LSPDocument
+        if let open = documents.values.first(where: { $0.path == otherPath }) {
+            other = open
+        } else if let bytes = Frontend.readFile(otherPath), let text = String(validating: bytes, as: UTF8.self) {
+            other = LSPDocument(uri: LSPDocument.uri(fromPath: otherPath), text: text, version: 0)
+        } else {
+            return []
+        }
+        var model = a.model
+        model.index(Parser.parse(other.sourceFile).program, isDefinitionsFile: isDefinitions)
+        return [(other, model.occurrences)]
     }
 
     /// The symbol a rename at this position would rename, or why it cannot be renamed.
@@ -247,13 +273,11 @@ extension LSPServer {
         case .function: break
         }
         var changes: [String: JSONValue] = [:]
-        let edits = m.occurrences.filter { $0.symbol == o.symbol }.map { r -> JSONValue in
-            ["range": doc.range(of: r.span), "newText": .string(newName)]
-        }
-        changes[doc.uri] = .array(edits)
-        if a.definitionsURI != doc.uri, let span = m.definitionSpan(o.symbol) {
-            let loc = location(span, a)
-            changes[a.definitionsURI] = [["range": loc["range"] ?? .null, "newText": .string(newName)]]
+        for (file, occurrences) in [(doc, m.occurrences)] + pairedOccurrences(doc, a) {
+            let edits = occurrences.filter { $0.symbol == o.symbol }.map { r -> JSONValue in
+                ["range": file.range(of: r.span), "newText": .string(newName)]
+            }
+            if !edits.isEmpty { changes[file.uri] = .array(edits) }
         }
         return ["changes": .object(changes)]
     }

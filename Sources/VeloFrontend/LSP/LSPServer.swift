@@ -219,6 +219,12 @@ public final class LSPServer: @unchecked Sendable {
             evaluator.forget(uri)
             send(["jsonrpc": "2.0", "method": "textDocument/publishDiagnostics",
                   "params": ["uri": .string(uri), "diagnostics": []]])
+        case "textDocument/didSave":
+            // A test file is checked against its rule file on disk: check open test files again.
+            for doc in documents.values where doc.isTestFile {
+                analyses[doc.uri] = nil
+                publishDiagnostics(doc, analysis(doc))
+            }
         default:
             break // `initialized`, `$/cancelRequest`, `$/setTrace`, didSave...: nothing to do.
         }
