@@ -28,7 +28,7 @@ extension LSPServer {
         case .column(let t, let c):
             guard let table = m.table(t), let column = table.column(c) else { return nil }
             var lines: [String] = []
-            let keys = table.keys.isEmpty ? "no keys (one row)" : "keys " + table.keys.map { "`\($0)`" }.joined(separator: ", ")
+            let keys = table.keys.isEmpty ? (table.isSource ? "no keys (an event table)" : "no keys (one row)") : "keys " + table.keys.map { "`\($0)`" }.joined(separator: ", ")
             let type = column.type.map { " · \($0)" } ?? ""
             switch column.kind {
             case .formula:

@@ -312,8 +312,13 @@ public final class LSPServer: @unchecked Sendable {
             case .warning: severity = 2
             case .note: severity = 3
             }
+            // A point (an empty span) is widened to the character under it, so editors show it.
+            var span = d.span
+            if span.length == 0, span.start < doc.bytes.count, doc.bytes[span.start] != 0x0A, doc.bytes[span.start] != 0x0D {
+                span = Span(start: span.start, length: LSPDocument.scalar(at: span.start, in: doc.bytes).0)
+            }
             var out: [String: JSONValue] = [
-                "range": doc.range(of: d.span), "severity": .int(severity), "code": .string(d.code),
+                "range": doc.range(of: span), "severity": .int(severity), "code": .string(d.code),
                 "source": "velo", "message": .string(message),
             ]
             if !d.notes.isEmpty {
