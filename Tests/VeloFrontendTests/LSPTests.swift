@@ -206,8 +206,18 @@ import VeloSyntax
         lsp.notify("textDocument/didOpen", ["textDocument": ["uri": .string(testURI), "languageId": "velo", "version": 1, "text": .string(tests)]])
         #expect(try lsp.diagnostics(testURI).isEmpty)
 
-        // Hover and definition of `plan.need` in the test file: the rule file's formula and line.
+        // A typo in the test file is reported there, and fixing it clears it.
         let use = try #require(LSPFixture.find("plan.need[", in: tests))
+        let typo: JSONValue = ["range": ["start": LSPFixture.position(use.line, use.character + 5), "end": LSPFixture.position(use.line, use.character + 9)], "text": "ned"]
+        lsp.notify("textDocument/didChange", ["textDocument": ["uri": .string(testURI), "version": 2], "contentChanges": [typo]])
+        let broken = try lsp.diagnostics(testURI)
+        #expect(broken.count == 1)
+        #expect(broken.first?["range"]?["start"]?["line"]?.int == use.line)
+        #expect(broken.first?["message"]?.string?.contains("`ned`") == true)
+        lsp.notify("textDocument/didChange", ["textDocument": ["uri": .string(testURI), "version": 3], "contentChanges": [["text": .string(tests)]]])
+        #expect(try lsp.diagnostics(testURI).isEmpty)
+
+        // Hover and definition of `plan.need` in the test file: the rule file's formula and line.
         let at = LSPFixture.position(use.line, use.character + "plan.".count + 1)
         let hover = try lsp.request("textDocument/hover", ["textDocument": ["uri": .string(testURI)], "position": at])
         #expect(hover["result"]?["contents"]?["value"]?.string?.contains("plan.need = max(0, target - (inventory.on_hand ?? 0) - (inventory.on_order ?? 0))") == true)
