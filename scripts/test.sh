@@ -14,7 +14,7 @@ echo "== velo test Examples"
 .build/debug/velo test Examples
 echo "== grammar cross-check (lark)"
 python3 Tests/grammar/check_grammar.py
-echo "== swift test"
-swift test --skip-build
 echo "== TextMate grammar (editors/vscode) over the examples"
 python3 Tests/editors/check_tmgrammar.py
+echo "== swift test"
+swift test --skip-build
