@@ -5,7 +5,8 @@
 //   VeloSyntax <- VeloCheck <- VeloEngine <- VeloFrontend <- velo
 //   VeloData (CSV -> columnar tables) knows nothing of the language.
 //   VeloStdlib (numeric kernels of the builtins) and VeloRender (tables -> text/csv/json,
-//   number formats) know nothing of the language either; the engine and the frontend use them.
+//   number formats) know nothing of the language either. The engine uses VeloStdlib and
+//   returns data; only the frontend words it, with VeloRender.
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -27,7 +28,7 @@ let package = Package(
         .target(name: "VeloStdlib", dependencies: ["VeloData"], swiftSettings: strict),
         .target(name: "VeloRender", dependencies: ["VeloData"], swiftSettings: strict),
         .target(name: "VeloCheck", dependencies: ["VeloSyntax", "VeloData"], swiftSettings: strict),
-        .target(name: "VeloEngine", dependencies: ["VeloCheck", "VeloData", "VeloSyntax", "VeloStdlib", "VeloRender"], swiftSettings: strict),
+        .target(name: "VeloEngine", dependencies: ["VeloCheck", "VeloData", "VeloSyntax", "VeloStdlib"], swiftSettings: strict),
         .target(
             name: "VeloFrontend",
             dependencies: [
@@ -42,7 +43,8 @@ let package = Package(
         .testTarget(name: "VeloStdlibTests", dependencies: ["VeloStdlib", "VeloData"], exclude: ["Oracles"], swiftSettings: strict),
         .testTarget(name: "VeloRenderTests", dependencies: ["VeloRender", "VeloData"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "VeloCheckTests", dependencies: ["VeloCheck", "VeloSyntax"], swiftSettings: strict),
-        .testTarget(name: "VeloEngineTests", dependencies: ["VeloEngine", "VeloCheck", "VeloData"], swiftSettings: strict),
+        // The engine tests word reasons and messages with the frontend's `ResultText`, to pin the text too.
+        .testTarget(name: "VeloEngineTests", dependencies: ["VeloEngine", "VeloCheck", "VeloData", "VeloFrontend"], swiftSettings: strict),
         .testTarget(name: "VeloFrontendTests", dependencies: ["VeloFrontend"], swiftSettings: strict),
     ]
 )

@@ -155,3 +155,16 @@ enum ASCII {
     static let zero: UInt8 = 0x30
     static let lowerE: UInt8 = 0x65
 }
+
+extension Double {
+    /// The shortest text that reads back as exactly this number, without a trailing `.0`
+    /// (`120`, `0.1`, `1e-07`, `1e+21`). `-0.0` gives `0`; NaN gives `nan` and infinities
+    /// `inf` / `-inf`. What CSV output and messages about data values write.
+    public var exactText: String {
+        guard isFinite else { return isNaN ? "nan" : (self < 0 ? "-inf" : "inf") }
+        if self == 0 { return "0" }
+        let s = description
+        if s.hasSuffix(".0") { return String(s.dropLast(2)) }
+        return s
+    }
+}

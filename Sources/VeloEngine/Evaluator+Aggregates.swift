@@ -20,14 +20,14 @@ extension Evaluator {
         for i in 0..<v.count {
             if starts[i] == Values.missingDate {
                 // No window at all: every aggregate (count, any and all too) is missing.
-                let why = asOf == nil ? "there is no as-of date: no dated data" : "the window's anchor date is missing"
+                let why: MissingReason.Kind = asOf == nil ? .noAsOfDate : .windowAnchorMissing
                 v.setMissing(i, reason(why, context: context, row: rowAt(rows, i)))
             } else if case .asOf = w.anchor {
                 continue
             } else if let asOf, Int(starts[i]) + w.length - 1 > Int(asOf) {
                 // A window anchored at a date that reaches past the as-of date has days with no
                 // data yet: zero-filling them would understate what sold, so the value is missing.
-                v.setMissing(i, reason("the window ends after the as-of date \(CivilDate(day: asOf).iso)", context: context, row: rowAt(rows, i)))
+                v.setMissing(i, reason(.windowPastAsOf(asOf: asOf), context: context, row: rowAt(rows, i)))
             }
         }
         return v
@@ -139,11 +139,11 @@ extension Evaluator {
                     best = best.map { a.function == .min ? Swift.min($0, x) : Swift.max($0, x) } ?? x
                 }
                 if sawMissing {
-                    v.reasons[i] = reason("a value in `\(program.table(target).name)` is missing", context: context, row: rowAt(rows, i))
+                    v.reasons[i] = reason(.missingInput(table: program.table(target).name), context: context, row: rowAt(rows, i))
                 } else if let best {
                     out[i] = best
                 } else {
-                    v.reasons[i] = reason("no rows to take the \(a.function.rawValue) of", context: context, row: rowAt(rows, i))
+                    v.reasons[i] = reason(.nothingToTake(a.function), context: context, row: rowAt(rows, i))
                 }
             }
             v.values = .date(out)
@@ -216,16 +216,16 @@ extension Evaluator {
                     buffer.append(x)
                 }
                 if sawMissing {
-                    v.reasons[i] = missing ?? reason("a value in `\(targetName)` is missing", context: context, row: rowAt(rows, i))
+                    v.reasons[i] = missing ?? reason(.missingInput(table: targetName), context: context, row: rowAt(rows, i))
                     continue
                 }
                 if let result = buffer.withUnsafeBufferPointer(reduce), result.isFinite {
                     out[i] = result
                 } else {
-                    let why: String
+                    let why: MissingReason.Kind
                     switch a.function {
-                    case .stdev, .variance: why = buffer.count < 2 ? "needs at least 2 values, found \(buffer.count)" : "no value"
-                    default: why = "no rows in `\(targetName)`"
+                    case .stdev, .variance: why = buffer.count < 2 ? .tooFewValues(found: buffer.count) : .noValue
+                    default: why = .noRows(table: targetName)
                     }
                     v.reasons[i] = reason(why, context: context, row: rowAt(rows, i))
                 }
@@ -336,13 +336,13 @@ extension Evaluator {
         let targetName = program.table(a.alignment.to).name
         for (i, cause) in missingAt {
             switch cause {
-            case -2: v.reasons[i] = reason("the window's anchor date is missing", context: context, row: rowAt(rows, i))
+            case -2: v.reasons[i] = reason(.windowAnchorMissing, context: context, row: rowAt(rows, i))
             case -3:
-                let why = (a.function == .stdev || a.function == .variance) && length < 2
-                    ? "needs at least 2 values, found \(length)" : "no value"
+                let why: MissingReason.Kind = (a.function == .stdev || a.function == .variance) && length < 2
+                    ? .tooFewValues(found: length) : .noValue
                 v.reasons[i] = reason(why, context: context, row: rowAt(rows, i))
             default:
-                v.reasons[i] = reasons[cause] ?? reason("a value in `\(targetName)` is missing", context: context, row: rowAt(rows, i))
+                v.reasons[i] = reasons[cause] ?? reason(.missingInput(table: targetName), context: context, row: rowAt(rows, i))
             }
         }
         return v

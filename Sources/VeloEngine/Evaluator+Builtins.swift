@@ -14,8 +14,9 @@ import Darwin
 extension Evaluator {
     func call(_ builtin: Builtin, _ args: [Vector], type: VType, context: TableRef, rows: [Int32]?) -> Vector {
         let n = rowCount(context, rows)
-        /// Maps number arguments to a number; nil from `f` means "undefined here" with `why`.
-        func numeric(_ why: String, _ f: ([Double]) -> Double?) -> Vector {
+        /// Maps number arguments to a number; nil (or a result that is not finite) from `f`
+        /// means the builtin is undefined here.
+        func numeric(_ f: ([Double]) -> Double?) -> Vector {
             let cols = args.map(\.numbers)
             var out = [Double](repeating: .nan, count: n)
             var v = Vector(.number([]))
@@ -31,13 +32,13 @@ extension Evaluator {
                     }
                 }
                 if anyMissing {
-                    v.reasons[i] = missing ?? reason("no value", context: context, row: rowAt(rows, i))
+                    v.reasons[i] = missing ?? reason(.noValue, context: context, row: rowAt(rows, i))
                     continue
                 }
                 if let r = f(xs), r.isFinite {
                     out[i] = r
                 } else {
-                    v.reasons[i] = reason(why, context: context, row: rowAt(rows, i))
+                    v.reasons[i] = reason(.outsideDomain(builtin), context: context, row: rowAt(rows, i))
                 }
             }
             v.values = .number(out)
@@ -61,19 +62,19 @@ extension Evaluator {
             return v
         }
         switch builtin {
-        case .sqrt: return numeric("square root of a negative number") { $0[0] >= 0 ? $0[0].squareRoot() : nil }
-        case .abs: return numeric("") { Swift.abs($0[0]) }
-        case .ceil: return numeric("") { $0[0].rounded(.up) }
-        case .floor: return numeric("") { $0[0].rounded(.down) }
+        case .sqrt: return numeric { $0[0] >= 0 ? $0[0].squareRoot() : nil }
+        case .abs: return numeric { Swift.abs($0[0]) }
+        case .ceil: return numeric { $0[0].rounded(.up) }
+        case .floor: return numeric { $0[0].rounded(.down) }
         case .round:
-            return numeric("cannot round to that many digits") { x in
+            return numeric { x in
                 x.count > 1 ? Rounding.round(x[0], digits: Int(x[1].rounded())) : x[0].rounded(.toNearestOrAwayFromZero)
             }
-        case .exp: return numeric("the result is too large") { Glibc_exp($0[0]) }
-        case .ln: return numeric("logarithm of a number that is not positive") { $0[0] > 0 ? Glibc_log($0[0]) : nil }
-        case .log10: return numeric("logarithm of a number that is not positive") { $0[0] > 0 ? Glibc_log10($0[0]) : nil }
-        case .roundup: return numeric("the multiple must be positive") { Rounding.roundUp($0[0], toMultiple: $0[1]) }
-        case .rounddown: return numeric("the multiple must be positive") { Rounding.roundDown($0[0], toMultiple: $0[1]) }
+        case .exp: return numeric { Glibc_exp($0[0]) }
+        case .ln: return numeric { $0[0] > 0 ? Glibc_log($0[0]) : nil }
+        case .log10: return numeric { $0[0] > 0 ? Glibc_log10($0[0]) : nil }
+        case .roundup: return numeric { Rounding.roundUp($0[0], toMultiple: $0[1]) }
+        case .rounddown: return numeric { Rounding.roundDown($0[0], toMultiple: $0[1]) }
         case .min, .max:
             if case .date = args[0].values {
                 let cols = args.map(\.ids)
@@ -87,28 +88,28 @@ extension Evaluator {
                         if c[i] == Values.missingDate { anyMissing = true; missing = missing ?? args[k].reasons[i]; continue }
                         best = best.map { builtin == .min ? Swift.min($0, c[i]) : Swift.max($0, c[i]) } ?? c[i]
                     }
-                    if anyMissing { v.reasons[i] = missing ?? reason("no value", context: context, row: rowAt(rows, i)) } else { out[i] = best! }
+                    if anyMissing { v.reasons[i] = missing ?? reason(.noValue, context: context, row: rowAt(rows, i)) } else { out[i] = best! }
                 }
                 v.values = .date(out)
                 return v
             }
-            return numeric("") { xs in builtin == .min ? xs.min() : xs.max() }
+            return numeric { xs in builtin == .min ? xs.min() : xs.max() }
         case .z:
-            return numeric("z needs a probability strictly between 0 and 1 (a service level such as 95%)") { StandardNormal.ppf($0[0]) }
-        case .normcdf: return numeric("") { StandardNormal.cdf($0[0]) }
-        case .normpdf: return numeric("") { StandardNormal.pdf($0[0]) }
-        case .loss: return numeric("") { StandardNormal.loss($0[0]) }
+            return numeric { StandardNormal.ppf($0[0]) }
+        case .normcdf: return numeric { StandardNormal.cdf($0[0]) }
+        case .normpdf: return numeric { StandardNormal.pdf($0[0]) }
+        case .loss: return numeric { StandardNormal.loss($0[0]) }
         case .eoq:
-            return numeric("eoq needs positive demand, order cost and holding cost") { x in
+            return numeric { x in
                 Inventory.eoq(fixedCostPerOrder: x[1], holdingCostPerUnitPerYear: x[2], demandPerYear: x[0])
             }
         case .asof:
             var v = Vector(.date(Array(repeating: asOf ?? Values.missingDate, count: n)))
             if asOf == nil {
-                for i in 0..<n { v.reasons[i] = reason("there is no as-of date: no dated data", context: context, row: rowAt(rows, i)) }
+                for i in 0..<n { v.reasons[i] = reason(.noAsOfDate, context: context, row: rowAt(rows, i)) }
             }
             return v
-        case .days: return numeric("") { $0[0] }
+        case .days: return numeric { $0[0] }
         case .weekday: return dates { Double(DateMath.isoWeekday($0)) }
         case .week_start: return dateToDate { DateMath.weekStartMonday($0) }
         case .month_start: return dateToDate { DateMath.monthStart($0) }

@@ -148,11 +148,11 @@ extension Evaluator {
             if let r = x.reasons[i] ?? y.reasons[i] {
                 v.reasons[i] = r
             } else if a[i].isNaN || b[i].isNaN {
-                v.reasons[i] = reason("no value", context: context, row: rowAt(rows, i))
+                v.reasons[i] = reason(.noValue, context: context, row: rowAt(rows, i))
             } else if op == .divide && b[i] == 0 {
-                v.reasons[i] = reason("division by zero", context: context, row: rowAt(rows, i))
+                v.reasons[i] = reason(.divisionByZero, context: context, row: rowAt(rows, i))
             } else {
-                v.reasons[i] = reason("the result is not a finite number", context: context, row: rowAt(rows, i))
+                v.reasons[i] = reason(.notFinite, context: context, row: rowAt(rows, i))
             }
         }
         v.values = .number(out)

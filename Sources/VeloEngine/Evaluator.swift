@@ -10,7 +10,7 @@ import VeloData
 import VeloStdlib
 import VeloSyntax
 
-final class Evaluator: @unchecked Sendable {
+final class Evaluator {
     let program: CheckedProgram
     var tables: [RuntimeTable]
     var params: [Literal]
@@ -33,8 +33,12 @@ final class Evaluator: @unchecked Sendable {
     /// Rows grouped by key, per table and key columns (see GroupIndex).
     var groups: [GroupKey: GroupIndex] = [:]
 
+    /// Per table, the indices of its key columns (read for every missing cell's origin).
+    let keyColumnIndices: [[Int]]
+
     init(program: CheckedProgram, tables: [RuntimeTable], params: [Literal], asOf: Int32?, interner: Interner) {
         self.program = program
+        self.keyColumnIndices = program.tables.map(\.keyColumns)
         self.tables = tables
         self.params = params
         self.asOf = asOf
@@ -98,6 +102,16 @@ final class Evaluator: @unchecked Sendable {
         }
     }
 
+    /// A key code as a typed value (missing for a code no row has).
+    func keyCellValue(_ code: Int32, type: VType) -> CellValue {
+        guard code >= 0 else { return .missing(nil as MissingReason?) }
+        switch type.base {
+        case .number: return .number(Double(KeyValue.decode(code)))
+        case .date: return .date(KeyValue.decode(code))
+        default: return Int(code) < interner.count ? .text(string(code)) : .missing(nil as MissingReason?)
+        }
+    }
+
     /// The key code of a key value written as text (the REPL's and tests' key literals):
     /// -2 when no row can have it.
     func keyCode(_ text: String, type: VType) -> Int32 {
@@ -152,18 +166,39 @@ final class Evaluator: @unchecked Sendable {
         return "\(program.qualifiedName(ref))" + (keyed ? "[\(keyText(ref.table, row: row))]" : "")
     }
 
+    /// The interner's strings, copied again only when an id past them is met: naming the
+    /// origin of every missing cell of a column takes one lock, not one per cell.
+    private var strings: [String] = []
+
+    func string(_ id: Int32) -> String {
+        if Int(id) >= strings.count { strings = interner.allStrings }
+        return id >= 0 && Int(id) < strings.count ? strings[Int(id)] : ""
+    }
+
+    /// The key values of a row, typed as its key columns are (empty for a table without keys).
+    func keyValues(_ table: TableRef, row: Int) -> [CellValue] {
+        let t = tables[table.index]
+        return keyColumnIndices[table.index].map { c in
+            switch t.columns[c] {
+            case .text(let v): return v[row] < 0 ? .missing(nil as MissingReason?) : .text(string(v[row]))
+            case .number(let v): return v[row].isNaN ? .missing(nil as MissingReason?) : .number(v[row])
+            case .date(let v): return v[row] == Values.missingDate ? .missing(nil as MissingReason?) : .date(v[row])
+            case .bool(let v): return v[row] == Values.missingBool ? .missing(nil as MissingReason?) : .bool(v[row] == 1)
+            }
+        }
+    }
+
     /// Where a value computed now goes missing: set by the caller around each column.
     var currentColumn: ColumnRef? = nil
 
     /// A cell of the column being computed gets its origin when the column is stored
-    /// (`settle`), and only if it is still missing then: building a cell name for every row
+    /// (`settle`), and only if it is still missing then: reading the key values of every row
     /// of an `else missing(...)` branch that is never taken would be wasted.
-    func reason(_ message: String, context: TableRef, row: Int) -> MissingReason {
+    func reason(_ kind: MissingReason.Kind, context: TableRef, row: Int) -> MissingReason {
         if let c = currentColumn, c.table == context {
-            return MissingReason(message, origin: nil)
+            return MissingReason(kind, origin: nil)
         }
-        return MissingReason(message, origin: program.table(context).keys.isEmpty ? program.table(context).name
-                                 : "\(program.table(context).name)[\(keyText(context, row: row))]")
+        return MissingReason(kind, origin: MissingOrigin(table: context, column: nil, row: row, keys: keyValues(context, row: row)))
     }
 
     /// Gives the computed column's missing cells their origin (the cell itself, when the value
@@ -171,7 +206,9 @@ final class Evaluator: @unchecked Sendable {
     func settle(_ v: inout Vector, column ref: ColumnRef, rows: [Int32]?) {
         for (i, r) in v.reasons where r.origin == nil {
             if v.values.isMissing(i) {
-                v.reasons[i] = MissingReason(r.message, origin: cellName(ref, row: rows.map { Int($0[i]) } ?? i))
+                let row = rows.map { Int($0[i]) } ?? i
+                v.reasons[i] = MissingReason(r.kind, origin: MissingOrigin(table: ref.table, column: ref.column, row: row,
+                                                                           keys: keyValues(ref.table, row: row)))
             } else {
                 v.reasons[i] = nil
             }
@@ -212,8 +249,8 @@ final class Evaluator: @unchecked Sendable {
             let targetName = program.table(ref.table).name
             for (i, m) in mapped.enumerated() {
                 if m < 0 {
-                    let keys = alignment.on.isEmpty ? "" : " for \(keyText(context, row: rowAt(rows, i)))"
-                    v.reasons[i] = reason("no row in `\(targetName)`\(keys)", context: context, row: rowAt(rows, i))
+                    let keys = alignment.on.isEmpty ? nil : keyValues(context, row: rowAt(rows, i))
+                    v.reasons[i] = reason(.noMatchingRow(table: targetName, keys: keys), context: context, row: rowAt(rows, i))
                 } else if let r = rs[Int(m)] {
                     v.reasons[i] = r
                 }
@@ -257,10 +294,10 @@ final class Evaluator: @unchecked Sendable {
         case .missing(let text):
             var v = Vector(.missing(type, count: n))
             if let c = currentColumn, c.table == context {
-                let shared = MissingReason(text ?? "missing by definition", origin: nil)   // settled when stored
+                let shared = MissingReason(.missingByDefinition(text), origin: nil)   // settled when stored
                 for i in 0..<n { v.reasons[i] = shared }
             } else {
-                for i in 0..<n { v.reasons[i] = reason(text ?? "missing by definition", context: context, row: rowAt(rows, i)) }
+                for i in 0..<n { v.reasons[i] = reason(.missingByDefinition(text), context: context, row: rowAt(rows, i)) }
             }
             return v
         }
@@ -320,8 +357,8 @@ final class Evaluator: @unchecked Sendable {
         var v = Vector(t.columns[ref.column].gather(mapped: mapped))
         for i in 0..<n {
             if mapped[i] < 0 {
-                let shown = zip(keyValues, types).map { keyValueText($0[i], type: $1) }.joined(separator: ", ")
-                v.reasons[i] = reason("no row [\(shown)] in `\(program.table(ref.table).name)`", context: context, row: rowAt(rows, i))
+                let shown = zip(keyValues, types).map { keyCellValue($0[i], type: $1) }
+                v.reasons[i] = reason(.noRowWithKeys(table: program.table(ref.table).name, keys: shown), context: context, row: rowAt(rows, i))
             } else if let r = t.reasons[ref.column][Int(mapped[i])] {
                 v.reasons[i] = r
             }
@@ -339,7 +376,7 @@ extension Vector {
     func masked(where hide: (Int) -> Bool, reasonsFrom other: Vector) -> Vector {
         var out = self
         for i in 0..<count where hide(i) {
-            out.setMissing(i, other.reasons[i] ?? MissingReason("missing by definition"))
+            out.setMissing(i, other.reasons[i] ?? MissingReason(.missingByDefinition(nil)))
         }
         return out
     }

@@ -40,7 +40,7 @@ struct TupleMap {
     }
 }
 
-final class GroupIndex: @unchecked Sendable {
+final class GroupIndex {
     /// How many rows of the table the grouping covers (grouped or with a missing key).
     private(set) var rowCount: Int
     /// Rows of code c: `rows[start[c] ..< start[c] + size[c]]`, in table order. Each group

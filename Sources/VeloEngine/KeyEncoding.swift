@@ -171,7 +171,7 @@ struct KeyCodes {
 /// How rows of a context table reach rows of another table: for a lookup, the one target
 /// row of each context row; for an aggregate, the group (in a shared `GroupIndex`) of target
 /// rows each context row reduces.
-final class AlignmentIndex: @unchecked Sendable {
+final class AlignmentIndex {
     /// For lookups: the target row per context row, -1 when there is none.
     var lookup: [Int32] = []
     /// For aggregates: the target rows grouped by key, and each context row's group.

@@ -5,7 +5,6 @@
 
 import VeloCheck
 import VeloData
-import VeloRender
 import VeloSyntax
 
 /// The outcome of one test.
@@ -33,9 +32,27 @@ public struct ExpectationFailure: Sendable {
     public var lines: [String]
 }
 
+/// How a test's failures word the values the engine keeps as data (numbers, missing reasons,
+/// flag messages): the frontend's wording, so a failure reads like the rest of its output.
+public struct TestWording: Sendable {
+    /// A number exactly (`120`, `0.1`).
+    public var number: @Sendable (Double) -> String
+    /// Why a value is missing (`division by zero`).
+    public var reason: @Sendable (MissingReason) -> String
+    /// A flag's message.
+    public var flagMessage: @Sendable (FlagHit) -> String
+
+    public init(number: @escaping @Sendable (Double) -> String, reason: @escaping @Sendable (MissingReason) -> String,
+                flagMessage: @escaping @Sendable (FlagHit) -> String) {
+        self.number = number
+        self.reason = reason
+        self.flagMessage = flagMessage
+    }
+}
+
 public enum TestRunner {
     /// Runs one checked test of `program`; `file` is where the test is written.
-    public static func run(_ test: CheckedTest, program: CheckedProgram, file: SourceFile) -> TestResult {
+    public static func run(_ test: CheckedTest, program: CheckedProgram, file: SourceFile, wording: TestWording) -> TestResult {
         var result = TestResult(name: test.name, span: test.span, failures: [], error: nil, isDataError: false)
         var options = WorkspaceOptions(asOf: test.asOf, params: test.params)
         var labels: [String] = []
@@ -54,7 +71,7 @@ public enum TestRunner {
             result.isDataError = error.source.map { !labels.contains($0) } ?? true
             return result
         }
-        let checker = ExpectationChecker(ws: ws, file: file)
+        let checker = ExpectationChecker(ws: ws, file: file, wording: wording)
         for e in test.expectations {
             let lines = checker.check(e)
             if !lines.isEmpty {
@@ -94,6 +111,7 @@ extension DataValue {
 struct ExpectationChecker {
     let ws: Workspace
     let file: SourceFile
+    let wording: TestWording
 
     /// An expression as written in the test.
     func text(_ e: CExpr) -> String { file.text(of: e.span) }
@@ -119,7 +137,7 @@ struct ExpectationChecker {
                 holds = c.op == .equal ? close : !close
             }
             if holds { return [] }
-            let amount = tolerance.relative ? NumberFormat.exact(tolerance.amount * 100) + "%" : NumberFormat.exact(tolerance.amount)
+            let amount = tolerance.relative ? wording.number(tolerance.amount * 100) + "%" : wording.number(tolerance.amount)
             return [describe(c, lhs: a, rhs: b, suffix: " within " + amount)]
         }
         let v = ws.queryValue(expr)
@@ -128,19 +146,19 @@ struct ExpectationChecker {
             return [describe(c, lhs: ws.queryValue(c.lhs), rhs: ws.queryValue(c.rhs), suffix: "")]
         }
         if case .isMissing(let inner, let negated) = expr.kind {
-            return ["\(text(inner)): expected \(negated ? "a value" : "missing"), actual \(ws.queryValue(inner).text)"]
+            return ["\(text(inner)): expected \(negated ? "a value" : "missing"), actual \(ws.queryValue(inner).text(wording))"]
         }
-        return ["expected true, actual \(v.text)"]
+        return ["expected true, actual \(v.text(wording))"]
     }
 
     /// `plan.order_qty["A"]: expected 120, actual 144 (off by 24)`; `sum(x): expected > 0, actual 0`.
     func describe(_ c: CheckedExpectation.Comparison, lhs: ResultValue, rhs: ResultValue, suffix: String) -> String {
         let op = c.op == .equal ? "" : c.op.rawValue + " "
-        var expected = op + rhs.text
+        var expected = op + rhs.text(wording)
         if !c.rhs.isLiteral { expected += " (\(text(c.rhs)))" }
-        var line = "\(text(c.lhs)): expected \(expected)\(suffix), actual \(lhs.text)"
+        var line = "\(text(c.lhs)): expected \(expected)\(suffix), actual \(lhs.text(wording))"
         if let x = lhs.number, let y = rhs.number, c.op == .equal, !NumberComparison.equal(x, y) {
-            line += " (off by \(NumberFormat.exact(abs(x - y))))"
+            line += " (off by \(wording.number(abs(x - y))))"
         }
         return line
     }
@@ -157,7 +175,7 @@ struct ExpectationChecker {
             return v
         }
         func name(_ keys: [String], _ column: String?) -> String {
-            let index = keys.isEmpty ? "" : "[" + keys.map { ResultValue.text($0).text }.joined(separator: ", ") + "]"
+            let index = keys.isEmpty ? "" : "[" + keys.map { ResultValue.text($0).text(wording) }.joined(separator: ", ") + "]"
             return table.name + (column.map { "." + $0 } ?? "") + index
         }
         var lines: [String] = []
@@ -165,7 +183,7 @@ struct ExpectationChecker {
         for row in rows {
             let keys = keyPositions.map { p -> String in
                 if case .missing = row[p] { return "" }
-                return ResultValue(row[p]).plain   // integer and date keys as `Workspace.row` reads them
+                return ResultValue(row[p]).plain(wording)   // integer and date keys as `Workspace.row` reads them
             }
             let found = keys.isEmpty ? (ws.rowCount(ref) == 1 ? 0 : nil) : ws.row(ref, keys: keys)
             guard let r = found else {
@@ -177,17 +195,17 @@ struct ExpectationChecker {
                 let actual = column(c).value(at: r)
                 guard !actual.matches(row[p], tolerance: tolerance) else { continue }
                 let expected = ResultValue(row[p])
-                var line = "\(name(keys, table.columns[c].name)): expected \(expected.text), actual \(actual.text)"
-                if let x = actual.number, let y = expected.number { line += " (off by \(NumberFormat.exact(abs(x - y))))" }
+                var line = "\(name(keys, table.columns[c].name)): expected \(expected.text(wording)), actual \(actual.text(wording))"
+                if let x = actual.number, let y = expected.number { line += " (off by \(wording.number(abs(x - y))))" }
                 lines.append(line)
             }
         }
         if !keyColumns.isEmpty {
             let extra = (0..<ws.rowCount(ref)).filter { !matched.contains($0) }
             for r in extra.prefix(10) {
-                let keys = keyColumns.map { column($0).value(at: r).plain }
+                let keys = keyColumns.map { column($0).value(at: r).plain(wording) }
                 let shown = columns.filter { !keyColumns.contains($0) }
-                    .map { "\(table.columns[$0].name) = \(column($0).value(at: r).text)" }
+                    .map { "\(table.columns[$0].name) = \(column($0).value(at: r).text(wording))" }
                 lines.append("\(name(keys, nil)): not expected, but `\(table.name)` has it" + (shown.isEmpty ? "" : " (\(shown.joined(separator: ", ")))"))
             }
             if extra.count > 10 { lines.append("… and \(extra.count - 10) more rows of `\(table.name)` not expected") }
@@ -200,30 +218,30 @@ struct ExpectationChecker {
         let table = ws.program.table(flag.table)
         let hits = ws.flags().filter { $0.flag == flag.name }
         func cell(_ keys: [String]) -> String {
-            keys.isEmpty ? table.name : "\(table.name)[\(keys.map { ResultValue.text($0).text }.joined(separator: ", "))]"
+            keys.isEmpty ? table.name : "\(table.name)[\(keys.map { ResultValue.text($0).text(wording) }.joined(separator: ", "))]"
         }
         func keysOf(_ row: Int) -> [String] {
-            table.keyColumns.map { ws.column(ColumnRef(flag.table, $0)).value(at: row).plain }
+            table.keyColumns.map { ws.column(ColumnRef(flag.table, $0)).value(at: row).plain(wording) }
         }
         guard let keys else {
             if raised {
                 return hits.isEmpty ? ["flag \(flag.name) is raised on no row of `\(table.name)`"] : []
             }
-            var lines = hits.prefix(10).map { "flag \(flag.name) is raised on \(cell(keysOf($0.row))): \(ResultValue.text($0.message).text)" }
+            var lines = hits.prefix(10).map { "flag \(flag.name) is raised on \(cell(keysOf($0.row))): \(ResultValue.text(wording.flagMessage($0)).text(wording))" }
             if hits.count > 10 { lines.append("… and on \(hits.count - 10) more rows") }
             return lines
         }
-        let values = keys.map { ws.queryValue($0).plain }
+        let values = keys.map { ws.queryValue($0).plain(wording) }
         guard let row = ws.row(flag.table, keys: values) else {
             return raised ? ["\(cell(values)): no such row, so flag \(flag.name) is not raised on it"] : []
         }
         let hit = hits.first { $0.row == row }
         switch (raised, hit) {
         case (true, nil):
-            let shown = ws.conditionValues(flag.condition, table: flag.table, row: row)
+            let shown = ws.conditionValues(flag.condition, table: flag.table, row: row, wording: wording)
             return ["flag \(flag.name) is not raised on \(cell(values))" + (shown.isEmpty ? "" : ": " + shown)]
         case (false, let h?):
-            return ["flag \(flag.name) is raised on \(cell(values)): \(ResultValue.text(h.message).text)"]
+            return ["flag \(flag.name) is raised on \(cell(values)): \(ResultValue.text(wording.flagMessage(h)).text(wording))"]
         default:
             return []
         }
@@ -237,7 +255,7 @@ enum ResultValue: Equatable {
     case date(Int32)
     case bool(Bool)
     case duration(Double)
-    case missing(String?)
+    case missing(MissingReason?)
 
     init(_ literal: Literal) {
         switch literal {
@@ -246,15 +264,15 @@ enum ResultValue: Equatable {
         case .date(let d): self = .date(d)
         case .bool(let b): self = .bool(b)
         case .duration(let d): self = .duration(d)
-        case .missing(let r): self = .missing(r)
+        case .missing(let r): self = .missing(r.map { MissingReason(.missingByDefinition($0)) })
         }
     }
 
     /// How a failure shows it: numbers exactly, text in quotes.
-    var text: String {
+    func text(_ wording: TestWording) -> String {
         switch self {
-        case .number(let x): return NumberFormat.exact(x)
-        case .duration(let d): return NumberFormat.exact(d) + (d == 1 ? " day" : " days")
+        case .number(let x): return wording.number(x)
+        case .duration(let d): return wording.number(d) + (d == 1 ? " day" : " days")
         case .text(let s):
             var out = "\""
             for ch in s {
@@ -269,7 +287,7 @@ enum ResultValue: Equatable {
             return out + "\""
         case .date(let d): return CivilDate(day: d).iso
         case .bool(let b): return b ? "true" : "false"
-        case .missing(let reason): return "missing" + (reason.map { " (\($0))" } ?? "")
+        case .missing(let reason): return "missing" + (reason.map { " (\(wording.reason($0)))" } ?? "")
         }
     }
 
@@ -281,9 +299,9 @@ enum ResultValue: Equatable {
     }
 
     /// Text without quotes (key values).
-    var plain: String {
+    func plain(_ wording: TestWording) -> String {
         if case .text(let s) = self { return s }
-        return text
+        return text(wording)
     }
 
     /// Whether this actual value is what `expected` says: numbers to 12 significant digits
@@ -340,7 +358,7 @@ extension Workspace {
                                 interner: interner)
         scratch.alignments = evaluator.alignments
         let v = scratch.evaluate(checked, in: context, rows: nil)
-        let reason = v.reasons[0]?.message
+        let reason = v.reasons[0]
         switch normalized(v.values, to: checked.type) {
         case .number(let x):
             if x.isEmpty || x[0].isNaN { return .missing(reason) }
@@ -353,7 +371,7 @@ extension Workspace {
 
     /// `exception = false, velocity_change = 0.25`: the row's values of the columns of `table`
     /// that a flag's condition reads, and of those the columns they read (a few levels).
-    func conditionValues(_ condition: CExpr, table: TableRef, row: Int) -> String {
+    func conditionValues(_ condition: CExpr, table: TableRef, row: Int, wording: TestWording) -> String {
         var shown: [Int] = []
         func collect(_ e: CExpr, depth: Int) {
             if case .column(let ref) = e.kind, ref.table == table, !shown.contains(ref.column) {
@@ -365,7 +383,7 @@ extension Workspace {
         }
         collect(condition, depth: 0)
         return shown.prefix(6).map { c in
-            "\(program.table(table).columns[c].name) = \(column(ColumnRef(table, c)).value(at: row).text)"
+            "\(program.table(table).columns[c].name) = \(column(ColumnRef(table, c)).value(at: row).text(wording))"
         }.joined(separator: ", ")
     }
 }

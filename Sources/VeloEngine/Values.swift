@@ -7,19 +7,83 @@
 import VeloCheck
 import VeloData
 
-/// Why a cell has no value. Shared by reference as it propagates, so a missing `plan.order`
-/// still points at the `series.velocity_change` division by zero it came from.
-public final class MissingReason: Sendable, CustomStringConvertible {
-    public let message: String
-    /// The cell where the value first went missing ("series.velocity_change[SKU1, web]").
-    public let origin: String?
+/// Why a cell has no value: what happened (`kind`, with what is needed to word it) and the
+/// cell where it happened (`origin`). Shared by reference as it propagates, so a missing
+/// `plan.order` still points at the `series.velocity_change` division by zero it came from;
+/// hot loops copy the reference, never the reason. The frontend words it.
+public final class MissingReason: Sendable, Hashable {
+    /// What made a value missing. Table names are the rule file's names.
+    public enum Kind: Sendable, Hashable {
+        /// `x / 0`.
+        case divisionByZero
+        /// Arithmetic whose result is not a finite number (an overflow, `0 ^ -1`).
+        case notFinite
+        /// An input had no value and no reason.
+        case noValue
+        /// A builtin outside its domain (`sqrt` of a negative number, `ln` of 0, ...).
+        case outsideDomain(Builtin)
+        /// `missing` in a formula, with the text of `missing("…")` when given.
+        case missingByDefinition(String?)
+        /// A data cell set to `missing` (`set items.moq["A"] = missing`).
+        case setToMissing
+        /// A lookup found no row in `table`: for these key values of the reading row (nil
+        /// when the lookup matches on no key).
+        case noMatchingRow(table: String, keys: [CellValue]?)
+        /// `table.column[keys]`: `table` has no row with these key values (a missing key
+        /// value is `.missing(nil)`).
+        case noRowWithKeys(table: String, keys: [CellValue])
+        /// An aggregate or builtin read a missing value of `table` that had no reason.
+        case missingInput(table: String)
+        /// An aggregate over `table` had no rows to reduce.
+        case noRows(table: String)
+        /// `min`/`max` of dates over no rows.
+        case nothingToTake(AggregateFunction)
+        /// `stdev`/`variance` of fewer than 2 values.
+        case tooFewValues(found: Int)
+        /// Nothing is dated, so there is no as-of date.
+        case noAsOfDate
+        /// A window anchored at a date that is missing.
+        case windowAnchorMissing
+        /// A window reaching past the as-of date (days sold are not known yet).
+        case windowPastAsOf(asOf: Int32)
+    }
 
-    public init(_ message: String, origin: String? = nil) {
-        self.message = message
+    public let kind: Kind
+    /// The cell where the value first went missing. Nil while its column is being computed
+    /// (`Evaluator.settle` gives it one when the column is stored, so cells that end up with
+    /// a value never pay for naming one), and for reasons made outside an evaluation
+    /// (`CellValue.missing("why")`).
+    public let origin: MissingOrigin?
+
+    public init(_ kind: Kind, origin: MissingOrigin? = nil) {
+        self.kind = kind
         self.origin = origin
     }
 
-    public var description: String { origin.map { "\(message) (at \($0))" } ?? message }
+    /// Two reasons are the same when they say the same thing; where they started is not
+    /// compared (so recomputing a cell to the same missing value is a cutoff).
+    public static func == (a: MissingReason, b: MissingReason) -> Bool { a === b || a.kind == b.kind }
+    public func hash(into h: inout Hasher) { h.combine(kind) }
+}
+
+/// A cell that a value went missing in: a formula column's cell, or a row of a table (an
+/// aggregate's argument, a query), with the row's key values when it was reached.
+public struct MissingOrigin: Sendable, Hashable {
+    public var table: TableRef
+    /// The column (nil: the row of `table` an expression was evaluated for).
+    public var column: Int?
+    public var row: Int
+    /// The row's key values (empty for a table without keys).
+    public var keys: [CellValue]
+
+    public init(table: TableRef, column: Int?, row: Int, keys: [CellValue]) {
+        self.table = table
+        self.column = column
+        self.row = row
+        self.keys = keys
+    }
+
+    public var columnRef: ColumnRef? { column.map { ColumnRef(table, $0) } }
 }
 
 /// One column's values: the data layer's typed arrays, with their missing sentinels.
@@ -121,7 +185,7 @@ struct Vector {
 }
 
 /// A table's rows and columns at run time.
-final class RuntimeTable: @unchecked Sendable {
+final class RuntimeTable {
     let ref: TableRef
     var rowCount: Int
     var columns: [Values]
@@ -138,5 +202,34 @@ final class RuntimeTable: @unchecked Sendable {
         self.rowCount = rowCount
         self.columns = columns
         self.reasons = Array(repeating: [:], count: columns.count)
+    }
+}
+
+extension MissingReason {
+    /// Reasons kept across an edit of the rule file, with their origins numbered as in `new`
+    /// (tables and columns found by name in `old`, the program they were made in). The same
+    /// reasons when both programs number their tables and columns alike.
+    static func reindexed(_ reasons: [Int: MissingReason], from old: CheckedProgram, to new: CheckedProgram) -> [Int: MissingReason] {
+        if reasons.isEmpty { return reasons }
+        let sameLayout = old.tables.count == new.tables.count
+            && zip(old.tables, new.tables).allSatisfy { $0.name == $1.name && $0.columns.map(\.name) == $1.columns.map(\.name) }
+        if sameLayout { return reasons }
+        var done: [ObjectIdentifier: MissingReason] = [:]   // shared reasons stay shared
+        return reasons.mapValues { r in
+            if let d = done[ObjectIdentifier(r)] { return d }
+            var origin = r.origin
+            if let o = r.origin {
+                if o.table.index < old.tables.count, let t = new.table(named: old.table(o.table).name) {
+                    let oldTable = old.table(o.table)
+                    origin?.table = t
+                    origin?.column = o.column.flatMap { new.table(t).columnIndex(oldTable.columns[$0].name) }
+                } else {
+                    origin = nil
+                }
+            }
+            let d = MissingReason(r.kind, origin: origin)
+            done[ObjectIdentifier(r)] = d
+            return d
+        }
     }
 }

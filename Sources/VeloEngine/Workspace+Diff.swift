@@ -28,15 +28,16 @@ extension Workspace {
                     report.changedCells += 1
                     if report.changes.count < ChangeReport.changeLimit {
                         report.changes.append(CellChange(column: ColumnRef(t, c), name: program.qualifiedName(ColumnRef(t, c)),
-                                                         row: r, keys: keyText(t, row: r), old: a, new: b))
+                                                         row: r, keys: keyValues(t, row: r), old: a, new: b))
                     }
                 }
             }
         }
         let before = old.flags(), after = flags()
-        let b = Set(before.map { "\($0.flag)\u{0}\($0.keys)" }), a = Set(after.map { "\($0.flag)\u{0}\($0.keys)" })
-        report.flagsRaised = after.filter { !b.contains("\($0.flag)\u{0}\($0.keys)") }
-        report.flagsCleared = before.filter { !a.contains("\($0.flag)\u{0}\($0.keys)") }
+        struct Mark: Hashable { var flag: String, keys: [CellValue] }
+        let b = Set(before.map { Mark(flag: $0.flag, keys: $0.keys) }), a = Set(after.map { Mark(flag: $0.flag, keys: $0.keys) })
+        report.flagsRaised = after.filter { !b.contains(Mark(flag: $0.flag, keys: $0.keys)) }
+        report.flagsCleared = before.filter { !a.contains(Mark(flag: $0.flag, keys: $0.keys)) }
         report.failingChecks = checkFailures()
         report.cellsEvaluated = stats.cellsEvaluated
         return report

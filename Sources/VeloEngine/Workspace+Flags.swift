@@ -73,19 +73,20 @@ extension Workspace {
         let cond = evaluator.evaluate(flag.condition, in: flag.table, rows: rows).bools
         let marked = cond.indices.filter { cond[$0] == 1 }.map { i in rows.map { $0[i] } ?? Int32(i) }
         guard !marked.isEmpty else { return [:] }
-        var parts: [[String]] = []
-        for part in flag.message {
+        // Each piece of the message, for the marked rows.
+        let pieces: [[FlagMessagePiece]] = flag.message.map { part in
             switch part {
-            case .text(let s): parts.append(Array(repeating: s, count: marked.count))
+            case .text(let s): return Array(repeating: .text(s), count: marked.count)
             case .value(let e, let format):
                 let v = evaluator.evaluate(e, in: flag.table, rows: marked)
-                parts.append((0..<marked.count).map { formatForMessage(v, $0, format) })
+                return (0..<marked.count).map { .value(ShownValue(cellValue(v, $0), type: e.type, format: format)) }
             }
         }
         var hits: [Int32: FlagHit] = [:]
+        let tableName = program.table(flag.table).name
         for (i, r) in marked.enumerated() {
-            hits[r] = FlagHit(flag: flag.name, severity: flag.severity, table: program.table(flag.table).name, row: Int(r),
-                              keys: keyText(flag.table, row: Int(r)), message: parts.map { $0[i] }.joined())
+            hits[r] = FlagHit(flag: flag.name, severity: flag.severity, table: tableName, row: Int(r),
+                              keys: keyValues(flag.table, row: Int(r)), message: pieces.map { $0[i] })
         }
         return hits
     }
@@ -110,9 +111,12 @@ extension Workspace {
         }
         var out: [Int32: CheckFailure] = [:]
         for (i, r) in failing.enumerated() {
-            let text = zip(shown, values).map { c, v in "\(table.columns[c].name) = \(formatForMessage(v, i, nil))" }
-            out[r] = CheckFailure(check: check.name, table: table.name, row: Int(r), keys: keyText(check.table, row: Int(r)),
-                                  condition: check.source, values: text.joined(separator: ", "))
+            let cells = zip(shown, values).map { c, v in
+                CheckedCell(column: ColumnRef(check.table, c), name: table.columns[c].name,
+                            value: ShownValue(cellValue(v, i), type: table.columns[c].type))
+            }
+            out[r] = CheckFailure(check: check.name, table: table.name, row: Int(r), keys: keyValues(check.table, row: Int(r)),
+                                  condition: check.source, values: cells)
         }
         return out
     }

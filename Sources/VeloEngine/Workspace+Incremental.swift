@@ -9,57 +9,6 @@ import VeloCheck
 import VeloData
 import VeloSyntax
 
-/// One cell's value, for change reports.
-public enum CellValue: Sendable, Equatable, CustomStringConvertible {
-    case number(Double)
-    case text(String)
-    case date(Int32)
-    case bool(Bool)
-    case missing(String?)
-
-    public var description: String {
-        switch self {
-        case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
-        case .text(let s): return "\"\(s)\""
-        case .date(let d): return CivilDate(day: d).iso
-        case .bool(let b): return b ? "true" : "false"
-        case .missing(let r): return "missing" + (r.map { " (\($0))" } ?? "")
-        }
-    }
-}
-
-/// A formula cell whose value changed.
-public struct CellChange: Sendable {
-    public var column: ColumnRef
-    public var name: String
-    public var row: Int
-    public var keys: String
-    public var old: CellValue
-    public var new: CellValue
-}
-
-/// What an edit did.
-public struct ChangeReport: Sendable {
-    public init() {}
-
-    public var changes: [CellChange] = []
-    /// Tables whose set of rows changed.
-    public var rebuiltTables: [String] = []
-    /// Which cells were evaluated, per formula column (rows in ascending order).
-    public var recomputed: [ColumnRef: [Int]] = [:]
-    public var cellsEvaluated = 0
-    /// Cells recomputed to the value they had: their readers were not recomputed.
-    public var cellsCutOff = 0
-    public var flagsRaised: [FlagHit] = []
-    public var flagsCleared: [FlagHit] = []
-    public var failingChecks: [CheckFailure] = []
-    public var phases: [(name: String, seconds: Double)] = []
-    /// How many formula cells changed value (`changes` lists at most `changeLimit` of them).
-    public var changedCells = 0
-    /// At most this many changes are listed; `changedCells` counts them all.
-    public static let changeLimit = 1_000
-}
-
 /// A change to the inputs.
 public enum Edit: Sendable {
     /// A param's new value.
@@ -167,7 +116,8 @@ extension Workspace {
             values = .bool(v)
         case (_, .missing):
             var copy = Vector(values)
-            copy.setMissing(row, MissingReason("set to missing", origin: "\(tableName).\(columnName)[\(keys.joined(separator: ", "))]"))
+            copy.setMissing(row, MissingReason(.setToMissing, origin: MissingOrigin(table: t, column: c, row: row,
+                                                                                    keys: evaluator.keyValues(t, row: row))))
             values = copy.values
         default:
             table.columns[c] = values
@@ -181,7 +131,7 @@ extension Workspace {
     /// Whether two cells hold the same value: numbers bit for bit, a missing value only with
     /// the same reason from the same cell (so an origin that moved is passed on to readers).
     func sameCell(_ a: Values, _ ar: [Int: MissingReason], _ i: Int, _ b: Values, _ br: [Int: MissingReason], _ j: Int) -> Bool {
-        func sameReason() -> Bool { ar[i] === br[j] || (ar[i]?.message == br[j]?.message && ar[i]?.origin == br[j]?.origin) }
+        func sameReason() -> Bool { ar[i] === br[j] || (ar[i]?.kind == br[j]?.kind && ar[i]?.origin == br[j]?.origin) }
         switch (a, b) {
         case (.number(let x), .number(let y)):
             if x[i].isNaN || y[j].isNaN { return x[i].isNaN && y[j].isNaN && sameReason() }
@@ -194,10 +144,10 @@ extension Workspace {
     }
 
     func cellValue(_ v: Values, _ reasons: [Int: MissingReason], _ i: Int) -> CellValue {
-        if v.isMissing(i) { return .missing(reasons[i]?.message) }
+        if v.isMissing(i) { return .missing(reasons[i]) }
         switch v {
         case .number(let x): return .number(x[i])
-        case .text(let x): return .text(interner.string(x[i]))
+        case .text(let x): return .text(evaluator.string(x[i]))
         case .date(let x): return .date(x[i])
         case .bool(let x): return .bool(x[i] == 1)
         }

@@ -61,7 +61,7 @@ extension Workspace {
         case .bool(let x): values = .bool(x)
         }
         let value = ResultColumn(name: text.trimmingWhitespace(), type: checked.type, isKey: false, values: values,
-                                 missingReasons: v.reasons.mapValues(\.message))
+                                 missingReasons: v.reasons)
         return .success(QueryResult(table: table, rowCount: v.count, keys: keys, value: value))
     }
 }

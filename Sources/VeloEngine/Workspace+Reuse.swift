@@ -144,7 +144,7 @@ extension Workspace {
                   ours.columns[a].sameValues(theirs.columns[b]) else { return false }
         }
         ours.columns[ref.column] = theirs.columns[oldColumn]
-        ours.reasons[ref.column] = theirs.reasons[oldColumn]
+        ours.reasons[ref.column] = MissingReason.reindexed(theirs.reasons[oldColumn], from: previous.program, to: program)
         stats.cellsReused += ours.rowCount
         return true
     }

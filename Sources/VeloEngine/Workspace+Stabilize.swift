@@ -151,7 +151,7 @@ extension Workspace {
                 if !rebuilt { report.changedCells += 1 }
                 if !rebuilt, report.changes.count < ChangeReport.changeLimit {
                     report.changes.append(CellChange(column: ref, name: program.qualifiedName(ref), row: r,
-                                                     keys: keyText(ref.table, row: r),
+                                                     keys: evaluator.keyValues(ref.table, row: r),
                                                      old: cellValue(oldValues, oldReasons, r),
                                                      new: cellValue(newValues, v.reasons, i)))
                 }

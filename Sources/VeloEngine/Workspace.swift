@@ -7,7 +7,6 @@
 
 import VeloCheck
 import VeloData
-import VeloRender
 import VeloSyntax
 
 #if canImport(Glibc)
@@ -48,7 +47,27 @@ public struct ResultColumn: Sendable {
     public var isKey: Bool
     public var values: Values
     /// Row -> why the cell is missing.
-    public var missingReasons: [Int: String]
+    public var missingReasons: [Int: MissingReason]
+}
+
+/// A value a flag's message interpolates or a check's failure shows: typed, with its
+/// column's type and the format the rule file asks for (`{x:.1%}`).
+public struct ShownValue: Sendable, Equatable {
+    public var value: CellValue
+    public var type: VType
+    public var format: ValueFormat?
+
+    public init(_ value: CellValue, type: VType, format: ValueFormat? = nil) {
+        self.value = value
+        self.type = type
+        self.format = format
+    }
+}
+
+/// A piece of a flag's message: text as written, or an interpolated value.
+public enum FlagMessagePiece: Sendable, Equatable {
+    case text(String)
+    case value(ShownValue)
 }
 
 /// A row a flag marked.
@@ -57,9 +76,18 @@ public struct FlagHit: Sendable {
     public var severity: FlagSeverity
     public var table: String
     public var row: Int
-    /// "SKU00412, web"
-    public var keys: String
-    public var message: String
+    /// The row's key values (empty for a table without keys).
+    public var keys: [CellValue]
+    /// The message: its text and the values it interpolates, in order.
+    public var message: [FlagMessagePiece]
+}
+
+/// A cell a check's condition read, on a row where the check fails.
+public struct CheckedCell: Sendable, Equatable {
+    public var column: ColumnRef
+    /// The column's name.
+    public var name: String
+    public var value: ShownValue
 }
 
 /// A row where a check does not hold.
@@ -67,11 +95,13 @@ public struct CheckFailure: Sendable {
     public var check: String
     public var table: String
     public var row: Int
-    public var keys: String
+    /// The row's key values (empty for a table without keys).
+    public var keys: [CellValue]
     /// The condition as written.
     public var condition: String
-    /// "order_qty = -5, need = 3.2"
-    public var values: String
+    /// The row's cells that the condition reads (its table's own columns), in the order it
+    /// reads them.
+    public var values: [CheckedCell]
 }
 
 /// What an evaluation did and how long it took.
@@ -82,7 +112,7 @@ public struct EvaluationStats: Sendable {
     public var cellsReused = 0
 }
 
-public final class Workspace: @unchecked Sendable {
+public final class Workspace {
     public let program: CheckedProgram
     public let options: WorkspaceOptions
     let interner: Interner
@@ -203,7 +233,7 @@ public final class Workspace: @unchecked Sendable {
         // Integer keys (and join columns) must be integers that fit a key code.
         for (c, column) in info.columns.enumerated() where info.source?.keyColumns.contains(column.name) == true {
             guard case .number(let x) = columns[c], let r = x.firstIndex(where: { !KeyValue.isInteger($0) }) else { continue }
-            throw WorkspaceError.badKeyValue(table: info.name, source: source, column: column.name, value: NumberFormat.exact(x[r]),
+            throw WorkspaceError.badKeyValue(table: info.name, source: source, column: column.name, value: x[r].exactText,
                                              row: r + 1, span: info.span)
         }
         let keyColumns = info.keyColumns.compactMap { KeyValue.codes(columns[$0]) }
@@ -229,7 +259,7 @@ public final class Workspace: @unchecked Sendable {
     static func keyValueText(_ v: Values, _ r: Int, _ interner: Interner) -> String {
         switch v {
         case .text(let ids): return ids[r] < 0 ? "" : interner.string(ids[r])
-        case .number(let x): return NumberFormat.exact(x[r])
+        case .number(let x): return x[r].exactText
         case .date(let d): return d[r] == Values.missingDate ? "" : CivilDate(day: d[r]).iso
         case .bool(let b): return b[r] == 1 ? "true" : "false"
         }
@@ -433,7 +463,7 @@ public final class Workspace: @unchecked Sendable {
         var isKey = false
         if case .key = info.kind { isKey = true }
         return ResultColumn(name: info.name, type: info.type, isKey: isKey, values: values,
-                            missingReasons: t.reasons[ref.column].mapValues(\.message))
+                            missingReasons: t.reasons[ref.column])
     }
 
     /// The missing reason of one cell, with where it started.
@@ -452,34 +482,11 @@ public final class Workspace: @unchecked Sendable {
         return evaluator.keyIndex(table)[codes].map(Int.init)
     }
 
-    func formatForMessage(_ v: Vector, _ i: Int, _ format: ValueFormat?) -> String {
-        switch v.values {
-        case .number(let x):
-            if x[i].isNaN { return "missing" + (v.reasons[i].map { " (\($0.message))" } ?? "") }
-            return MessageNumber.format(x[i], format)
-        case .text(let x): return x[i] < 0 ? "missing" : interner.string(x[i])
-        case .date(let x): return x[i] == Values.missingDate ? "missing" : CivilDate(day: x[i]).iso
-        case .bool(let x): return x[i] == 2 ? "missing" : x[i] == 1 ? "true" : "false"
-        }
-    }
-}
+    /// The key values of a row (empty for a table without keys).
+    public func keyValues(_ table: TableRef, row: Int) -> [CellValue] { evaluator.keyValues(table, row: row) }
 
-/// Numbers inside flag messages and check failures: the same rules as tables for people
-/// (thousands separators, sensible decimals), with `{x:%}`, `{x:.1}` and `{x:+.1%}` formats.
-enum MessageNumber {
-    static func format(_ x: Double, _ f: ValueFormat?) -> String {
-        var value = x
-        var suffix = ""
-        var decimals = f?.decimals
-        if f?.percent == true {
-            value *= 100
-            suffix = "%"
-            decimals = decimals ?? 1
-        }
-        var text = NumberFormat.human(value, decimals: decimals)
-        if f?.sign == true, value > 0, !text.hasPrefix("+") { text = "+" + text }
-        return text + suffix
-    }
+    /// The value at position `i` of a computed vector.
+    func cellValue(_ v: Vector, _ i: Int) -> CellValue { cellValue(v.values, v.reasons, i) }
 }
 
 extension VType.Base {

@@ -11,7 +11,7 @@ public enum ChangeReportText {
         var lines: [String] = []
         for t in r.rebuiltTables { lines.append("  \(t): its rows changed (rebuilt)") }
         let shown = r.changes.prefix(limit)
-        let labels = shown.map { $0.keys.isEmpty ? $0.name : "\($0.name)[\($0.keys)]" }
+        let labels = shown.map { $0.keys.isEmpty ? $0.name : "\($0.name)[\(ResultText.keys($0.keys))]" }
         let width = labels.map(\.count).max() ?? 0
         for (label, c) in zip(labels, shown) {
             var line = "  " + label + String(repeating: " ", count: width - label.count) + "  "
@@ -23,10 +23,10 @@ public enum ChangeReportText {
             lines.append(line)
         }
         if r.changedCells > shown.count { lines.append("  … \(NumberFormat.grouped(r.changedCells - shown.count)) more changed cells") }
-        for f in r.flagsRaised { lines.append("  flag raised: \(f.flag) [\(f.keys)]: \(f.message)") }
-        for f in r.flagsCleared { lines.append("  flag cleared: \(f.flag) [\(f.keys)]") }
+        for f in r.flagsRaised { lines.append("  flag raised: \(f.flag) [\(ResultText.keys(f.keys))]: \(ResultText.message(f))") }
+        for f in r.flagsCleared { lines.append("  flag cleared: \(f.flag) [\(ResultText.keys(f.keys))]") }
         for c in r.failingChecks.prefix(limit) {
-            lines.append("  check failing: \(c.check) [\(c.keys)]: \(c.values.isEmpty ? c.condition : c.values)")
+            lines.append("  check failing: \(c.check) [\(ResultText.keys(c.keys))]: \(ResultText.detail(c))")
         }
         return lines.map { $0 + "\n" }.joined()
     }
@@ -45,7 +45,7 @@ public enum ChangeReportText {
         case .text(let s): return s
         case .date(let d): return CivilDate(day: d).iso
         case .bool(let b): return b ? "yes" : "no"
-        case .missing(let r): return "—" + (r.map { " (\($0))" } ?? "")
+        case .missing(let r): return "—" + (r.map { " (\(ResultText.reason($0)))" } ?? "")
         }
     }
 }

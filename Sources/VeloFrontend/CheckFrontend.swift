@@ -90,8 +90,8 @@ public enum CheckFrontend {
         for check in program.checks {
             guard let rows = failures[check.name] else { continue }
             for f in rows.prefix(rowsShown) {
-                let row = f.keys.isEmpty ? "" : " for [\(f.keys)]"
-                out.append(Diagnostic(code: "check-failed", "check `\(check.name)` fails\(row): \(f.values.isEmpty ? f.condition : f.values)",
+                let row = f.keys.isEmpty ? "" : " for [\(ResultText.keys(f.keys))]"
+                out.append(Diagnostic(code: "check-failed", "check `\(check.name)` fails\(row): \(ResultText.detail(f))",
                                       at: check.condition.span))
             }
             if rows.count > rowsShown {
@@ -106,8 +106,9 @@ public enum CheckFrontend {
             guard let rows = hits[flag.name] else { continue }
             let severity: Diagnostic.Severity = flag.severity == .error ? .error : .warning
             for h in rows.prefix(rowsShown) {
-                let where_ = h.keys.isEmpty ? "" : " [\(h.keys)]"
-                out.append(Diagnostic(severity, code: "flag", "flag `\(flag.name)` on \(h.table)\(where_)" + (h.message.isEmpty ? "" : ": \(h.message)"),
+                let where_ = h.keys.isEmpty ? "" : " [\(ResultText.keys(h.keys))]"
+                let message = ResultText.message(h)
+                out.append(Diagnostic(severity, code: "flag", "flag `\(flag.name)` on \(h.table)\(where_)" + (message.isEmpty ? "" : ": \(message)"),
                                       at: flag.span))
             }
             if rows.count > rowsShown {
@@ -133,11 +134,11 @@ public enum CheckFrontend {
                     case .date(let v): missing = v[r] == Int32.min
                     case .bool(let v): missing = v[r] == 2
                     }
-                    if missing { bad.append((r, result.missingReasons[r] ?? "no value")) }
+                    if missing { bad.append((r, result.missingReasons[r].map(ResultText.reason) ?? "no value")) }
                 }
                 guard !bad.isEmpty else { continue }
                 for (r, reason) in bad.prefix(rowsShown) {
-                    let keys = ws.keyText(TableRef(t), row: r)
+                    let keys = ResultText.keys(ws.keyValues(TableRef(t), row: r))
                     out.append(Diagnostic(code: "strict-missing", "\(table.name).\(column.name)\(keys.isEmpty ? "" : "[\(keys)]") is missing: \(reason)",
                                           at: column.span, hint: "handle it in the formula, e.g. `?? 0`, or run without --strict"))
                 }

@@ -35,7 +35,7 @@ public struct CommandFailure: Error, Sendable {
 }
 
 /// Where text goes. Tests capture it; the CLI writes to the terminal.
-public final class Console: @unchecked Sendable {
+public final class Console {
     public var out: (String) -> Void
     public var err: (String) -> Void
     public var colorErrors: Bool

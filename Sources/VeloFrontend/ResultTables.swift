@@ -16,7 +16,7 @@ enum ResultTables {
             case .date(let v): values = .date(v)
             case .bool(let v): values = .bool(v)
             }
-            return OutputColumn(name: r.name, values: values, missingReasons: r.missingReasons, isKey: r.isKey,
+            return OutputColumn(name: r.name, values: values, missingReasons: ResultText.reasons(r.missingReasons), isKey: r.isKey,
                                 unit: r.type == .duration ? "days" : nil)
         }
         return OutputTable(name: info.name, columns: columns, rowCount: ws.rowCount(ref))
@@ -28,8 +28,8 @@ enum ResultTables {
             OutputColumn(name: "flag", values: .text(hits.map(\.flag)), isKey: true),
             OutputColumn(name: "severity", values: .text(hits.map(\.severity.rawValue))),
             OutputColumn(name: "table", values: .text(hits.map(\.table))),
-            OutputColumn(name: "keys", values: .text(hits.map(\.keys))),
-            OutputColumn(name: "message", values: .text(hits.map(\.message))),
+            OutputColumn(name: "keys", values: .text(hits.map { ResultText.keys($0.keys) })),
+            OutputColumn(name: "message", values: .text(hits.map { ResultText.message($0) })),
         ], rowCount: hits.count)
     }
 }

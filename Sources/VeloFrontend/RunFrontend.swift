@@ -94,8 +94,8 @@ public enum RunFrontend {
         // Checks: a failing one is an error of the plan (exit 1), after the outputs.
         let failures = ws.checkFailures()
         for f in failures {
-            let keys = f.keys.isEmpty ? "" : " [\(f.keys)]"
-            console.err("check failed: \(f.check) on \(f.table)\(keys): \(f.values.isEmpty ? f.condition : f.values)\n")
+            let keys = f.keys.isEmpty ? "" : " [\(ResultText.keys(f.keys))]"
+            console.err("check failed: \(f.check) on \(f.table)\(keys): \(ResultText.detail(f))\n")
         }
         if request.stats {
             var lines = ws.stats.phases.map { "  \($0.name + String(repeating: " ", count: max(0, 10 - $0.name.count))) \(NumberFormat.human($0.seconds * 1000, decimals: 1)) ms" }

@@ -309,7 +309,7 @@ public enum TestFrontend {
         }
 
         func run(_ test: CheckedTest, program: CheckedProgram, file: SourceFile) -> TestReport {
-            let r = TestRunner.run(test, program: program, file: file)
+            let r = TestRunner.run(test, program: program, file: file, wording: ResultText.testWording)
             let line = file.location(of: test.span.start).line
             if let error = r.error {
                 return TestReport(name: r.name, line: line, outcome: .notRun("cannot load the data: \(error)"),

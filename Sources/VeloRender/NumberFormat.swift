@@ -19,6 +19,8 @@
 //   * Rounding is half away from zero on the shortest decimal digits (2.675 -> `2.68`);
 //     a value that rounds to zero shows no minus sign. NaN shows `—`, infinities `∞`/`-∞`.
 
+import VeloData
+
 /// Number formatting shared by all renderers.
 public enum NumberFormat {
     /// The fewest significant digits a small number (|x| < 1) is shown with.
@@ -27,13 +29,7 @@ public enum NumberFormat {
     /// The shortest representation that reads back as exactly `x`, without a trailing `.0`
     /// (`120`, `0.1`, `1e-07`, `1e+21`). `-0.0` gives `0`; NaN gives `nan` and infinities
     /// `inf` / `-inf` (renderers show NaN as missing and never call this for it).
-    public static func exact(_ x: Double) -> String {
-        guard x.isFinite else { return x.isNaN ? "nan" : (x < 0 ? "-inf" : "inf") }
-        if x == 0 { return "0" }
-        let s = x.description
-        if s.hasSuffix(".0") { return String(s.dropLast(2)) }
-        return s
-    }
+    public static func exact(_ x: Double) -> String { x.exactText }
 
     /// `x` formatted for people with `decimals` digits after the point (`nil`: the value's
     /// preferred count, see `preferredDecimals`), with thousands separators. Values outside

@@ -5,6 +5,7 @@ import Testing
 import VeloCheck
 import VeloData
 @testable import VeloEngine
+import VeloFrontend
 
 /// Every cell of every table of `a` equals the same cell of `b` (missing reasons included).
 func graphDifferences(_ a: Workspace, _ b: Workspace) -> [String] {
@@ -17,12 +18,15 @@ func graphDifferences(_ a: Workspace, _ b: Workspace) -> [String] {
         }
         for c in info.columns.indices {
             let x = a.column(ColumnRef(t, c)), y = b.column(ColumnRef(t, c))
-            for r in 0..<a.rowCount(t) where cellValue(x, r) != cellValue(y, r) || x.missingReasons[r] != y.missingReasons[r] {
-                out.append("\(info.name).\(x.name)[\(a.keyText(t, row: r))]: \(cellValue(x, r)) \(x.missingReasons[r] ?? ""), fresh \(cellValue(y, r)) \(y.missingReasons[r] ?? "")")
+            func reason(_ ws: Workspace, _ c: ResultColumn, _ r: Int) -> String {
+                c.missingReasons[r].map { ResultText.described($0, in: ws.program) } ?? ""
+            }
+            for r in 0..<a.rowCount(t) where cellValue(x, r) != cellValue(y, r) || reason(a, x, r) != reason(b, y, r) {
+                out.append("\(info.name).\(x.name)[\(a.keyText(t, row: r))]: \(cellValue(x, r)) \(reason(a, x, r)), fresh \(cellValue(y, r)) \(reason(b, y, r))")
             }
         }
     }
-    if a.flags().map(\.message) != b.flags().map(\.message) { out.append("flags differ") }
+    if a.flags().map(ResultText.message) != b.flags().map(ResultText.message) { out.append("flags differ") }
     return out
 }
 

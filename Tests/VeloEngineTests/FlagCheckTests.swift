@@ -38,8 +38,8 @@ struct FlagTests {
         let run = try evaluate(Self.rules, files: ["lines.csv": Self.lines])
         let hits = run.ws.flags()
         #expect(hits.map(\.flag) == ["moved", "moved", "big", "no_prior"])
-        #expect(hits.map(\.keys) == ["A, web", "D, web", "A, web", "C, web"])
-        #expect(hits.map(\.message) == [
+        #expect(hits.map(\.keyText) == ["A, web", "D, web", "A, web", "C, web"])
+        #expect(hits.map(\.text) == [
             "moved +50.0% to 150.00 (A/web)",
             "moved -30.0% to 70.00 (D/web)",
             "150 units",
@@ -48,13 +48,13 @@ struct FlagTests {
         #expect(hits.map(\.severity) == [.warning, .warning, .error, .info])
         #expect(hits.allSatisfy { $0.table == "s" })
         let s = run.table("s")
-        #expect(hits.map { run.ws.keyText(s, row: $0.row) } == hits.map(\.keys))
+        #expect(hits.map { run.ws.keyText(s, row: $0.row) } == hits.map(\.keyText))
     }
 
     @Test("an exact ±25% tie is not flagged")
     func tiesAreNotFlagged() throws {
         let run = try evaluate(Self.rules, files: ["lines.csv": Self.lines])
-        #expect(!run.ws.flags().contains { $0.keys.hasPrefix("B") })
+        #expect(!run.ws.flags().contains { $0.keyText.hasPrefix("B") })
     }
 
     @Test("a flag whose condition is missing does not fire")
@@ -68,8 +68,8 @@ struct FlagTests {
 
             """
         let run = try evaluate(rules, files: ["lines.csv": Self.lines])
-        #expect(run.ws.flags().filter { $0.flag == "up" }.map(\.keys) == ["A, store", "A, web"])
-        #expect(run.ws.flags().filter { $0.flag == "up_or_unknown" }.map(\.keys) == ["A, store", "A, web", "C, web"])
+        #expect(run.ws.flags().filter { $0.flag == "up" }.map(\.keyText) == ["A, store", "A, web"])
+        #expect(run.ws.flags().filter { $0.flag == "up_or_unknown" }.map(\.keyText) == ["A, store", "A, web", "C, web"])
     }
 
     @Test("a flag message may read other tables and aggregates")
@@ -86,7 +86,7 @@ struct FlagTests {
         let sales = "date,sku,units\n2024-01-01,A,5\n2024-01-10,A,3\n2024-01-10,B,9\n2024-01-14,C,1\n"
         let items = "sku,name,min_week\nA,alpha,4\nB,beta,4\nC,gamma,0\nD,delta,1\n"
         let run = try evaluate(rules, files: ["sales.csv": sales, "items.csv": items])
-        #expect(run.ws.flags().map(\.message) == [
+        #expect(run.ws.flags().map(\.text) == [
             "A (alpha): 3 < 4 this week, 8 in two; as of 2024-01-14",
             "D (delta): 0 < 1 this week, 0 in two; as of 2024-01-14",
         ])
@@ -98,8 +98,8 @@ struct FlagTests {
         let run = try evaluate(rules, files: ["items.csv": "sku,price\nA,1\nB,2\n"])
         let hits = run.ws.flags()
         #expect(hits.count == 1)
-        #expect(hits.first?.keys == "")
-        #expect(hits.first?.message == "only 2 items")
+        #expect(hits.first?.keyText == "")
+        #expect(hits.first?.text == "only 2 items")
     }
 
     struct FormatCase: CustomTestStringConvertible, Sendable {
@@ -139,7 +139,7 @@ struct FlagTests {
         let interpolation = c.format.isEmpty ? "{v}" : "{v:\(c.format)}"
         let rules = "param v = 0\ntable t:\n  x = v\nflag f on t when true: \"\(interpolation)\"\n"
         let run = try evaluate(rules, files: [:], params: ["v": .number(c.value)])
-        let message = run.ws.flags().first?.message
+        let message = run.ws.flags().first?.text
         if let bug = c.knownBug {
             withKnownIssue(Comment(rawValue: bug)) { #expect(message == c.expected) }
         } else {
@@ -159,7 +159,7 @@ struct FlagTests {
 
             """
         let run = try evaluate(rules, files: ["items.csv": "sku,name,since,qty\nA,alpha beta,2024-02-29,12\nB,,,\n"])
-        #expect(run.ws.flags().map(\.message) == ["alpha beta since 2024-02-29: true; 12", "missing since missing: false; missing"])
+        #expect(run.ws.flags().map(\.text) == ["alpha beta since 2024-02-29: true; 12", "missing since missing: false; missing"])
     }
 }
 
@@ -193,12 +193,12 @@ struct CheckTests {
         let run = try evaluate(Self.rules, files: ["items.csv": Self.items])
         let failures = run.ws.checkFailures()
         #expect(failures.map(\.check) == ["plan: order_qty >= 0", "plan: order_qty >= 0", "covers_need", "covers_need", "no_gap", "no_gap"])
-        #expect(failures.map(\.keys) == ["B", "C", "B", "C", "B", "C"])
+        #expect(failures.map(\.keyText) == ["B", "C", "B", "C", "B", "C"])
         #expect(failures.map(\.row) == [1, 2, 1, 2, 1, 2])
         #expect(failures.allSatisfy { $0.table == "plan" })
         #expect(failures.map(\.condition) == ["order_qty >= 0", "order_qty >= 0", "order_qty >= need", "order_qty >= need",
                                               "totals.total_gap > 0 or gap >= 0", "totals.total_gap > 0 or gap >= 0"])
-        #expect(failures.map(\.values) == [
+        #expect(failures.map(\.valueText) == [
             "order_qty = -5", "order_qty = missing",
             "order_qty = -5, need = 3.20", "order_qty = missing, need = 1",
             "gap = -8.20", "gap = missing (no value)",
@@ -219,8 +219,8 @@ struct CheckTests {
         let failures = run.ws.checkFailures()
         #expect(failures.count == 1)
         #expect(failures.first?.check == "enough")
-        #expect(failures.first?.keys == "")
-        #expect(failures.first?.values == "total = 5")
+        #expect(failures.first?.keyText == "")
+        #expect(failures.first?.valueText == "total = 5")
     }
 }
 

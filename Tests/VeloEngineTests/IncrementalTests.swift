@@ -161,7 +161,7 @@ func incSame(_ x: ResultColumn, _ y: ResultColumn, _ r: Int) -> Bool {
 
 func incShow(_ x: ResultColumn, _ r: Int) -> String {
     switch x.values {
-    case .number(let a): return a[r].isNaN ? "missing(\(x.missingReasons[r] ?? ""))" : "\(a[r])"
+    case .number(let a): return a[r].isNaN ? "missing(\(x.missingReasons[r]?.message ?? ""))" : "\(a[r])"
     case .text(let a): return a[r] ?? "missing"
     case .date(let a): return "\(a[r])"
     case .bool(let a): return "\(a[r])"

@@ -30,6 +30,7 @@ import Testing
 import VeloCheck
 import VeloData
 @testable import VeloEngine
+import VeloFrontend
 import VeloSyntax
 
 // MARK: - Edits as intents
@@ -550,7 +551,9 @@ func lineDiff(_ a: String, _ b: String) -> String {
 /// A cell as text, with the reason and origin of a missing value.
 func propertyCell(_ ws: Workspace, _ ref: ColumnRef, _ r: Int, _ column: ResultColumn) -> (value: String, origin: String?) {
     let reason = ws.missingReason(ref, row: r)
-    func missing() -> (String, String?) { ("missing(\(reason?.message ?? "-"))", reason?.origin) }
+    func missing() -> (String, String?) {
+        ("missing(\(reason.map(ResultText.reason) ?? "-"))", reason?.origin.map { ResultText.origin($0, in: ws.program) })
+    }
     switch column.values {
     case .number(let v): return v[r].isNaN ? missing() : ("\(v[r]) [\(String(v[r].bitPattern, radix: 16))]", nil)
     case .text(let v): return v[r].map { ("\"\($0)\"", nil) } ?? missing()

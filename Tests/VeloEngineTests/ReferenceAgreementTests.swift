@@ -89,7 +89,7 @@ struct ReferenceAgreementTests {
         let reference = try PlainCSV(path: Paths.fixture("reference/expected_095/exceptions.csv"))
         let flagged = reference.rows.filter { $0[6] == "true" }.map { "\($0[0]), \($0[1])" }
         let hits = run.ws.flags()
-        #expect(hits.map(\.keys) == flagged)
+        #expect(hits.map(\.keyText) == flagged)
         #expect(hits.allSatisfy { $0.flag == "velocity_shift" && $0.table == "series" && $0.severity == .warning })
         #expect(!flagged.isEmpty)
         #expect(run.ws.checkFailures().isEmpty)
@@ -173,7 +173,7 @@ struct EdgeCaseTests {
         let run = try Self.run()
         // SKU_E03 is new: nothing sold in the prior window.
         #expect(run.reason("series", "velocity_change", "SKU_E03", "web")?.message == "division by zero")
-        #expect(run.reason("series", "velocity_change", "SKU_E03", "web")?.origin == "series.velocity_change[SKU_E03, web]")
+        #expect(run.origin("series", "velocity_change", "SKU_E03", "web") == "series.velocity_change[SKU_E03, web]")
         // SKU_E01 sells only returns: no demand.
         #expect(run.reason("plan", "cover_days", "SKU_E01")?.message == "no demand")
         // SKU_E10 has no inventory row: the plan still computes with ?? 0.

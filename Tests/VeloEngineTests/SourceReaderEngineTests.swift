@@ -7,6 +7,7 @@ import Testing
 import VeloCheck
 import VeloData
 @testable import VeloEngine
+import VeloFrontend
 import VeloSyntax
 
 @Suite struct PartialLineTests {
@@ -204,7 +205,7 @@ import VeloSyntax
         }
         let (tests, diagnostics) = Checker.checkTests(decls, file: file, program: program)
         #expect(diagnostics.isEmpty, "\(diagnostics.map(\.message))")
-        return tests.map { TestRunner.run($0, program: program, file: file) }
+        return tests.map { TestRunner.run($0, program: program, file: file, wording: ResultText.testWording) }
     }
 
     @Test func givenRowsAreTypedColumnsWithTheirValuesExactly() throws {

@@ -7,6 +7,7 @@ import Testing
 import VeloCheck
 import VeloData
 @testable import VeloEngine
+import VeloFrontend
 import VeloSyntax
 
 // MARK: - Fixtures
@@ -151,6 +152,15 @@ final class Evaluated: @unchecked Sendable {
         return cellValue(ws.column(ref), r)
     }
 
+    /// Where a cell's value went missing, as the frontend names it ("t.ratio[B]").
+    func origin(_ table: String, _ column: String, _ keys: String..., sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        guard let ref = columnRef(table, column), let r = row(table, keys) else {
+            Issue.record("no cell \(table).\(column)\(keys)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return ws.missingReason(ref, row: r)?.origin.map { ResultText.origin($0, in: ws.program) }
+    }
+
     /// Why a cell is missing: the message, and where it went missing.
     func reason(_ table: String, _ column: String, _ keys: String..., sourceLocation: SourceLocation = #_sourceLocation) -> MissingReason? {
         guard let ref = columnRef(table, column), let r = row(table, keys) else {
@@ -227,4 +237,23 @@ struct PlainCSV {
         header = lines.first.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
         rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     }
+}
+
+// MARK: - Results as the frontend words them
+
+extension MissingReason {
+    /// The reason as `velo` prints it.
+    var message: String { ResultText.reason(self) }
+}
+
+extension FlagHit {
+    /// The row's keys and the message as `velo` prints them.
+    var keyText: String { ResultText.keys(keys) }
+    var text: String { ResultText.message(self) }
+}
+
+extension CheckFailure {
+    /// The row's keys and the values read as `velo` prints them.
+    var keyText: String { ResultText.keys(keys) }
+    var valueText: String { ResultText.values(self) }
 }

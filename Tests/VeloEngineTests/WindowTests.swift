@@ -125,7 +125,7 @@ struct WindowTests {
     func stdevOfOneDay() throws {
         let run = try evaluate(WindowData.perSku("stdev(sales.units, last 1 day)"), files: WindowData.files)
         #expect(run.reason("w", "x", "A")?.message == "needs at least 2 values, found 1")
-        #expect(run.reason("w", "x", "A")?.origin == "w.x[A]")
+        #expect(run.origin("w", "x", "A") == "w.x[A]")
     }
 
     @Test("linear weights give the newest day weight N and the oldest 1")

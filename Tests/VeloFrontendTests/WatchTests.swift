@@ -47,9 +47,10 @@ final class CapturedConsole: @unchecked Sendable {
         let dir = try Self.example()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let captured = CapturedConsole()
-        let console = captured.console
+        // The console is made on the watching thread (a Console is not Sendable); what it
+        // writes goes to the lock-protected capture.
         let thread = Thread {
-            try? WatchFrontend.run(file: dir + "/plan.velo", sets: [], interval: 50, console: console, maxPolls: 60)
+            try? WatchFrontend.run(file: dir + "/plan.velo", sets: [], interval: 50, console: captured.console, maxPolls: 60)
         }
         thread.start()
         #expect(captured.wait(for: "watching", timeout: 5) != nil)
@@ -71,10 +72,9 @@ final class CapturedConsole: @unchecked Sendable {
         try rules.write(toFile: dir + "/plan.velo", atomically: true, encoding: .utf8)
         try "date,sku,units\n2024-01-01,A,1\n2024-01-05,A,2\n".write(toFile: dir + "/sales.csv", atomically: true, encoding: .utf8)
         let captured = CapturedConsole()
-        let console = captured.console
         let finished = DispatchSemaphore(value: 0)
         let thread = Thread {
-            try? WatchFrontend.run(file: dir + "/plan.velo", sets: [], interval: 20, console: console, maxPolls: 3000)
+            try? WatchFrontend.run(file: dir + "/plan.velo", sets: [], interval: 20, console: captured.console, maxPolls: 3000)
             finished.signal()
         }
         thread.start()

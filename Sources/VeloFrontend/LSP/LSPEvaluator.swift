@@ -144,7 +144,7 @@ final class LSPEvaluator: @unchecked Sendable {
             switch ValueText.cell(column, r) {
             case .missing(let reason):
                 missing += 1
-                reasons[reason ?? "no value", default: 0] += 1
+                reasons[reason.map(ResultText.reason) ?? "no value", default: 0] += 1
             case .number(let x): numbers.append(x)
             case .date(let d): dates.append(d)
             default: break

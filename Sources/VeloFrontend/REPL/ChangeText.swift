@@ -21,10 +21,10 @@ extension ReplSession {
         } else {
             text += changeLines(report, limit: limit)
         }
-        for f in report.flagsRaised { text += "flag raised: \(f.flag) [\(f.keys)]: \(f.message)\n" }
-        for f in report.flagsCleared { text += "flag cleared: \(f.flag) [\(f.keys)]\n" }
+        for f in report.flagsRaised { text += "flag raised: \(f.flag) [\(ResultText.keys(f.keys))]: \(ResultText.message(f))\n" }
+        for f in report.flagsCleared { text += "flag cleared: \(f.flag) [\(ResultText.keys(f.keys))]\n" }
         for c in report.failingChecks.prefix(limit ?? Int.max) {
-            text += "check failing: \(c.check) on \(c.table) [\(c.keys)]: \(c.values.isEmpty ? c.condition : c.values)\n"
+            text += "check failing: \(c.check) on \(c.table) [\(ResultText.keys(c.keys))]: \(ResultText.detail(c))\n"
         }
         if let limit, report.failingChecks.count > limit { text += "… \(report.failingChecks.count - limit) more failing checks (`checks`)\n" }
         let cut = report.cellsCutOff > 0 ? ", \(NumberFormat.grouped(report.cellsCutOff)) of them unchanged" : ""
@@ -80,7 +80,7 @@ extension ReplSession {
                 if case .number(let x) = v { return NumberFormat.human(x, decimals: decimals) }
                 return ValueText.show(v)
             }
-            let keys = shown.map { $0.keys.isEmpty ? "" : $0.keys }
+            let keys = shown.map { ResultText.keys($0.keys) }
             let olds = shown.map { show($0.old) }, news = shown.map { show($0.new) }
             let kw = keys.map(\.count).max() ?? 0, ow = olds.map(\.count).max() ?? 0, nw = news.map(\.count).max() ?? 0
             for (i, c) in shown.enumerated() {
@@ -105,7 +105,7 @@ extension ReplSession {
         }
         return OutputTable(name: "changes", columns: [
             OutputColumn(name: "column", values: .text(c.map(\.name)), isKey: true),
-            OutputColumn(name: "keys", values: .text(c.map(\.keys)), isKey: true),
+            OutputColumn(name: "keys", values: .text(c.map { ResultText.keys($0.keys) }), isKey: true),
             OutputColumn(name: "old", values: .text(c.map { ValueText.show($0.old, exact: true) })),
             OutputColumn(name: "new", values: .text(c.map { ValueText.show($0.new, exact: true) })),
             OutputColumn(name: "delta", values: .number(deltas)),

@@ -103,7 +103,7 @@ extension ReplSession {
         }
         if info.keys.isEmpty { return (ColumnRef(t, c), 0) }
         guard let row = workspace.row(t, keys: target.keys) else {
-            let keyValues = (0..<min(workspace.rowCount(t), 100_000)).map { workspace.keyText(t, row: $0) }
+            let keyValues = (0..<min(workspace.rowCount(t), 100_000)).map { ResultText.keys(workspace.keyValues(t, row: $0)) }
             let hint = Suggest.didYouMean(target.keys.joined(separator: ", "), in: keyValues).map { ": \($0)" } ?? ""
             throw ReplError("`\(target.table)` has no row [\(target.keys.joined(separator: ", "))]\(hint)")
         }

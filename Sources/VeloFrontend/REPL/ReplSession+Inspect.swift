@@ -138,7 +138,7 @@ extension ReplSession {
             text += (failing.isEmpty ? "ok       " : "failing  ") + what
                 + (failing.isEmpty ? "" : " (\(failing.count) row\(failing.count == 1 ? "" : "s"))") + "\n"
             for f in failing.prefix(exact ? Int.max : 10) {
-                text += "  [\(f.keys)] \(f.values.isEmpty ? f.condition : f.values)\n"
+                text += "  [\(ResultText.keys(f.keys))] \(ResultText.detail(f))\n"
             }
             if !exact && failing.count > 10 { text += "  … \(failing.count - 10) more\n" }
         }

@@ -79,7 +79,7 @@ extension ReplSession {
         let (ta, ca) = try columnOf(sa), (tb, cb) = try columnOf(sb)
         let wa = sa.workspace, wb = sb.workspace
         let va = wa.column(ca), vb = wb.column(cb)
-        let keysB = (0..<wb.rowCount(tb)).map { wb.keyText(tb, row: $0) }
+        let keysB = (0..<wb.rowCount(tb)).map { ResultText.keys(wb.keyValues(tb, row: $0)) }
         var rowsB: [String: Int] = [:]
         for (r, k) in keysB.enumerated() { rowsB[k] = r }
         var seen = Set<String>()
@@ -87,7 +87,7 @@ extension ReplSession {
         let noRow = CellValue.missing("no row")
         for r in 0..<wa.rowCount(ta) {
             if interruptRequested() { throw ReplInterrupted() }
-            let k = wa.keyText(ta, row: r)
+            let k = ResultText.keys(wa.keyValues(ta, row: r))
             seen.insert(k)
             let x = ValueText.cell(va, r)
             let y = rowsB[k].map { ValueText.cell(vb, $0) } ?? noRow
@@ -122,7 +122,7 @@ extension ReplSession {
         }
         func reasons(_ v: [CellValue]) -> [Int: String] {
             var out: [Int: String] = [:]
-            for (i, x) in v.enumerated() { if case .missing(let r?) = x { out[i] = r } }
+            for (i, x) in v.enumerated() { if case .missing(let r?) = x { out[i] = ResultText.reason(r) } }
             return out
         }
         columns.append(OutputColumn(name: a, values: values(left), missingReasons: reasons(left)))

@@ -34,7 +34,7 @@ enum ValueText {
         case .text(let s): return s
         case .date(let d): return CivilDate(day: d).iso
         case .bool(let b): return b ? "true" : "false"
-        case .missing(let r): return exact ? "" : "—" + (r.map { " (\($0))" } ?? "")
+        case .missing(let r): return exact ? "" : "—" + (r.map { " (\(ResultText.reason($0)))" } ?? "")
         }
     }
 
@@ -86,7 +86,7 @@ enum ValueText {
         case .text(let s): return .text(s)
         case .date(let d): return .date(d)
         case .bool(let b): return .bool(b)
-        case .missing(let r): return .missing(reason: r)
+        case .missing(let r): return .missing(reason: r.map(ResultText.reason))
         }
     }
 
