@@ -199,11 +199,13 @@ extension Parser {
             try enter(t.span)
             defer { depth -= 1 }
             let inner = try expression()
-            guard match(.rparen) != nil else {
+            guard let close = match(.rparen) else {
                 throw fail(.unexpectedToken(peek, expected: "`)`", file: file,
                                             notes: [.init(span: t.span, message: "`(` opened here")]))
             }
-            return inner
+            // The brackets belong to the expression's text: a formula's source range (the
+            // REPL's record of it, a check's name) must not end inside them.
+            return Expr(inner.kind, t.span.through(close.span))
         case .keyword(.last), .keyword(.ending):
             throw fail(.windowOutsideCall(at: t.span))
         case .keyword(let k):

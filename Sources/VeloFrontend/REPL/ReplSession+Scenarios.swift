@@ -142,6 +142,7 @@ extension ReplSession {
             throw ReplError("reload failed, nothing changed: cannot read \(path)")
         }
         var rebuilt: [(Scenario, Workspace, ScenarioModel)] = []
+        var fileValues: [CellTarget: Literal] = [:]
         var dropped: [String] = []
         for s in scenarios {
             var model = s.model
@@ -161,6 +162,11 @@ extension ReplSession {
                 ws = try Workspace.open(program, options: WorkspaceOptions(asOf: model.asOfPinned ? model.asOf : nil,
                                                                          params: model.params, sources: sourceOverrides))
                 let cells = model.cells.sorted { $0.key.text < $1.key.text }
+                // What undo puts back is what the files say now, not what they said at the `set`.
+                // (Every cell any scenario's history can still set back, not only the current ones.)
+                for target in Set(originals.keys).union(model.cells.keys) {
+                    fileValues[target] = Self.fileValue(of: target, in: ws)
+                }
                 if !cells.isEmpty {
                     _ = try ws.apply(cells.map { .cell(table: $0.key.table, column: $0.key.column, keys: $0.key.keys, value: $0.value) })
                 }
@@ -172,6 +178,7 @@ extension ReplSession {
         }
         let old = workspace
         fileText = text
+        originals = fileValues
         for (s, ws, model) in rebuilt {
             s.workspace = ws
             s.model = model
@@ -185,5 +192,14 @@ extension ReplSession {
         out("reloaded " + loadedSummary())
         for d in dropped { out(d) }
         printChanges(report)
+    }
+
+    /// A data cell's value in a workspace opened from the files (before any `set`).
+    static func fileValue(of target: CellTarget, in ws: Workspace) -> Literal? {
+        guard let t = ws.program.table(named: target.table),
+              let c = ws.program.table(t).columnIndex(target.column),
+              let row = ws.row(t, keys: target.keys) else { return nil }
+        let column = ws.column(ColumnRef(t, c))
+        return ValueText.literal(ValueText.cell(column, row), type: column.type)
     }
 }

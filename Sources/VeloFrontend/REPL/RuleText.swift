@@ -53,9 +53,17 @@ enum RuleText {
                     let span = existing.formula.span
                     bytes.replaceSubrange(span.start..<span.end, with: formula)
                 } else if let last = t.columns.last {
-                    let indent = indentation(of: t.columns[0].name.span.start, in: bytes)
+                    let first = t.columns[0].name.span.start
+                    let oneLine = !bytes[t.span.start..<first].contains(UInt8(ascii: "\n"))
+                    let indent = oneLine ? "  " : indentation(of: first, in: bytes)
                     let insert = Array("\n\(indent)\(d.column) = ".utf8) + formula
                     bytes.insert(contentsOf: insert, at: last.formula.span.end)
+                    if oneLine {
+                        // `table totals: units = ...` becomes a block, its column on a line of its own.
+                        var gap = first
+                        while gap > t.span.start, bytes[gap - 1] == UInt8(ascii: " ") || bytes[gap - 1] == UInt8(ascii: "\t") { gap -= 1 }
+                        bytes.replaceSubrange(gap..<first, with: Array("\n\(indent)".utf8))
+                    }
                 } else {
                     // A table without a block of columns gets one.
                     var end = t.span.end
