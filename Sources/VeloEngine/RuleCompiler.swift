@@ -12,6 +12,13 @@ public enum RuleCompiler {
     public static func compile(_ file: SourceFile, sourceOverrides: [String: String] = [:])
         -> (program: CheckedProgram?, diagnostics: [Diagnostic]) {
         let (ast, syntax) = Parser.parse(file)
+        return check(ast, syntax: syntax, file: file, sourceOverrides: sourceOverrides)
+    }
+
+    /// The check stage alone: a parsed program (and the parser's diagnostics) checked, with
+    /// source schemas from their readers. Syntax errors stop before the checker.
+    public static func check(_ ast: Program, syntax: [Diagnostic], file: SourceFile, sourceOverrides: [String: String] = [:])
+        -> (program: CheckedProgram?, diagnostics: [Diagnostic]) {
         if syntax.hasErrors { return (nil, syntax) }
         let (program, diagnostics) = Checker.check(ast, file: file, baseDirectory: directory(of: file.path),
                                                    schemas: schemaProvider(overrides: sourceOverrides))

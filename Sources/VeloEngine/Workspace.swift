@@ -137,10 +137,13 @@ public final class Workspace {
     /// The as-of date in effect.
     public var asOf: Int32? { evaluator.asOf }
 
-    /// Loads the data and evaluates everything.
+    /// Loads the data and evaluates everything: lower the program to its graph, open the
+    /// sources, evaluate (each stage also callable on its own, see `RunFrontend.pipeline`).
     public static func open(_ program: CheckedProgram, options: WorkspaceOptions = WorkspaceOptions()) throws(WorkspaceError) -> Workspace {
-        let ws = try Workspace(program: program, options: options, previous: nil)
-        ws.evaluateAll()
+        let graph = EvaluationGraph(program)
+        let sources = try OpenedSources.open(program, options: options)
+        let ws = try Workspace(program: program, graph: graph, sources: sources, options: options)
+        ws.evaluate()
         return ws
     }
 
@@ -151,16 +154,21 @@ public final class Workspace {
         var options = previous.options
         options.asOf = previous.pinnedAsOf
         options.params = previous.paramsSet.filter { program.param(named: $0.key) != nil }
-        let ws = try Workspace(program: program, options: options, previous: previous)
+        let sources = try OpenedSources.open(program, options: options, previous: previous)
+        let ws = try Workspace(program: program, graph: EvaluationGraph(program), sources: sources, options: options)
         ws.evaluateAll(reusing: previous)
         return ws
     }
 
-    init(program: CheckedProgram, options: WorkspaceOptions, previous: Workspace?) throws(WorkspaceError) {
+    /// Evaluates every row set and formula column, in the graph's order.
+    public func evaluate() { evaluateAll() }
+
+    /// A workspace over opened sources; nothing is evaluated yet (`evaluate()`).
+    public init(program: CheckedProgram, graph: EvaluationGraph, sources: OpenedSources,
+                options: WorkspaceOptions) throws(WorkspaceError) {
         self.program = program
         self.options = options
-        let interner = previous?.interner ?? Interner()
-        self.interner = interner
+        self.interner = sources.interner
         var params = program.params.map(\.value)
         for (name, value) in options.params {
             guard let i = program.param(named: name) else {
@@ -168,39 +176,14 @@ public final class Workspace {
             }
             params[i] = value
         }
-        var clock = Clock()
-        var tables: [RuntimeTable] = []
-        var states: [Int: SourceState] = [:]
-        var fresh = Set<Int>()
-        for (i, info) in program.tables.enumerated() {
-            guard let source = info.source else {
-                tables.append(RuntimeTable(ref: TableRef(i), rowCount: 0, columns: info.columns.map { Values.missing($0.type, count: 0) }))
-                continue
-            }
-            let given = options.readers[info.name]
-            let path = given?.label ?? options.sources[info.name] ?? source.resolvedPath
-            if given == nil, let previous, let (state, reused) = previous.reusableSource(info, path: path) {
-                states[i] = state
-                tables.append(RuntimeTable(ref: TableRef(i), rowCount: reused.rowCount, columns: reused.columns))
-                continue
-            }
-            guard let reader = given ?? SourceReaders.reader(kind: source.reader, location: path) else {
-                throw WorkspaceError.unknownReader(table: info.name, reader: source.reader)
-            }
-            let (read, columns) = try Workspace.loadSource(info, reader: reader, interner: interner)
-            fresh.insert(i)
-            states[i] = SourceState(reader: reader, read: read, options: Workspace.readOptions(info))
-            tables.append(RuntimeTable(ref: TableRef(i), rowCount: read.table.rowCount, columns: columns))
-        }
-        sourceStates = states
-        freshSources = fresh
+        sourceStates = sources.states
+        freshSources = sources.fresh
         paramsSet = options.params
         pinnedAsOf = options.asOf
-        let loadTime = clock.lap()
-        graph = EvaluationGraph(program)
-        evaluator = Evaluator(program: program, tables: tables, params: params, asOf: options.asOf, interner: interner)
+        self.graph = graph
+        evaluator = Evaluator(program: program, tables: sources.tables, params: params, asOf: options.asOf, interner: interner)
         if options.asOf == nil { evaluator.asOf = latestDate() }
-        stats.phases.append(("load", loadTime))
+        stats.phases.append(("load", sources.seconds))
     }
 
     /// The column types a source is read with: those the program was checked with.

@@ -102,13 +102,18 @@ public enum Frontend {
     public static func loadProgram(_ path: String, sourceOverrides: [String: String] = [:],
                                    console: Console) throws(CommandFailure) -> (file: SourceFile, program: CheckedProgram) {
         let file = try readRuleFile(path, console: console)
-        let rules = check(file, sourceOverrides: sourceOverrides)
-        render(rules.diagnostics, in: file, console: console)
+        return (file, try program(of: check(file, sourceOverrides: sourceOverrides), console: console))
+    }
+
+    /// Prints the diagnostics of checked rules; their program, or the command ends (status
+    /// 1, or 3 when the data cannot be read).
+    public static func program(of rules: LoadedRules, console: Console) throws(CommandFailure) -> CheckedProgram {
+        render(rules.diagnostics, in: rules.file, console: console)
         guard let program = rules.program else {
-            console.err("\(path): \(summary(rules.diagnostics))\n")
+            console.err("\(rules.file.path): \(summary(rules.diagnostics))\n")
             throw CommandFailure(status(for: rules.diagnostics))
         }
-        return (file, program)
+        return program
     }
 
     /// Loads the data and evaluates the plan; data that cannot be read ends the command (status 3).

@@ -51,13 +51,24 @@ public enum RunFrontend {
         let sources = try PlanInputs.sources(request.sources, console: console)
         if let limit = request.limit, limit < 0 { throw usage("--limit must be 0 or more") }
 
-        let (_, program) = try Frontend.loadProgram(request.file, sourceOverrides: sources, console: console)
+        // The pipeline, stage by stage; each stage's failure ends the command with its status.
+        // 1. Parse and 2. check (a test file `X.test.velo` is checked against `X.velo`).
+        let file = try Frontend.readRuleFile(request.file, console: console)
+        let rules: LoadedRules
+        if TestFiles.ruleFile(forTestFile: file.path) != nil {
+            rules = Frontend.check(file, sourceOverrides: sources)
+        } else {
+            let (ast, syntax) = Parser.parse(file)
+            let (checked, diagnostics) = RuleCompiler.check(ast, syntax: syntax, file: file, sourceOverrides: sources)
+            rules = LoadedRules(file: file, program: checked, diagnostics: diagnostics)
+        }
+        let program = try Frontend.program(of: rules, console: console)
+        // The command line read against the program: --source, --set, --table.
         for name in sources.keys where program.table(named: name).map({ !program.table($0).isSource }) ?? true {
             let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
             throw usage("--source: `\(name)` is not a source table of \(request.file)\(hint)")
         }
         let params = try PlanInputs.params(request.sets, program: program, file: request.file, console: console)
-        // Which tables, in which order.
         var selected: [TableRef] = []
         var includeFlags = request.tables.isEmpty
         if request.tables.isEmpty {
@@ -72,8 +83,19 @@ public enum RunFrontend {
                 selected.append(t)
             }
         }
-
-        let ws = try Frontend.open(program, WorkspaceOptions(asOf: asOf, params: params, sources: sources), console: console)
+        // 3. Lower to the evaluation graph, 4. open the sources, 5. evaluate.
+        let graph = EvaluationGraph(program)
+        let options = WorkspaceOptions(asOf: asOf, params: params, sources: sources)
+        let ws: Workspace
+        do {
+            let opened = try OpenedSources.open(program, options: options)
+            ws = try Workspace(program: program, graph: graph, sources: opened, options: options)
+        } catch {
+            console.err("velo: \(error.message)\n")
+            throw CommandFailure(.dataError)
+        }
+        ws.evaluate()
+        // 6. Render.
         var outputs = selected.map { ResultTables.table(ws, $0) }
         if includeFlags { outputs.append(ResultTables.flags(ws.flags())) }
 
