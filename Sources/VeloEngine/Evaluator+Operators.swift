@@ -92,8 +92,8 @@ extension Evaluator {
             for i in a.indices where a[i] == 2 { a[i] = b[i]; if let r = y.reasons[i] { out.reasons[i] = r } }
             out.values = .bool(a)
         default:
-            // One side is a bare `missing`: the other side's type wins.
-            if x.values.isAllMissing { return y }
+            // One side is a bare `missing` (number-typed): the other side's type wins.
+            if x.values.isNumber { return y }
             return x.masked(where: { x.values.isMissing($0) }, reasonsFrom: y)
         }
         return out

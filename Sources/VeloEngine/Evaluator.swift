@@ -322,7 +322,9 @@ final class Evaluator {
         default:
             // Branch types differ only when one is a bare `missing` (a vector of missing
             // numbers): take the other branch's type, missing where the bare one is chosen.
-            if x.values.isAllMissing { return y.masked(where: { cond[$0] == 1 }, reasonsFrom: x) }
+            // The bare one is the number-typed side (decided by type, not by its values: over
+            // no rows every vector is all missing).
+            if x.values.isNumber { return y.masked(where: { cond[$0] == 1 }, reasonsFrom: x) }
             return x.masked(where: { cond[$0] != 1 }, reasonsFrom: y)
         }
         for i in cond.indices {
@@ -368,7 +370,8 @@ final class Evaluator {
 }
 
 extension Values {
-    var isAllMissing: Bool { (0..<count).allSatisfy { isMissing($0) } }
+    /// Whether these are numbers (the type a bare `missing` is evaluated with).
+    var isNumber: Bool { if case .number = self { return true } else { return false } }
 }
 
 extension Vector {

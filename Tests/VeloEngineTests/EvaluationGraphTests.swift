@@ -1,6 +1,7 @@
 // The evaluation graph: its nodes and edges for a small program, and the wrong answers it
 // fixed — each edit below once left cells that a fresh evaluation computes differently.
 
+import Foundation
 import Testing
 import VeloCheck
 import VeloData
@@ -173,5 +174,29 @@ struct EvaluationGraphTests {
         let fresh = try evaluate(rules, files: ["items.csv": "sku\nA\nB\n", "po.csv": "po,sku,qty\nP1,B,10\nP2,B,5\n"])
         #expect(graphDifferences(e.ws, fresh.ws) == [])
         #expect(e.ws.invariantViolations().isEmpty)
+    }
+
+    @Test("an `if` with a bare `missing` branch over no rows keeps its type (found by the 20,000-sequence run)")
+    func bareMissingOverNoRows() throws {
+        // Recomputing S03 alone evaluates the `if` over S03's returns: none. Over no rows both
+        // branches are "all missing"; the bare one is told by its type, so `max` stays a date
+        // maximum with the same reason as a fresh evaluation.
+        let rules = """
+            table returns = csv("returns.csv")
+            table items = csv("items.csv") by sku
+            table skus by sku:
+              s = max(if items.active then returns.date else missing("too low")) - week_start(items.launch)
+              c = max(returns.date ?? missing) - items.launch
+            """
+        let returns = "date,sku,qty\n2024-03-07,S01,3\n"
+        let e = try evaluate(rules, files: ["returns.csv": returns, "items.csv": "sku,active,launch\nS03,false,2024-03-02\n"])
+        let edited = ["returns.csv": returns, "items.csv": "sku,active,launch\nS03,false,2024-03-08\n"]
+        try edited["items.csv"]!.write(toFile: e.scratch!.path("items.csv"), atomically: true, encoding: .utf8)
+        _ = try e.ws.apply([.source("items", path: nil)])
+        let fresh = try evaluate(rules, files: edited)
+        #expect(graphDifferences(e.ws, fresh.ws) == [])
+        let s = e.ws.column(e.columnRef("skus", "s")!)
+        let row = try #require(e.ws.row(e.table("skus"), keys: ["S03"]))
+        #expect(s.missingReasons[row].map { ResultText.described($0, in: e.ws.program) }?.contains("no rows to take the max of") == true)
     }
 }
