@@ -19,10 +19,32 @@ public enum RuleCompiler {
     /// source schemas from their readers. Syntax errors stop before the checker.
     public static func check(_ ast: Program, syntax: [Diagnostic], file: SourceFile, sourceOverrides: [String: String] = [:])
         -> (program: CheckedProgram?, diagnostics: [Diagnostic]) {
-        if syntax.hasErrors { return (nil, syntax) }
         let (program, diagnostics) = Checker.check(ast, file: file, baseDirectory: directory(of: file.path),
                                                    schemas: schemaProvider(overrides: sourceOverrides))
-        return (program, syntax + diagnostics)
+        guard syntax.hasErrors else { return (program, syntax + diagnostics) }
+        // A partial program: the statements that parsed are checked too, so one broken table
+        // does not hide the others' errors; what names a part that did not parse is left out
+        // (the syntax error already says what is wrong there).
+        let explained = Set(syntax.map(\.span.start))
+        let partial = diagnostics.filter { d in
+            !explained.contains(d.span.start) && !mentionsBroken(d, ast.broken, in: file) && !(d.code == "rows" && quoted(in: d).contains { ast.incomplete.contains($0) })
+        }
+        return (nil, (syntax + partial).sortedBySource())
+    }
+
+    /// The names a diagnostic's message quotes in backticks.
+    static func quoted(in d: Diagnostic) -> [String] {
+        d.message.split(separator: "`", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset % 2 == 1 }.map { String($0.element) }
+    }
+
+    /// Whether a checker diagnostic is about a name whose declaration did not parse.
+    static func mentionsBroken(_ d: Diagnostic, _ broken: Set<String>, in file: SourceFile) -> Bool {
+        guard !broken.isEmpty else { return false }
+        // A name quoted in the message (`unknown name `y``), or a word of the text it points at.
+        if quoted(in: d).contains(where: broken.contains) { return true }
+        let text = file.text(of: d.span)
+        return text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).contains { broken.contains(String($0)) }
     }
 
     /// Asks each source's reader for its schema (a header and a sample of rows), for the checker.

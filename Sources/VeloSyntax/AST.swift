@@ -13,6 +13,11 @@ public struct Name: Hashable, Sendable {
 
 public struct Program: Sendable {
     public var statements: [Statement]
+    /// Names of tables, params, flags and columns whose declaration did not parse: the
+    /// statements are left out, and what refers to them is not an error of its own.
+    public var broken: Set<String> = []
+    /// Tables with a column that did not parse: what their rows are inferred from may be in it.
+    public var incomplete: Set<String> = []
     public init(statements: [Statement]) { self.statements = statements }
 }
 

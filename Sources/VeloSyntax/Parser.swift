@@ -14,6 +14,9 @@ public struct Parser {
     var depth = 0
     public static let maxDepth = 200
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Names declared by statements and columns that did not parse (see `Program.broken`).
+    var broken: Set<String> = []
+    var incomplete: Set<String> = []
 
     /// Thrown after a diagnostic has been recorded; the caller resynchronises.
     struct Failure: Error {}
@@ -28,7 +31,9 @@ public struct Parser {
     public static func parse(_ file: SourceFile) -> (program: Program, diagnostics: [Diagnostic]) {
         let (tokens, lexDiagnostics) = Lexer.tokenize(file)
         var parser = Parser(file: file, tokens: tokens)
-        let program = parser.parseProgram()
+        var program = parser.parseProgram()
+        program.broken = parser.broken
+        program.incomplete = parser.incomplete
         // Where the lexer already explained a problem (an unclosed bracket, a stray
         // character), the parser's "expected ..." at the same place only repeats it.
         let explained = Set(lexDiagnostics.map(\.span.start))
@@ -129,6 +134,12 @@ public struct Parser {
     // MARK: - Recovery
 
     /// Skips to the start of the next top-level statement.
+    /// Records the name at token `i` (if it is one) as declared by a part that did not parse.
+    mutating func noteBroken(at i: Int) {
+        guard i < tokens.count, case .identifier = tokens[i].kind else { return }
+        broken.insert(file.text(of: tokens[i].span))
+    }
+
     mutating func synchronizeStatement() {
         while !check(.eof) {
             let t = advance()
@@ -162,9 +173,15 @@ public struct Parser {
                 synchronizeStatement()
                 continue
             }
+            let start = index
             do {
                 statements.append(try statement())
             } catch {
+                // `table NAME`, `param NAME`, `flag NAME`: the name is declared, if unreadable.
+                switch tokens[start].kind {
+                case .keyword(.table), .keyword(.param), .keyword(.flag): noteBroken(at: start + 1)
+                default: break
+                }
                 synchronizeStatement()
             }
         }
@@ -275,9 +292,12 @@ public struct Parser {
         try blockStart("formula columns such as `velocity = ...`")
         let level = blockDepth
         while !check(.dedent), !check(.eof) {
+            let start = index
             do {
                 columns.append(try columnDef())
             } catch {
+                noteBroken(at: start)
+                incomplete.insert(name.text)
                 synchronizeLine(level: level)
             }
         }
