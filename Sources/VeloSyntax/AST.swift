@@ -58,6 +58,8 @@ public struct TableDecl: Sendable {
     public var name: Name
     public var keys: [Name]
     public var rows: RowsClause?
+    /// `over weeks(horizon_weeks)`: a period table (AST+Periods.swift).
+    public var periods: PeriodClause? = nil
     public var columns: [ColumnDecl]
     public var span: Span
 }

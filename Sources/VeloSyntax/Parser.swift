@@ -248,7 +248,7 @@ public struct Parser {
         advance()
     }
 
-    // table_def: "table" NAME by_clause? rows_clause? ":" (column_def | _NL _INDENT column_def+ _DEDENT)
+    // table_def: "table" NAME by_clause? rows_clause? period_clause? ":" (column_def | _NL _INDENT column_def+ _DEDENT)
     // rows_clause: "from" NAME ("in" window)?
     mutating func tableDef() throws -> TableDecl {
         let start = advance().span
@@ -263,6 +263,7 @@ public struct Parser {
             }
             rows = RowsClause(table: table, window: window, span: from.span.through(tokens[index - 1].span))
         }
+        let periods = try periodClause()
         if check(.assign) {
             throw fail(.tableNeedsColonOrSource(at: peek.span))
         }
@@ -270,7 +271,7 @@ public struct Parser {
         var columns: [ColumnDecl] = []
         if !check(.newline) {
             columns.append(try columnDef())
-            return TableDecl(name: name, keys: keys, rows: rows, columns: columns, span: start.through(name.span))
+            return TableDecl(name: name, keys: keys, rows: rows, periods: periods, columns: columns, span: start.through(name.span))
         }
         try blockStart("formula columns such as `velocity = ...`")
         let level = blockDepth
@@ -282,7 +283,7 @@ public struct Parser {
             }
         }
         if check(.dedent) { advance() }
-        return TableDecl(name: name, keys: keys, rows: rows, columns: columns, span: start.through(name.span))
+        return TableDecl(name: name, keys: keys, rows: rows, periods: periods, columns: columns, span: start.through(name.span))
     }
 
     // column_def: NAME "=" expr _NL

@@ -3,7 +3,7 @@
 
 public enum Keyword: String, CaseIterable, Sendable {
     case table, param, flag, check, test
-    case by, from, `in`, on, when, severity
+    case by, from, `in`, on, over, when, severity
     case `if`, then, `else`, and, or, not, `is`, missing, `true`, `false`
     case last, ending, ago, after, before
     // Inside `test` blocks.
