@@ -11,11 +11,8 @@ public enum RuleCompiler {
     /// `sourceOverrides` (table name -> path) replace a source's file, as `--source` does.
     public static func compile(_ file: SourceFile, sourceOverrides: [String: String] = [:])
         -> (program: CheckedProgram?, diagnostics: [Diagnostic]) {
-        let (ast, syntax) = Parser.parse(file)
-        if syntax.hasErrors { return (nil, syntax) }
-        let (program, diagnostics) = Checker.check(ast, file: file, baseDirectory: directory(of: file.path),
-                                                   schemas: schemaProvider(overrides: sourceOverrides))
-        return (program, syntax + diagnostics)
+        // Imports are followed there (RuleCompiler+Imports.swift).
+        compile(file, chain: [], sourceOverrides: sourceOverrides)
     }
 
     /// Asks each source's reader for its schema (a header and a sample of rows), for the checker.

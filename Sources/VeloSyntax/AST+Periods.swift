@@ -22,3 +22,12 @@ extension Argument {
         Argument(label: nil, value: .expr(e), span: e.span)
     }
 }
+
+/// `import "../replenishment/plan.velo"`: that rule file's sources, params, tables, flags and
+/// checks become part of this one, under their own names (its tests do not). Its relative
+/// source paths resolve against its own folder (RuleCompiler+Imports.swift).
+public struct ImportDecl: Sendable {
+    public var path: TextLiteral
+    /// `import` through the path.
+    public var span: Span
+}

@@ -11,3 +11,16 @@ extension Parser {
         return PeriodClause(unit: unit, horizon: horizon, span: over.span.through(close.span))
     }
 }
+
+extension Parser {
+    // import_def: "import" STRING _NL
+    mutating func importDef() throws -> ImportDecl {
+        let start = advance().span
+        guard check(.string) else {
+            throw fail(.unexpectedToken(peek, expected: "the rule file to import, as in `import \"../replenishment/plan.velo\"`", file: file))
+        }
+        let path = text(advance().span, interpolate: false)
+        try expectNewline()
+        return ImportDecl(path: path, span: start.through(path.span))
+    }
+}

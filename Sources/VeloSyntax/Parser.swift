@@ -171,7 +171,7 @@ public struct Parser {
         return Program(statements: statements)
     }
 
-    // statement: source_def | table_def | param_def | flag_def | check_def | test_def
+    // statement: source_def | table_def | param_def | flag_def | check_def | test_def | import_def
     mutating func statement() throws -> Statement {
         switch peek.kind {
         case .keyword(.table):
@@ -181,6 +181,7 @@ public struct Parser {
         case .keyword(.flag): return .flag(try flagDef())
         case .keyword(.check): return .check(try checkDef())
         case .keyword(.test): return .test(try testDef())
+        case .keyword(.import): return .importFile(try importDef())
         case .keyword(.given), .keyword(.set), .keyword(.expect):
             throw fail(.testStepOutsideTest(file.text(of: peek.span), at: peek.span))
         case .identifier where peek(1).kind == .symbol(.assign):
