@@ -889,6 +889,13 @@ enum PropertyShrinker {
         case .isMissing(_, let negated): return negated ? "is not missing" : "is missing"
         case .conditional: return "conditional"
         case .call: return "call"
+        case .shift(let s):
+            switch s.mode {
+            case .previous: return "previous"
+            case .by: return "shift"
+            case .cumulative: return "cumulative"
+            }
+        case .periodDate: return "period date"
         }
     }
 
