@@ -216,9 +216,10 @@ extension Checker {
         }
     }
 
-    /// Event rows summed into a period table fall into the period of their date.
+    /// Rows of a dated source (events, or orders by `po`) summed into a period table fall into
+    /// the period of their date.
     func periodBinning(context: TableRef, over: TableRef, early: PeriodBinning.Early) -> PeriodBinning? {
-        guard let axis = tables[context.index].periods, tables[over.index].isEventTable,
+        guard let axis = tables[context.index].periods, tables[over.index].isSource,
               let dc = tables[over.index].source?.dateColumn, !matchable(over).contains(axis.key) else { return nil }
         return PeriodBinning(axis: axis, dateColumn: dc, early: early)
     }
