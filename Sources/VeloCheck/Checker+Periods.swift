@@ -78,7 +78,7 @@ extension Checker {
 
     /// The keys of a table that its rows clause gives (all but the period key).
     func rowKeys(_ index: Int) -> [String] {
-        tables[index].periods == nil ? tables[index].keys : Array(tables[index].keys.dropLast())
+        tables[index].periods == nil && tableDecls[index]?.periods == nil ? tables[index].keys : Array(tables[index].keys.dropLast())
     }
 
     /// The calls that read along time; nil when `callee` is not one of them.

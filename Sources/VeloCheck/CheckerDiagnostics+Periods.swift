@@ -12,7 +12,8 @@ extension Diagnostic {
 
     static func badHorizon(_ unit: String, at span: Span) -> Diagnostic {
         Diagnostic(code: "periods", "the horizon must be a whole number of periods, a duration or a param holding one", at: span,
-                   hint: "write `over \(unit)(12)`, `over \(unit)(horizon_weeks)` with `param horizon_weeks = 12`, or `over weeks(12 weeks)`")
+                   hint: unit == "months" ? "write `over months(6)`, or `over months(horizon)` with `param horizon = 6`"
+                       : "write `over \(unit)(12)`, `over \(unit)(horizon)` with `param horizon = 12`, or a duration such as `over \(unit)(12 weeks)`")
     }
 
     static func periodTableNeedsKey(_ table: String, at span: Span) -> Diagnostic {
