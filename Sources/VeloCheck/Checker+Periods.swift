@@ -18,7 +18,7 @@
 import VeloSyntax
 
 extension Checker {
-    static let timeFunctions: Set<String> = ["previous", "shift", "cumulative", "period_start", "period_end", "first_period"]
+    public static let timeFunctions: Set<String> = ["previous", "shift", "cumulative", "period_start", "period_end", "first_period"]
 
     /// Each period table's calendar and horizon; period keys are integers.
     mutating func resolvePeriodClauses() {
