@@ -168,8 +168,9 @@ public struct EvaluationGraph: Sendable {
                 }
             }
             if let b = a.alignment.binning {
-                // Event rows fall into periods by their date, the as-of date and the horizon.
-                edges.append(Edge(input: .column(ColumnRef(a.alignment.to, b.dateColumn)), path: inner, site: nil))
+                // Rows fall into periods by their date, the as-of date and the horizon; a row
+                // whose date moves changes group, so every reader row reads anew (as for a join column).
+                edges.append(Edge(input: .column(ColumnRef(a.alignment.to, b.dateColumn)), path: path + [.scalar], site: nil))
                 edges.append(Edge(input: .asOf, path: path + [.scalar], site: nil))
                 if case .param(let p) = b.axis.horizon { edges.append(Edge(input: .param(p), path: path + [.scalar], site: nil)) }
             }

@@ -108,7 +108,8 @@ extension Workspace {
         let edited = Set(dirt.cells.keys.map(\.table.index))
         let editedNames = Set(dirt.cells.keys.map { program.tables[$0.table.index].columns[$0.column].name })
         for (key, group) in evaluator.groups {
-            if key.binning != nil, edited.contains(key.table) || dirt.appended[key.table] != nil || dirt.rebuilt.contains(key.table) {
+            if let b = key.binning, dirt.appended[key.table] != nil || dirt.rebuilt.contains(key.table)
+                || dirt.cells.keys.contains(where: { $0.table.index == key.table && ($0.column == b.dateColumn || key.on.contains(program.tables[key.table].columns[$0.column].name)) }) {
                 // Rows grouped by the period of their date: regrouped on next use.
                 evaluator.groups[key] = nil
                 continue
@@ -128,8 +129,10 @@ extension Workspace {
         // Alignments that involve a rebuilt or grown table, or match on an edited column, are
         // rebuilt on their next use (for aggregates that is a lookup per context row: the
         // groupings are kept).
-        for key in evaluator.alignments.keys where key.alignment.binning != nil && edited.contains(key.alignment.to.index) {
-            evaluator.alignments[key] = nil
+        for key in evaluator.alignments.keys {
+            guard let b = key.alignment.binning else { continue }
+            let to = key.alignment.to
+            if dirt.cells.keys.contains(where: { $0.table == to && $0.column == b.dateColumn }) { evaluator.alignments[key] = nil }
         }
         if !dirt.params.isEmpty || dirt.asOfEdited { forgetPeriodGroupings(params: dirt.params) }
         let touched = dirt.rebuilt.union(dirt.appended.keys)

@@ -114,6 +114,22 @@ struct ProductionIncrementalTests {
         #expect(ws.invariantViolations().isEmpty)
     }
 
+    @Test func movingAnOrdersDueDateMovesItsReceipt() throws {
+        let dir = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ws = try Self.world(dir)
+        let report = try ws.apply([.cell(table: "orders", column: "due_date", keys: ["P1"], value: .date(CivilDate(iso: "2025-01-20")!.day))])
+        #expect(Self.ran(ws, report)["proj.receipts"]?.count == 12)   // a date edit re-reads every row's group
+        try "po,sku,due_date,qty\nP1,A,2025-01-20,7\nP2,B,2024-12-30,4\nP3,B,2025-03-01,100\n"
+            .write(toFile: dir + "/orders.csv", atomically: true, encoding: .utf8)
+        #expect(incDifferences(ws, try fresh(ws, dir: dir)).isEmpty)
+        let run = Evaluated(ws, scratch: nil)
+        #expect(run.column("proj", "receipts")[0...3] == [.number(0), .number(0), .number(7), .number(0)])
+        _ = try ws.apply([.cell(table: "orders", column: "qty", keys: ["P1"], value: .number(9))])
+        #expect(run.column("proj", "receipts")[0...3] == [.number(0), .number(0), .number(9), .number(0)])
+        #expect(ws.invariantViolations().isEmpty)
+    }
+
     @Test func aCutoffStopsTheRecurrence() throws {
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
