@@ -86,7 +86,8 @@ extension Workspace {
                 evaluator.currentColumn = nil
                 let newValues = normalized(v.values, to: program.column(ref).type)
                 let oldValues = t.columns[ref.column], oldReasons = t.reasons[ref.column]
-                for (i, r) in selection.enumerated() {
+                // A full evaluation computes every period of every series: nothing to compare.
+                for (i, r) in selection.enumerated() where recording {
                     if rebuilt || !sameCell(oldValues, oldReasons, Int(r), newValues, v.reasons, i) {
                         moved.insert(r)
                         changed[ref, default: RowBits()].insert(r)
@@ -105,14 +106,19 @@ extension Workspace {
                 t.columns[ref.column] = .bool([])
                 values.scatter(newValues, at: selection)
                 t.columns[ref.column] = values
-                var reasons = oldReasons
-                for (i, r) in selection.enumerated() { reasons[Int(r)] = v.reasons[i] }
-                t.reasons[ref.column] = reasons
-                evaluated[ref, default: []] += selection.map(Int.init)
+                if !oldReasons.isEmpty || !v.reasons.isEmpty {
+                    var reasons = oldReasons
+                    t.reasons[ref.column] = [:]
+                    for (i, r) in selection.enumerated() { reasons[Int(r)] = v.reasons[i] }
+                    t.reasons[ref.column] = reasons
+                }
+                if recording { evaluated[ref, default: []] += selection.map(Int.init) }
                 report.cellsEvaluated += selection.count
             }
             // The next period reads this one.
-            for r in moved where (Int(r) + 1) % h != 0 && Int(r) + 1 < n { carry.append(r + 1) }
+            if recording {
+                for r in moved where (Int(r) + 1) % h != 0 && Int(r) + 1 < n { carry.append(r + 1) }
+            }
         }
         guard recording else { return }
         for ref in group {
