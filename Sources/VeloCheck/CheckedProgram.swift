@@ -61,6 +61,8 @@ public struct TableInfo: Sendable {
     public var keys: [String]
     /// Derived tables list their keys first (as `.key` columns), then their formulas.
     public var columns: [ColumnInfo]
+    /// For a period table (`over weeks(12)`), its calendar; its last key numbers the periods.
+    public var periods: PeriodAxis? = nil
 
     public init(name: String, span: Span, kind: Kind, keys: [String], columns: [ColumnInfo]) {
         self.name = name
@@ -187,6 +189,9 @@ public struct Alignment: Hashable, Sendable {
     public var from: TableRef
     public var to: TableRef
     public var on: [String]
+    /// Rows of an event table summed into a period table: the last name of `on` is the
+    /// period key, which the event rows get from their date (CheckedProgram+Periods.swift).
+    public var binning: PeriodBinning? = nil
 }
 
 public struct AggregateCall: Sendable {
@@ -217,6 +222,11 @@ public struct CExpr: Sendable {
         case isMissing(CExpr, negated: Bool)
         case conditional(CExpr, CExpr, CExpr)
         case call(Builtin, [CExpr])
+        /// A column of the same period table read along time: the previous period, k periods
+        /// away, or the sum up to this period (CheckedProgram+Periods.swift).
+        case shift(TimeShift)
+        /// The first (`end: false`) or last day of the row's period; `key` is the period key.
+        case periodDate(PeriodAxis, key: ColumnRef, end: Bool)
     }
     public var kind: Kind
     public var type: VType
@@ -243,6 +253,13 @@ public struct CExpr: Sendable {
         case .binary(_, let a, let b): body(a); body(b)
         case .conditional(let c, let a, let b): body(c); body(a); body(b)
         case .call(_, let args): args.forEach(body)
+        case .shift(let s):
+            switch s.mode {
+            case .previous(let first): body(first)
+            case .by(let k): body(k)
+            case .cumulative: break
+            }
+        case .periodDate: break
         }
     }
 }

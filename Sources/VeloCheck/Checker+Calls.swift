@@ -6,6 +6,7 @@ import VeloSyntax
 
 extension Checker {
     mutating func resolveCall(_ callee: Name, _ args: [Argument], span: Span, _ scope: Scope) -> CExpr? {
+        if let timed = resolveTimeCall(callee, args, span: span, scope) { return timed }
         let positional = args.filter { $0.label == nil }
         if let fn = AggregateFunction(rawValue: callee.text) {
             let isScalarMinMax = (fn == .min || fn == .max)
@@ -96,7 +97,7 @@ extension Checker {
         var named: [String: (Name, Argument)] = [:]
         for a in args {
             if let label = a.label {
-                guard fn.namedArguments.contains(label.text) else {
+                guard fn.namedArguments.contains(label.text) || label.text == "early" else {
                     diagnostics.append(.unknownNamedArgument(label.text, function: fn.rawValue, candidates: fn.namedArguments, at: label.span))
                     return nil
                 }
@@ -129,7 +130,22 @@ extension Checker {
             return nil
         }
         let over = finer[0].0
-        let on = sharedColumns(scope.context, over)
+        var on = sharedColumns(scope.context, over)
+        var early = PeriodBinning.Early.drop
+        if let (_, arg) = named["early"] {
+            guard case .expr(let e) = arg.value, case .name(let n) = e.kind, let v = PeriodBinning.Early(rawValue: n.text) else {
+                diagnostics.append(.badEarly(at: arg.span))
+                return nil
+            }
+            early = v
+        }
+        let binning = periodBinning(context: scope.context, over: over, early: early)
+        if let binning {
+            on.append(binning.axis.key)
+        } else if let (_, arg) = named["early"] {
+            diagnostics.append(.earlyWithoutPeriods(at: arg.span))
+            return nil
+        }
         if on.isEmpty, !isKeyless(scope.context) {
             // Nothing to match on: every row of `over` would be read for every context row.
             report(noSharedKey: over, context: scope.context, aggregate: file.text(of: span),
@@ -157,7 +173,7 @@ extension Checker {
             guard let w = checkWeighting(named, span: span) else { return nil }
             weighting = w
         }
-        let call = AggregateCall(function: fn, alignment: Alignment(from: scope.context, to: over, on: on),
+        let call = AggregateCall(function: fn, alignment: Alignment(from: scope.context, to: over, on: on, binning: binning),
                                  argument: argument, window: window, weighting: weighting)
         return CExpr(.aggregate(call), fn.resultType(for: argType), span)
     }

@@ -78,8 +78,9 @@ extension Checker {
             case .name(let n): add(owner, n.text)
             case .member(let t, let c):
                 if let i = tables.firstIndex(where: { $0.name == t.text }) { add(TableRef(i), c.text) }
-            case .call(_, let args):
-                for a in args {
+            case .call(let callee, let args):
+                // `previous(x, first: f)` reads x in an earlier period: a recurrence, not a cycle.
+                for a in args where !(callee.text == "previous" && a.label == nil) {
                     switch a.value {
                     case .expr(let x): visit(x)
                     case .window(let w):

@@ -8,7 +8,7 @@ extension Checker {
     mutating func resolveRows() {
         for (index, decl) in tableDecls.sorted(by: { $0.key < $1.key }) {
             let me = TableRef(index)
-            let keys = tables[index].keys
+            let keys = rowKeys(index)
             var spec: RowsSpec = .single
             if let rows = decl.rows {
                 guard !keys.isEmpty else {

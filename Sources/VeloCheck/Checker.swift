@@ -85,6 +85,8 @@ public struct Checker {
     /// Sources whose file could not be read: their columns are unknown, and references to
     /// them are not reported again.
     var unreadable: Set<String> = []
+    /// Columns read through `previous` before they were checked (Checker+Periods.swift).
+    var deferredPrevious: [(ColumnRef, VType, Span)] = []
 
     /// Checks a parsed program. The result is nil when there are errors.
     public static func check(_ program: Program, file: SourceFile, baseDirectory: String,
@@ -107,7 +109,9 @@ public struct Checker {
         declareTables()
         unifyKeyTypes()
         declareParams()
+        resolvePeriodClauses()
         for ref in checkingOrder() { checkFormula(ref) }
+        checkDeferredPrevious()
         resolveRows()
         let flags = checkFlags()
         let checks = checkChecks()

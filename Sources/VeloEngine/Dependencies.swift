@@ -161,8 +161,10 @@ extension Evaluator {
                     }
                 }
                 let index = alignmentIndex(a, grouped: true)
-                let keys = keyColumns(tables[target.index], a.on)
+                let keys = keyColumns(tables[target.index], a.on, binning: a.binning)
                 rows = .some(index.readers(of: targetRows, targetCount: tables[target.index].rowCount, targetKeys: keys))
+            case .shift(let t, let step):
+                rows = .some(shiftReaders(of: set, table: t, step: step))
             }
         }
         return rows

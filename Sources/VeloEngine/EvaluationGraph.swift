@@ -38,6 +38,9 @@ public enum Hop: Sendable {
     /// One value that every reader row reads: a param, the as-of date, or a change of
     /// which rows align (a join column was edited).
     case scalar
+    /// Rows of the same series of a period table at other periods (EvaluationGraph+Time.swift):
+    /// the previous period, k periods away, or every period up to the reader's.
+    case shift(TableRef, TimeStep)
 }
 
 /// How a node reads one input.
@@ -57,6 +60,7 @@ public struct Edge: Sendable {
         case .group(_, let w)?: return w == nil ? "group" : "group in a window"
         case .cell?: return "fixed cell"
         case .scalar?: return "scalar"
+        case .shift(_, let step)?: return step.kindName
         }
     }
 }
@@ -74,6 +78,11 @@ public struct EvaluationGraph: Sendable {
     /// date read (`last N days`, `from T in last N days`); without such windows, every dated
     /// event table.
     public private(set) var asOfTables: [TableRef] = []
+    /// Columns of one period table that read each other's previous period: evaluated
+    /// together, period after period (EvaluationGraph+Time.swift). Each in evaluation order.
+    public private(set) var recurrences: [[ColumnRef]] = []
+    /// The recurrence each of their columns belongs to.
+    public private(set) var recurrenceOf: [ColumnRef: Int] = [:]
 
     public init(_ program: CheckedProgram) {
         self.program = program
@@ -114,7 +123,9 @@ public struct EvaluationGraph: Sendable {
             }
             return edges
         }
-        (order, height) = EvaluationGraph.topologicalOrder(inputs, formulaOrder: program.formulaOrder)
+        (recurrences, recurrenceOf) = EvaluationGraph.findRecurrences(inputs)
+        (order, height) = EvaluationGraph.topologicalOrder(inputs, formulaOrder: program.formulaOrder,
+                                                           recurrenceOf: recurrenceOf)
     }
 
     // MARK: - Lowering
@@ -156,6 +167,13 @@ public struct EvaluationGraph: Sendable {
                 case .after(let anchor), .before(let anchor): reads(anchor, path: path, into: &edges)
                 }
             }
+            if let b = a.alignment.binning {
+                // Rows fall into periods by their date, the as-of date and the horizon; a row
+                // whose date moves changes group, so every reader row reads anew (as for a join column).
+                edges.append(Edge(input: .column(ColumnRef(a.alignment.to, b.dateColumn)), path: path + [.scalar], site: nil))
+                edges.append(Edge(input: .asOf, path: path + [.scalar], site: nil))
+                if case .param(let p) = b.axis.horizon { edges.append(Edge(input: .param(p), path: path + [.scalar], site: nil)) }
+            }
             reads(a.argument, path: inner, into: &edges)
         case .negate(let x), .not(let x), .isMissing(let x, _):
             reads(x, path: path, into: &edges)
@@ -169,6 +187,16 @@ public struct EvaluationGraph: Sendable {
         case .call(let builtin, let args):
             if builtin.readsAsOf { edges.append(Edge(input: .asOf, path: path + [.scalar], site: e)) }
             for x in args { reads(x, path: path, into: &edges) }
+        case .shift(let s):
+            edges.append(Edge(input: .column(s.column), path: path + [.shift(s.column.table, TimeStep(s))], site: e))
+            switch s.mode {
+            case .previous(let first): reads(first, path: path, into: &edges)
+            case .by(let k): reads(k, path: path, into: &edges)
+            case .cumulative: break
+            }
+        case .periodDate(_, let key, _):
+            edges.append(Edge(input: .column(key), path: path, site: nil))
+            edges.append(Edge(input: .asOf, path: path + [.scalar], site: e))
         }
     }
 
@@ -206,10 +234,12 @@ public struct EvaluationGraph: Sendable {
             }
             return edges
         }
+        var horizon: [Edge] = []
+        if case .param(let p)? = info.periods?.horizon { horizon.append(Edge(input: .param(p), path: [.scalar], site: nil)) }
         switch spec {
-        case .single: return []
-        case .from(let f, let window): return drawn(from: f, window: window)
-        case .union(let ts): return ts.flatMap { drawn(from: $0, window: nil) }
+        case .single: return horizon
+        case .from(let f, let window): return drawn(from: f, window: window) + horizon
+        case .union(let ts): return ts.flatMap { drawn(from: $0, window: nil) } + horizon
         }
     }
 
@@ -236,43 +266,71 @@ public struct EvaluationGraph: Sendable {
 
     /// Kahn's algorithm over the inputs; among nodes of the same height, the checker's
     /// formula order, then a fixed order of kinds, keeps evaluation deterministic.
-    static func topologicalOrder(_ inputs: [GraphNode: [Edge]], formulaOrder: [ColumnRef]) -> ([GraphNode], [GraphNode: Int]) {
+    static func topologicalOrder(_ inputs: [GraphNode: [Edge]], formulaOrder: [ColumnRef],
+                                 recurrenceOf: [ColumnRef: Int] = [:]) -> ([GraphNode], [GraphNode: Int]) {
+        // A recurrence is one unit: its columns come out together, in their order within a
+        // period, so everything they read is computed before and everything reading them after.
+        func unit(_ n: GraphNode) -> GraphNode {
+            if case .column(let r) = n, let g = recurrenceOf[r] { return .column(ColumnRef(TableRef(-1), g)) }
+            return n
+        }
+        var members: [GraphNode: [GraphNode]] = [:]
+        for node in inputs.keys where unit(node) != node { members[unit(node), default: []].append(node) }
         var readers: [GraphNode: [GraphNode]] = [:]
         var pending: [GraphNode: Int] = [:]
+        var unitInputs: [GraphNode: Set<GraphNode>] = [:]
         for (node, edges) in inputs {
-            let distinct = Set(edges.map(\.input))
-            pending[node] = distinct.count
-            for input in distinct { readers[input, default: []].append(node) }
+            let u = unit(node)
+            for e in edges where unit(e.input) != u { unitInputs[u, default: []].insert(unit(e.input)) }
+            if unitInputs[u] == nil { unitInputs[u] = [] }
+        }
+        for (u, ins) in unitInputs {
+            pending[u] = ins.count
+            for input in ins { readers[input, default: []].append(u) }
         }
         var rank: [ColumnRef: Int] = [:]
         for (i, ref) in formulaOrder.enumerated() { rank[ref] = i }
         func tieBreak(_ n: GraphNode) -> (Int, Int, Int) {
             switch n {
             case .param(let p): return (0, p, 0)
-            case .column(let r): return (1, rank[r] ?? -1, r.table.index * 100_000 + r.column)
+            case .column(let r):
+                if r.table.index < 0, let first = members[n]?.compactMap({ m -> Int? in
+                    if case .column(let c) = m { return rank[c] } else { return nil } }).min() { return (1, first, 0) }
+                return (1, rank[r] ?? -1, r.table.index * 100_000 + r.column)
             case .rows(let t): return (2, t.index, 0)
             case .asOf: return (3, 0, 0)
             case .flag(let i): return (4, i, 0)
             case .check(let i): return (5, i, 0)
             }
         }
-        var height: [GraphNode: Int] = [:]
-        var level = inputs.keys.filter { pending[$0] == 0 }
-        var order: [GraphNode] = []
-        var h = 0
+        var level = unitInputs.keys.filter { pending[$0] == 0 }
+        var units: [GraphNode] = []
         while !level.isEmpty {
             level.sort { tieBreak($0) < tieBreak($1) }
             var next: [GraphNode] = []
-            for node in level {
-                height[node] = h
-                order.append(node)
-                for reader in readers[node] ?? [] {
+            for u in level {
+                units.append(u)
+                for reader in readers[u] ?? [] {
                     pending[reader]! -= 1
                     if pending[reader] == 0 { next.append(reader) }
                 }
             }
             level = next
-            h += 1
+        }
+        // Expand each recurrence into its columns, ordered by what they read in one period.
+        var order: [GraphNode] = []
+        for u in units {
+            guard let group = members[u] else { order.append(u); continue }
+            order += orderWithinPeriod(group, inputs, recurrenceOf: recurrenceOf)
+        }
+        // Heights: above every input read within a period.
+        var height: [GraphNode: Int] = [:]
+        for node in order {
+            var h = 0
+            for e in inputs[node] ?? [] where !EvaluationGraph.isBackEdge(e, of: node, recurrenceOf) {
+                if let x = height[e.input] { h = max(h, x + 1) }
+            }
+            height[node] = h
         }
         return (order, height)
     }
@@ -288,7 +346,7 @@ public struct EvaluationGraph: Sendable {
                 problems.append("\(name(node)) is not in the evaluation order (a cycle?)")
                 continue
             }
-            for edge in edges {
+            for edge in edges where !EvaluationGraph.isBackEdge(edge, of: node, recurrenceOf) {
                 guard let q = position[edge.input] else {
                     problems.append("\(name(node)) reads \(name(edge.input)), which is not a node")
                     continue

@@ -28,6 +28,8 @@ final class Evaluator {
     struct GroupKey: Hashable {
         var table: Int
         var on: [String]
+        /// Event rows grouped by the period of their date (the last name of `on`).
+        var binning: PeriodBinning? = nil
     }
 
     /// Rows grouped by key, per table and key columns (see GroupIndex).
@@ -53,7 +55,7 @@ final class Evaluator {
         let from = tables[a.from.index], to = tables[a.to.index]
         let index: AlignmentIndex
         if grouped {
-            index = AlignmentIndex(group: groupIndex(a.to, on: a.on), contextKeys: keyColumns(from, a.on),
+            index = AlignmentIndex(group: groupIndex(a.to, on: a.on, binning: a.binning), contextKeys: keyColumns(from, a.on),
                                    contextRows: from.rowCount)
         } else {
             index = AlignmentIndex(lookupFrom: keyColumns(from, a.on), contextRows: from.rowCount, to: keyColumns(to, a.on),
@@ -64,12 +66,12 @@ final class Evaluator {
     }
 
     /// The rows of `table` grouped by the values of `on`, shared by every aggregate over them.
-    func groupIndex(_ table: TableRef, on: [String]) -> GroupIndex {
-        let key = GroupKey(table: table.index, on: on)
+    func groupIndex(_ table: TableRef, on: [String], binning: PeriodBinning? = nil) -> GroupIndex {
+        let key = GroupKey(table: table.index, on: on, binning: binning)
         if let g = groups[key] { return g }
         let t = tables[table.index]
-        let g = GroupIndex(keys: keyColumns(t, on), rowCount: t.rowCount, idLimit: interner.count,
-                           ranged: rangedKeys(t, on))
+        let g = GroupIndex(keys: keyColumns(t, on, binning: binning), rowCount: t.rowCount, idLimit: interner.count,
+                           ranged: rangedKeys(t, on, binning: binning))
         groups[key] = g
         return g
     }
@@ -256,6 +258,10 @@ final class Evaluator {
                 }
             }
             return v
+        case .shift(let shift):
+            return evaluateShift(shift, type: e.type, context: context, rows: rows)
+        case .periodDate(let axis, let key, let end):
+            return evaluatePeriodDate(axis, key: key, end: end, context: context, rows: rows)
         case .cell(let ref, let keys):
             return cell(ref, keys: keys, context: context, rows: rows)
         case .aggregate(let a):

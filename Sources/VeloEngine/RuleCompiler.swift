@@ -11,23 +11,28 @@ public enum RuleCompiler {
     /// `sourceOverrides` (table name -> path) replace a source's file, as `--source` does.
     public static func compile(_ file: SourceFile, sourceOverrides: [String: String] = [:])
         -> (program: CheckedProgram?, diagnostics: [Diagnostic]) {
-        let (ast, syntax) = Parser.parse(file)
-        return check(ast, syntax: syntax, file: file, sourceOverrides: sourceOverrides)
+        // Imports are followed there (RuleCompiler+Imports.swift).
+        compile(file, chain: [], sourceOverrides: sourceOverrides)
     }
 
     /// The check stage alone: a parsed program (and the parser's diagnostics) checked, with
-    /// source schemas from their readers. Syntax errors stop before the checker.
+    /// its imports and source schemas from their readers.
     public static func check(_ ast: Program, syntax: [Diagnostic], file: SourceFile, sourceOverrides: [String: String] = [:])
         -> (program: CheckedProgram?, diagnostics: [Diagnostic]) {
-        let (program, diagnostics) = Checker.check(ast, file: file, baseDirectory: directory(of: file.path),
-                                                   schemas: schemaProvider(overrides: sourceOverrides))
-        guard syntax.hasErrors else { return (program, syntax + diagnostics) }
-        // A partial program: the statements that parsed are checked too, so one broken table
-        // does not hide the others' errors; what names a part that did not parse is left out
-        // (the syntax error already says what is wrong there).
+        check(ast, syntax: syntax, file: file, chain: [], sourceOverrides: sourceOverrides)
+    }
+
+    /// A program with syntax errors: the statements that parsed are checked too, so one broken
+    /// table does not hide the others' errors; what names a part that did not parse is left
+    /// out (the syntax error already says what is wrong there). No program comes out.
+    static func checkPartial(_ ast: Program, syntax: [Diagnostic], file: SourceFile, sourceOverrides: [String: String])
+        -> (program: CheckedProgram?, diagnostics: [Diagnostic]) {
+        let (_, diagnostics) = Checker.check(ast, file: file, baseDirectory: directory(of: file.path),
+                                             schemas: schemaProvider(overrides: sourceOverrides))
         let explained = Set(syntax.map(\.span.start))
         let partial = diagnostics.filter { d in
-            !explained.contains(d.span.start) && !mentionsBroken(d, ast.broken, in: file) && !(d.code == "rows" && quoted(in: d).contains { ast.incomplete.contains($0) })
+            !explained.contains(d.span.start) && !mentionsBroken(d, ast.broken, in: file)
+                && !(d.code == "rows" && quoted(in: d).contains { ast.incomplete.contains($0) })
         }
         return (nil, (syntax + partial).sortedBySource())
     }

@@ -89,14 +89,51 @@ extension Workspace {
                                 inputs: [], window: nil, note: "a cell of \(program.table(ref.table).name)"))
             case (.aggregate(let a), 1):
                 add(explainAggregate(e, a, context: context, row: row, depth: depth))
+            case (.shift(let s), 1):
+                add(explainShift(e, s, context: context, row: row, depth: depth))
+            case (.periodDate(let axis, _, _), 1):
+                add(Explanation(cell: "the as-of date", value: evaluator.asOf.map { .date($0) } ?? .missing("no dated data"),
+                                formula: nil, inputs: [], window: nil,
+                                note: "periods are \(axis.unit.rawValue) after it"))
             case (.literal, _), (.param, _), (.call, _), (.column, _), (.lookup, _), (.cell, _), (.aggregate, _),
-                 (.negate, _), (.not, _), (.binary, _), (.isMissing, _), (.conditional, _):
+                 (.negate, _), (.not, _), (.binary, _), (.isMissing, _), (.conditional, _), (.shift, _), (.periodDate, _):
                 // Read from inside an aggregate's argument (shown by the aggregate), or not a
                 // reading expression.
                 continue
             }
         }
         return out
+    }
+
+    /// A read along time: the cell of the period it reads, or the first period's value.
+    func explainShift(_ e: CExpr, _ s: TimeShift, context: TableRef, row: Int, depth: Int) -> Explanation {
+        let h = evaluator.horizon(s.axis)
+        let v = evaluator.evaluate(e, in: context, rows: [Int32(row)])
+        var node = Explanation(cell: program.file.text(of: e.span), value: cellValue(v.values, v.reasons, 0), formula: nil,
+                               inputs: [], window: nil, note: nil)
+        guard h > 0 else { return node }
+        let period = row % h + 1
+        switch s.mode {
+        case .previous(let first):
+            if period == 1 {
+                node.note = "period 1: the first value, \(program.file.text(of: first.span))"
+            } else {
+                node.note = "period \(period - 1), the one before"
+                if depth >= 0 { node.inputs = [explainCell(s.column, row: row - 1, depth: depth)] }
+            }
+        case .by(let k):
+            let kv = evaluator.evaluate(k, in: context, rows: [Int32(row)]).numbers[0]
+            if kv.isNaN || kv != kv.rounded() || period + Int(kv) < 1 || period + Int(kv) > h {
+                node.note = "no period \(kv.isNaN ? "?" : String(Int(kv) + period)) within 1…\(h)"
+            } else {
+                node.note = "period \(period + Int(kv)), \(Int(kv)) away"
+                if depth >= 0 { node.inputs = [explainCell(s.column, row: row + Int(kv), depth: depth)] }
+            }
+        case .cumulative:
+            node.note = "periods 1…\(period)"
+            if depth >= 0 { node.inputs = (row - (period - 1)...row).prefix(12).map { explainCell(s.column, row: $0, depth: depth) } }
+        }
+        return node
     }
 
     func explainAggregate(_ e: CExpr, _ a: AggregateCall, context: TableRef, row: Int, depth: Int) -> Explanation {

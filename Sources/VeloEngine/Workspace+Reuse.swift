@@ -76,6 +76,7 @@ struct Fingerprints {
         case .derived(.from(let f, let w)): rows = "from \(program.table(f).name) \(w.map(window) ?? "")"
         case .derived(.union(let ts)): rows = "union " + ts.map { program.table($0).name }.joined(separator: ",")
         }
+        if let axis = table.periods { rows += " over \(axis)" }
         return "\(table.name)[\(table.keys.joined(separator: ","))|\(rows)]"
     }
 
@@ -105,9 +106,17 @@ struct Fingerprints {
                 case .after(let x), .before(let x): w = Fingerprints.window(window) + " " + s(x)
                 }
             }
-            return "\(a.function)(\(s(a.argument)) over \(p.table(a.alignment.to).name) on \(a.alignment.on) \(w) \(String(describing: a.weighting)))"
+            let binned = a.alignment.binning.map { " by period of \($0.axis) \($0.dateColumn) \($0.early)" } ?? ""
+            return "\(a.function)(\(s(a.argument)) over \(p.table(a.alignment.to).name) on \(a.alignment.on)\(binned) \(w) \(String(describing: a.weighting)))"
         case .negate(let x): return "neg(\(s(x)))"
         case .not(let x): return "not(\(s(x)))"
+        case .shift(let t):
+            switch t.mode {
+            case .previous(let first): return "previous(\(p.qualifiedName(t.column)),\(s(first)),\(t.axis))"
+            case .by(let k): return "shift(\(p.qualifiedName(t.column)),\(s(k)),\(t.axis))"
+            case .cumulative: return "cumulative(\(p.qualifiedName(t.column)),\(t.axis))"
+            }
+        case .periodDate(let axis, let key, let end): return "period_\(end ? "end" : "start")(\(p.qualifiedName(key)),\(axis))"
         case .binary(let op, let a, let b): return "(\(s(a)) \(op.rawValue) \(s(b)))"
         case .isMissing(let x, let n): return "ismissing(\(s(x)),\(n))"
         case .conditional(let c, let a, let b): return "if(\(s(c)),\(s(a)),\(s(b)))"

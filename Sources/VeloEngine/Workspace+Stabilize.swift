@@ -46,7 +46,11 @@ extension Workspace {
                 case .key:
                     if !program.table(ref.table).isSource, dirty.isDirty(.rows(ref.table)) { dirty.mark(node, .all) }
                 case .formula(let formula):
-                    recompute(ref, formula, &dirty, report: &report)
+                    if let group = graph.recurrence(of: ref) {
+                        if ref == group[0] { recomputeRecurrence(group, &dirty, report: &report) }
+                    } else {
+                        recompute(ref, formula, &dirty, report: &report)
+                    }
                     seconds["evaluate"]! += clock.lap()
                 }
             case .flag(let i):
@@ -92,6 +96,7 @@ extension Workspace {
         }
         if latest != evaluator.asOf {
             evaluator.asOf = latest
+            forgetPeriodGroupings(params: Set<Int>?.none)
             dirty.mark(.asOf, .all)
         }
     }
@@ -103,6 +108,12 @@ extension Workspace {
         let edited = Set(dirt.cells.keys.map(\.table.index))
         let editedNames = Set(dirt.cells.keys.map { program.tables[$0.table.index].columns[$0.column].name })
         for (key, group) in evaluator.groups {
+            if let b = key.binning, dirt.appended[key.table] != nil || dirt.rebuilt.contains(key.table)
+                || dirt.cells.keys.contains(where: { $0.table.index == key.table && ($0.column == b.dateColumn || key.on.contains(program.tables[key.table].columns[$0.column].name)) }) {
+                // Rows grouped by the period of their date: regrouped on next use.
+                evaluator.groups[key] = nil
+                continue
+            }
             if edited.contains(key.table) { group.forgetClusteredValues() }
             if dirt.rebuilt.contains(key.table) || (edited.contains(key.table) && key.on.contains(where: editedNames.contains)) {
                 evaluator.groups[key] = nil
@@ -118,6 +129,12 @@ extension Workspace {
         // Alignments that involve a rebuilt or grown table, or match on an edited column, are
         // rebuilt on their next use (for aggregates that is a lookup per context row: the
         // groupings are kept).
+        for key in evaluator.alignments.keys {
+            guard let b = key.alignment.binning else { continue }
+            let to = key.alignment.to
+            if dirt.cells.keys.contains(where: { $0.table == to && $0.column == b.dateColumn }) { evaluator.alignments[key] = nil }
+        }
+        if !dirt.params.isEmpty || dirt.asOfEdited { forgetPeriodGroupings(params: dirt.params) }
         let touched = dirt.rebuilt.union(dirt.appended.keys)
         for ref in dirt.cells.keys {
             let name = program.tables[ref.table.index].columns[ref.column].name

@@ -284,6 +284,11 @@ public final class Workspace {
         let previousFingerprints = previous.map { Fingerprints($0, markFresh: false) }
         for case .column(let ref) in graph.order {
             guard let formula = program.column(ref).formula else { continue }
+            if let group = graph.recurrence(of: ref) {
+                // A recurrence is evaluated whole, period after period, at its first column.
+                if ref == group[0] { evaluateRecurrence(group) }
+                continue
+            }
             if let previous, let fingerprints, let previousFingerprints,
                reuse(ref, from: previous, fingerprints: fingerprints, previousFingerprints: previousFingerprints) {
                 continue
@@ -325,11 +330,13 @@ public final class Workspace {
         // Each source table's rows grouped by this table's keys (the same groupings the
         // aggregates use): one representative row per distinct key tuple.
         var tuples: [[Int32]] = []
-        var seen = TupleMap(width: info.keys.count)
+        // A period table draws the keys before its period key; the periods are appended below.
+        let drawnKeys = info.periods == nil ? info.keys : Array(info.keys.dropLast())
+        var seen = TupleMap(width: drawnKeys.count)
         func take(_ t: TableRef, window: CheckedWindow?) {
             let table = evaluator.tables[t.index]
-            let group = evaluator.groupIndex(t, on: info.keys)
-            let keys = evaluator.keyColumns(table, info.keys)
+            let group = evaluator.groupIndex(t, on: drawnKeys)
+            let keys = evaluator.keyColumns(table, drawnKeys)
             var range: (start: Int32, end: Int32)? = nil
             var dates: [Int32] = []
             if let w = window {
@@ -369,14 +376,18 @@ public final class Workspace {
         }
         switch spec {
         case .single:
-            if evaluator.tables[index].rowCount == 1 { return false }
-            setRows(index, keyColumns: [], count: 1)
-            return true
+            guard info.periods != nil else {
+                if evaluator.tables[index].rowCount == 1 { return false }
+                setRows(index, keyColumns: [], count: 1)
+                return true
+            }
+            tuples = [[]]
         case .from(let t, let window):
             take(t, window: window)
         case .union(let ts):
             for t in ts { take(t, window: nil) }
         }
+        if let axis = info.periods { tuples = periodTuples(tuples, horizon: evaluator.horizon(axis)) }
         // The same tuples as now: nothing to do (the common case after an append).
         let current = evaluator.tables[index]
         if tuples.count == current.rowCount {

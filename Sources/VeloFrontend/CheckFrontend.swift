@@ -84,6 +84,12 @@ public enum CheckFrontend {
             return (rules.diagnostics + [d], .dataError)
         }
         var out = rules.diagnostics
+        // A flag or check of an imported rule file is shown at the import line.
+        let mainEnd = file.text.utf8.count
+        let importLine = Parser.parse(file).program.statements.compactMap { s -> Span? in
+            if case .importFile(let d) = s { return d.span } else { return nil }
+        }.first
+        func place(_ span: Span) -> Span { span.start >= mainEnd ? (importLine ?? Span(start: 0, length: 0)) : span }
         // Failing checks.
         var failures: [String: [CheckFailure]] = [:]
         for f in ws.checkFailures() { failures[f.check, default: []].append(f) }
@@ -92,11 +98,11 @@ public enum CheckFrontend {
             for f in rows.prefix(rowsShown) {
                 let row = f.keys.isEmpty ? "" : " for [\(ResultText.keys(f.keys))]"
                 out.append(Diagnostic(code: "check-failed", "check `\(check.name)` fails\(row): \(ResultText.detail(f))",
-                                      at: check.condition.span))
+                                      at: place(check.condition.span)))
             }
             if rows.count > rowsShown {
                 out.append(Diagnostic(code: "check-failed", "check `\(check.name)` fails for \(rows.count - rowsShown) more rows",
-                                      at: check.condition.span))
+                                      at: place(check.condition.span)))
             }
         }
         // Flags: errors fail the run, warnings are listed, info is not reported here.
@@ -109,10 +115,10 @@ public enum CheckFrontend {
                 let where_ = h.keys.isEmpty ? "" : " [\(ResultText.keys(h.keys))]"
                 let message = ResultText.message(h)
                 out.append(Diagnostic(severity, code: "flag", "flag `\(flag.name)` on \(h.table)\(where_)" + (message.isEmpty ? "" : ": \(message)"),
-                                      at: flag.span))
+                                      at: place(flag.span)))
             }
             if rows.count > rowsShown {
-                out.append(Diagnostic(severity, code: "flag", "flag `\(flag.name)` marks \(rows.count - rowsShown) more rows", at: flag.span))
+                out.append(Diagnostic(severity, code: "flag", "flag `\(flag.name)` marks \(rows.count - rowsShown) more rows", at: place(flag.span)))
             }
         }
         if request.strict { out += strictFindings(ws) }

@@ -16,9 +16,12 @@ public struct RunRequest: Sendable {
     public var output: String?
     public var limit: Int?
     public var stats: Bool
+    /// `--pivot closing`: period tables with their periods as columns, showing this column.
+    public var pivot: String? = nil
 
     public init(file: String, sets: [String] = [], sources: [String] = [], asof: String? = nil, tables: [String] = [],
-                format: String? = nil, output: String? = nil, limit: Int? = nil, stats: Bool = false) {
+                format: String? = nil, output: String? = nil, limit: Int? = nil, stats: Bool = false, pivot: String? = nil) {
+        self.pivot = pivot
         self.file = file
         self.sets = sets
         self.sources = sources
@@ -97,6 +100,16 @@ public enum RunFrontend {
         ws.evaluate()
         // 6. Render.
         var outputs = selected.map { ResultTables.table(ws, $0) }
+        if let measure = request.pivot {
+            var pivoted = 0
+            for (i, t) in selected.enumerated() where program.table(t).periods != nil {
+                switch PeriodPivot.table(outputs[i], info: program.table(t), measure: measure) {
+                case .success(let table): outputs[i] = table; pivoted += 1
+                case .failure(let e): throw usage("--pivot: " + e.message)
+                }
+            }
+            if pivoted == 0 { throw usage("--pivot: no period table among the tables output; name one with --table") }
+        }
         if includeFlags { outputs.append(ResultTables.flags(ws.flags())) }
 
         if let path = request.output {

@@ -29,6 +29,8 @@ public enum Statement: Sendable {
     case check(CheckDecl)
     /// `test "name":` — see TestDecl.
     case test(TestDecl)
+    /// `import "../replenishment/plan.velo"` — see ImportDecl (AST+Periods.swift).
+    case importFile(ImportDecl)
 
     public var span: Span {
         switch self {
@@ -38,6 +40,7 @@ public enum Statement: Sendable {
         case .flag(let d): return d.span
         case .check(let d): return d.span
         case .test(let d): return d.span
+        case .importFile(let d): return d.span
         }
     }
 }
@@ -63,6 +66,8 @@ public struct TableDecl: Sendable {
     public var name: Name
     public var keys: [Name]
     public var rows: RowsClause?
+    /// `over weeks(horizon_weeks)`: a period table (AST+Periods.swift).
+    public var periods: PeriodClause? = nil
     public var columns: [ColumnDecl]
     public var span: Span
 }

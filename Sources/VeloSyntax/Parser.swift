@@ -188,7 +188,7 @@ public struct Parser {
         return Program(statements: statements)
     }
 
-    // statement: source_def | table_def | param_def | flag_def | check_def | test_def
+    // statement: source_def | table_def | param_def | flag_def | check_def | test_def | import_def
     mutating func statement() throws -> Statement {
         switch peek.kind {
         case .keyword(.table):
@@ -198,6 +198,7 @@ public struct Parser {
         case .keyword(.flag): return .flag(try flagDef())
         case .keyword(.check): return .check(try checkDef())
         case .keyword(.test): return .test(try testDef())
+        case .keyword(.import): return .importFile(try importDef())
         case .keyword(.given), .keyword(.set), .keyword(.expect):
             throw fail(.testStepOutsideTest(file.text(of: peek.span), at: peek.span))
         case .identifier where peek(1).kind == .symbol(.assign):
@@ -265,7 +266,7 @@ public struct Parser {
         advance()
     }
 
-    // table_def: "table" NAME by_clause? rows_clause? ":" (column_def | _NL _INDENT column_def+ _DEDENT)
+    // table_def: "table" NAME by_clause? rows_clause? period_clause? ":" (column_def | _NL _INDENT column_def+ _DEDENT)
     // rows_clause: "from" NAME ("in" window)?
     mutating func tableDef() throws -> TableDecl {
         let start = advance().span
@@ -280,6 +281,7 @@ public struct Parser {
             }
             rows = RowsClause(table: table, window: window, span: from.span.through(tokens[index - 1].span))
         }
+        let periods = try periodClause()
         if check(.assign) {
             throw fail(.tableNeedsColonOrSource(at: peek.span))
         }
@@ -287,7 +289,7 @@ public struct Parser {
         var columns: [ColumnDecl] = []
         if !check(.newline) {
             columns.append(try columnDef())
-            return TableDecl(name: name, keys: keys, rows: rows, columns: columns, span: start.through(name.span))
+            return TableDecl(name: name, keys: keys, rows: rows, periods: periods, columns: columns, span: start.through(name.span))
         }
         try blockStart("formula columns such as `velocity = ...`")
         let level = blockDepth
@@ -302,7 +304,7 @@ public struct Parser {
             }
         }
         if check(.dedent) { advance() }
-        return TableDecl(name: name, keys: keys, rows: rows, columns: columns, span: start.through(name.span))
+        return TableDecl(name: name, keys: keys, rows: rows, periods: periods, columns: columns, span: start.through(name.span))
     }
 
     // column_def: NAME "=" expr _NL

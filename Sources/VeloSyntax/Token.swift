@@ -2,8 +2,8 @@
 // DEDENT (see Grammar/velo.lark, "Layout"), so the parser never looks at whitespace.
 
 public enum Keyword: String, CaseIterable, Sendable {
-    case table, param, flag, check, test
-    case by, from, `in`, on, when, severity
+    case table, param, flag, check, test, `import`
+    case by, from, `in`, on, over, when, severity
     case `if`, then, `else`, and, or, not, `is`, missing, `true`, `false`
     case last, ending, ago, after, before
     // Inside `test` blocks.

@@ -101,10 +101,13 @@ struct GDerived {
     var from: String?
     var window: Int?
     var columns: [GColumn]
+    /// A period table: `over weeks(N)`, its last key (an integer) numbering the weeks.
+    var periods: Int? = nil
 
     var table: GTable {
-        GTable(name: name, keys: keys, columns: keys.map { ($0, GType.text) } + columns.map { ($0.name, $0.type) },
-               isSource: false, dated: false)
+        let keyTypes = keys.enumerated().map { i, k in (k, periods != nil && i == keys.count - 1 ? GType.number : GType.text) }
+        return GTable(name: name, keys: keys, columns: keyTypes + columns.map { ($0.name, $0.type) },
+                      isSource: false, dated: false)
     }
 }
 
@@ -142,6 +145,7 @@ struct GProgram {
             s += "\ntable \(t.name)"
             if !t.keys.isEmpty { s += " by " + t.keys.joined(separator: ", ") }
             if let f = t.from { s += " from \(f)" + (t.window.map { " in last \($0) days" } ?? "") }
+            if let h = t.periods { s += " over weeks(\(h))" }
             s += ":\n"
             for c in t.columns { s += "  \(c.name) = \(c.expr)\n" }
         }
@@ -214,6 +218,10 @@ struct ProgramGenerator {
         if r.int(6) == 0 { p.params[0].value = "\(1 + r.int(5))" }
         p.tables.append(GDerived(name: "series", keys: ["sku", "channel"], from: "sales", window: r.int(4) == 0 ? nil : 5 + r.int(30), columns: []))
         p.tables.append(GDerived(name: "plan", keys: ["sku"], from: "items", window: r.int(3) == 0 ? 10 + r.int(40) : nil, columns: []))
+        let periodTable = r.int(2) == 0
+        if periodTable {
+            p.tables.append(GDerived(name: "tl", keys: ["sku", "wk"], from: "items", window: nil, columns: [], periods: 1 + r.int(5)))
+        }
         if r.int(5) < 3 { p.tables.append(GDerived(name: "pos", keys: ["sku", "channel"], from: nil, window: nil, columns: [])) }
         if r.int(5) < 3 { p.tables.append(GDerived(name: "skus", keys: ["sku"], from: nil, window: nil, columns: [])) }
         if r.int(5) < 2 { p.tables.append(GDerived(name: "wk", keys: ["sku"], from: "series", window: nil, columns: [])) }
@@ -222,6 +230,7 @@ struct ProgramGenerator {
             let n = 1 + r.int(p.tables[ti].name == "totals" ? 3 : 4)
             for _ in 0..<n { addColumn(&p, table: ti) }
         }
+        if periodTable, let ti = p.tables.firstIndex(where: { $0.name == "tl" }) { addRecurrence(&p, table: ti) }
         // Windows over a keyed table's dates (items.launch) are rare by chance: often add one.
         if r.int(2) == 0 {
             let ti = p.tables.count - 1
@@ -263,6 +272,30 @@ struct ProgramGenerator {
             expr = type == .number ? "(\(seed) + \(expr))" : "(if \(seed) > 3 then \(expr) else \(expr))"
         }
         p.tables[ti].columns.append(GColumn(name: name, type: type, expr: expr))
+    }
+
+    /// Reads along time in the period table `ti`: a recurrence (opening ← the previous
+    /// closing), a shift by a constant or by a column, a cumulative sum, period dates; and a
+    /// later table asks for the first period where a condition holds.
+    mutating func addRecurrence(_ p: inout GProgram, table ti: Int) {
+        let scope = GScope(program: p, table: ti)
+        let o = freshName("tl_o", in: p), c = freshName("tl_c", in: p)
+        let first = r.int(3) == 0 ? missingLiteral() : expr(.number, scope, depth: 1)
+        p.tables[ti].columns.append(GColumn(name: o, type: .number, expr: "previous(\(c), first: \(first))"))
+        let step = expr(.number, scope, depth: 1)
+        let close = pick(["(\(o) + \(step))", "(if \(o) < 0 then 5 else \(o) - \(step))", "(\(o) + (\(step) ?? 0))"])
+        p.tables[ti].columns.append(GColumn(name: c, type: .number, expr: close))
+        let numbers = p.tables[ti].columns.filter { $0.type == .number }.map(\.name) + ["wk"]
+        let k = pick(["1", "-1", "2", "0", "(items.lead ?? 1)", "round(items.lead / 3)", "wk - 2"])
+        p.tables[ti].columns.append(GColumn(name: freshName("tl_s", in: p), type: .number,
+                                            expr: "(shift(\(pick(numbers)), \(k)) ?? \(pick(["0", "missing", "1"])))"))
+        p.tables[ti].columns.append(GColumn(name: freshName("tl_u", in: p), type: .number, expr: "cumulative(\(pick(numbers)))"))
+        p.tables[ti].columns.append(GColumn(name: freshName("tl_d", in: p), type: .date,
+                                            expr: pick(["period_start()", "period_end()", "(period_start() + 1 day)"])))
+        if let si = p.tables.firstIndex(where: { $0.name == "skus" || $0.name == "wk" }), si > ti {
+            p.tables[si].columns.append(GColumn(name: freshName("s_first", in: p), type: .number,
+                                                expr: "first_period(tl.\(c) < \(pick(["0", "3", "10"])))"))
+        }
     }
 
     /// Regenerates column `ci` of table `ti` with the same type (what reads it still checks).
@@ -698,7 +731,7 @@ struct GScope {
     /// Keyed tables (and the owner's earlier columns) whose cells can be named by key.
     func cellTargets(_ t: GType) -> [(String, String, [String])] {
         // Inside an aggregate, a cell of the reduced table would not count as reading its rows.
-        (visible + [owner]).filter { !$0.keys.isEmpty && !(inAggregate && $0.name == context.name) }.flatMap { x in
+        (visible + [owner]).filter { !$0.keys.isEmpty && !$0.keys.contains("wk") && !(inAggregate && $0.name == context.name) }.flatMap { x in
             x.columns.filter { $0.type == t && !x.keys.contains($0.name) }.map { (x.name, $0.name, x.keys) }
         }
     }

@@ -889,6 +889,13 @@ enum PropertyShrinker {
         case .isMissing(_, let negated): return negated ? "is not missing" : "is missing"
         case .conditional: return "conditional"
         case .call: return "call"
+        case .shift(let s):
+            switch s.mode {
+            case .previous: return "previous"
+            case .by: return "shift"
+            case .cumulative: return "cumulative"
+            }
+        case .periodDate: return "period date"
         }
     }
 
@@ -938,11 +945,13 @@ enum PropertyShrinker {
                     seen["aggregate \(a.function.rawValue)", default: 0] += 1
                     seen[Self.windowName(a.window), default: 0] += 1
                     if program.table(a.alignment.to).isSource == false { seen["aggregate over derived", default: 0] += 1 }
+                    if a.alignment.binning != nil { seen["aggregate into periods", default: 0] += 1 }
                 }
                 e.forEachChild(visit)
             }
             for t in program.tables {
                 seen[Self.rowsName(t, program), default: 0] += 1
+                if t.periods != nil { seen["period table", default: 0] += 1 }
                 for c in t.columns { if let f = c.formula { visit(f); seen["formula \(c.type.base)", default: 0] += 1 } }
             }
             for f in program.flags {
@@ -965,7 +974,8 @@ enum PropertyShrinker {
                         "rows single", "rows from source", "rows from source in window", "rows from derived",
                         "rows union of several", "flag error", "flag warning", "flag info", "message value",
                         "message formatted value", "check named", "check unnamed",
-                        "formula number", "formula bool", "formula date", "formula duration", "formula text"]
+                        "formula number", "formula bool", "formula date", "formula duration", "formula text",
+                        "period table", "previous", "shift", "cumulative", "period date", "aggregate into periods"]
         expected += BinaryOp.allCases.map { "binary \($0.rawValue)" }
         expected += Builtin.allCases.map { "builtin \($0.rawValue)" }
         expected += AggregateFunction.allCases.map { "aggregate \($0.rawValue)" }

@@ -32,7 +32,13 @@ func compareWithReference(_ run: Evaluated, table: String, reference path: Strin
             continue
         }
         let got = columns.map { cellValue($0, r) }
-        let gotKeys = got.prefix(keyCount).map { if case .text(let s) = $0 { return s } else { return "\($0)" } }
+        let gotKeys = got.prefix(keyCount).map { v -> String in
+            switch v {
+            case .text(let s): return s
+            case .number(let x) where x == x.rounded() && abs(x) < 1e15: return String(Int(x))   // integer keys (weeks)
+            default: return "\(v)"
+            }
+        }
         if Array(gotKeys) != Array(want.prefix(keyCount)) {
             problems.append("line \(r + 2): keys \(gotKeys) vs reference \(want.prefix(keyCount))")
             break

@@ -67,6 +67,12 @@ func compile(_ text: String, path: String, sourceOverrides: [String: String] = [
     let file = SourceFile(path: path, text: text)
     let (ast, syntax) = Parser.parse(file)
     if syntax.hasErrors { throw CompileFailure(diagnostics: syntax) }
+    if ast.statements.contains(where: { if case .importFile = $0 { return true } else { return false } }) {
+        // Imports are followed by the rule compiler.
+        let (program, diagnostics) = RuleCompiler.compile(file, sourceOverrides: sourceOverrides)
+        guard let program else { throw CompileFailure(diagnostics: diagnostics) }
+        return program
+    }
     let base = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
     let (program, diagnostics) = Checker.check(ast, file: file, baseDirectory: base,
                                                schemas: schemaProvider(overrides: sourceOverrides))

@@ -69,7 +69,7 @@ struct REPLCommandTests {
         ("scenario two words", "a scenario name is one word of letters, digits and `_`, e.g. `scenario high_service`"),
         ("show plan limit ten", "`limit` needs a whole number, found `ten`"),
         ("show plan sort by need sideways", "`sort by` takes columns, each optionally followed by desc or asc, found `need sideways`"),
-        ("show plan where", "`where` needs a condition; expected `show TABLE [COLUMN, ...] [where CONDITION] [sort by COLUMN [desc]] [limit N]`, e.g. `show plan where cadence == \"weekly\" sort by cover_days limit 10`"),
+        ("show plan where", "`where` needs a condition; expected `show TABLE [COLUMN, ...] [where CONDITION] [sort by COLUMN [desc]] [limit N] [pivot COLUMN]`, e.g. `show plan where cadence == \"weekly\" sort by cover_days limit 10` or `show projection pivot closing where sku == \"SKU000004\"`"),
     ]
 
     @Test("errors say what was expected", arguments: 0..<errors.count)

@@ -15,7 +15,10 @@ struct REPLCompletionTests {
     }
 
     @Test func commandsAndNamesAtTheStart() {
-        #expect(complete("sh") == ["show"])
+        #expect(complete("sh") == ["show", "shift("])
+        #expect(complete("prev") == ["previous("])
+        #expect(complete("period_") == ["period_end(", "period_start("])
+        #expect(complete("first_p") == ["first_period("])
         #expect(complete("sc") == ["scenario", "scenarios"])
         #expect(complete("ser") == ["service_level", "series."])
         #expect(complete("su") == ["sum("])

@@ -25,6 +25,9 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("set-after"), help: ArgumentHelp("A param edit to time after the full evaluation.", valueName: "NAME=VALUE"))
     var setAfter: String?
 
+    @Option(name: .customLong("cell-after"), help: ArgumentHelp("A data cell edit to time after the others, as table.column[key]=number.", valueName: "EDIT"))
+    var cellAfter: String?
+
     @Option(name: .customLong("append"), help: ArgumentHelp("Append this file's data lines to a source's file, then time re-reading it.", valueName: "NAME=PATH"))
     var append: String?
 
@@ -63,6 +66,15 @@ struct Bench: ParsableCommand {
             fields.append("\"append_s\": \(now() - t)")
             fields.append("\"append_cells\": \(r.cellsEvaluated)")
             for (phase, seconds) in r.phases { fields.append("\"append_\(phase)_s\": \(seconds)") }
+        }
+        if let e = cellAfter, let open = e.firstIndex(of: "["), let close = e.firstIndex(of: "]"), let dot = e.firstIndex(of: "."),
+           dot < open, let eq = e[close...].firstIndex(of: "="), let value = Double(e[e.index(after: eq)...]) {
+            let table = String(e[..<dot]), column = String(e[e.index(after: dot)..<open])
+            let key = String(e[e.index(after: open)..<close]).trimmingCharacters(in: ["\""])
+            let t = now()
+            let r = try ws.apply([.cell(table: table, column: column, keys: [key], value: .number(value))])
+            fields.append("\"cell_s\": \(now() - t)")
+            fields.append("\"cell_cells\": \(r.cellsEvaluated)")
         }
         console.out("{" + fields.joined(separator: ", ") + "}\n")
     }

@@ -37,8 +37,11 @@ struct Run: ParsableCommand {
     @Flag(help: "Print the time and the number of cells of each phase.")
     var stats = false
 
+    @Option(help: ArgumentHelp("Show period tables with their periods as columns, holding this column (e.g. closing).", valueName: "COLUMN"))
+    var pivot: String?
+
     func run() throws {
         try RunFrontend.run(RunRequest(file: file, sets: sets, sources: sources, asof: asof, tables: tables, format: format,
-                                       output: output, limit: limit, stats: stats), console: .standard())
+                                       output: output, limit: limit, stats: stats, pivot: pivot), console: .standard())
     }
 }

@@ -115,7 +115,7 @@ struct LSPModel {
             case .param(let d):
                 model.params.append(LSPParamModel(name: d.name.text, nameSpan: d.name.span, value: d.value, statementSpan: d.span,
                                                   checked: program?.params.first { $0.name == d.name.text }))
-            case .flag, .check, .test:
+            case .flag, .check, .test, .importFile:
                 break
             }
         }
@@ -225,6 +225,8 @@ struct LSPModel {
             case .check(let d):
                 add(.table(d.table.text), d.table.span)
                 walk(d.condition, d.table.text)
+            case .importFile:
+                break
             case .test(let t):
                 for step in t.steps {
                     switch step {

@@ -334,6 +334,8 @@ extension LSPServer {
                                   detail: a.file.text(of: d.condition.span)))
             case .test(let t):
                 out.append(symbol(t.name.plainText ?? a.file.text(of: t.name.span), 6, t.span, t.name.span, detail: "test"))
+            case .importFile(let d):
+                out.append(symbol(d.path.plainText ?? "import", 2, d.span, d.path.span, detail: "import"))
             }
         }
         return .array(out)

@@ -28,6 +28,8 @@ struct ShowSpec: Equatable {
     var filter: String? = nil
     var sort: [SortKey] = []
     var limit: Int? = nil
+    /// `pivot closing`: a period table with its periods as columns (PeriodPivot.swift).
+    var pivot: String? = nil
 }
 
 enum ReplCommand: Equatable {
@@ -247,7 +249,7 @@ extension ReplCommand {
     }
 
     static func parseShow(_ arg: String) throws(ReplError) -> ShowSpec {
-        let usage = "expected `show TABLE [COLUMN, ...] [where CONDITION] [sort by COLUMN [desc]] [limit N]`, e.g. `show plan where cadence == \"weekly\" sort by cover_days limit 10`"
+        let usage = "expected `show TABLE [COLUMN, ...] [where CONDITION] [sort by COLUMN [desc]] [limit N] [pivot COLUMN]`, e.g. `show plan where cadence == \"weekly\" sort by cover_days limit 10` or `show projection pivot closing where sku == \"SKU000004\"`"
         let words = InputScanner.words(arg)
         guard let first = words.first else { throw ReplError(usage) }
         var spec: ShowSpec
@@ -261,7 +263,7 @@ extension ReplCommand {
         }
         // Clauses start at the keywords `where`, `sort by` and `limit`.
         let clauseStarts = words.indices.filter { i in
-            i > 0 && (words[i].text == "where" || words[i].text == "limit"
+            i > 0 && (words[i].text == "where" || words[i].text == "limit" || words[i].text == "pivot"
                       || (words[i].text == "sort" && i + 1 < words.count && words[i + 1].text == "by"))
         }
         let columnsEnd = clauseStarts.first.map { words[$0].offset } ?? arg.count
@@ -280,6 +282,9 @@ extension ReplCommand {
             guard !body.isEmpty else { throw ReplError("`\(keyword)` needs \(keyword == "limit" ? "a number" : keyword == "where" ? "a condition" : "a column"); " + usage) }
             switch keyword {
             case "where": spec.filter = body
+            case "pivot":
+                guard body.isVeloName else { throw ReplError("`pivot` takes one column to show by period, found `\(body)`") }
+                spec.pivot = body
             case "limit":
                 guard let n = Int(body), n >= 0 else { throw ReplError("`limit` needs a whole number, found `\(body)`") }
                 spec.limit = n

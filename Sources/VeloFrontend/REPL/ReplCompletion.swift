@@ -108,6 +108,7 @@ struct ReplCompleter {
         names += program.tables.map { $0.name + "." }
         names += AggregateFunction.allCases.map { $0.rawValue + "(" }
         names += Builtin.allCases.map { $0.rawValue + "(" }
+        names += Checker.timeFunctions.sorted().map { $0 + "(" }   // previous(, shift(, … (period tables)
         names += Self.keywords
         return names
     }

@@ -25,6 +25,8 @@ enum ReplHelp {
               details: """
                   In `where`, bare names are the table's columns (and params). `sort by` takes columns, each
                   optionally followed by desc; missing values sort last. `show plan.order_qty` shows one column.
+                  A period table reads across with `pivot COLUMN`: one row per series, its periods as columns,
+                  and a sparkline: `show projection pivot closing where sku == "SKU000004"`.
                   """),
         Topic(names: ["set"], syntax: "set PARAM = VALUE | set TABLE.COLUMN[KEY] = VALUE | set asof = DATE",
               summary: "change a param, a data cell or the as-of date; prints what changed",

@@ -97,6 +97,15 @@ extension ReplSession {
                 return a < b
             }
         }
+        if let measure = spec.pivot {
+            switch PeriodPivot.table(full, info: program.table(ref), measure: measure, rows: rows) {
+            case .failure(let e): throw ReplError(e.message)
+            case .success(var pivot):
+                if let filter = spec.filter { pivot.name += " where \(filter)" }
+                let shown = spec.limit.map { min($0, pivot.rowCount) } ?? pivot.rowCount
+                return out(render(pivot, maxRows: spec.limit.map { _ in shown }, title: "\(pivot.name) (\(NumberFormat.grouped(pivot.rowCount)) row\(pivot.rowCount == 1 ? "" : "s"))"))
+            }
+        }
         if let limit = spec.limit { rows = Array(rows.prefix(limit)) }
         let columns = keep.map { ValueOrder.subset(full.columns[$0], rows) }
         var name = spec.table

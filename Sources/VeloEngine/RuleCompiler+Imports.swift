@@ -1,0 +1,172 @@
+// `import "../replenishment/plan.velo"`: one rule file using another's tables.
+//
+// The imported file is checked on its own first (an error in it is reported at the import,
+// with where it is). Then its text is appended after the importing file's, and the whole is
+// parsed and checked as one program: the imported sources, params, tables, flags and checks
+// keep their names (a name defined in both files is a duplicate), so `--source sales=…` and
+// `--set service_level=…` reach them like the importing file's own. Its relative source
+// paths resolve against its own folder; its tests and imports are not part of the program
+// (imports are followed, once each; a cycle of imports is an error). Spans of the importing
+// file are unchanged, so its diagnostics, `explain` and the REPL read it as written; a
+// diagnostic inside the imported text is shown at the import line.
+
+import VeloCheck
+import VeloData
+import VeloSyntax
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+extension RuleCompiler {
+    /// A stretch of the combined text that came from an imported file.
+    struct ImportedSegment {
+        var start: Int
+        var end: Int
+        /// Its folder, relative to the importing file's (what its source paths are prefixed with).
+        var directory: String
+        /// The import statement in the importing file, and the path as written there.
+        var importSpan: Span
+        var path: String
+    }
+
+    /// The importing file's text followed by every imported file's (and theirs), with where
+    /// each came from.
+    static func combine(_ file: SourceFile, _ ast: Program, chain: [String]) -> (text: String, segments: [ImportedSegment], diagnostics: [Diagnostic]) {
+        var text = file.text
+        var segments: [ImportedSegment] = []
+        var diagnostics: [Diagnostic] = []
+        var seen = Set<String>()
+        for case .importFile(let d) in ast.statements {
+            guard let rel = d.path.plainText, !rel.isEmpty else {
+                diagnostics.append(.importProblem("an import names a rule file in plain quotes", at: d.path.span,
+                                                  hint: "write `import \"../replenishment/plan.velo\"`"))
+                continue
+            }
+            let base = directory(of: file.path)
+            let resolved = rel.hasPrefix("/") || base.isEmpty ? rel : base + "/" + rel
+            let key = normalized(resolved)
+            if chain.contains(key) {
+                diagnostics.append(.importProblem("`\(rel)` imports this file again: imports cannot form a cycle", at: d.path.span,
+                                                  hint: "move what both files need into a third file that both import"))
+                continue
+            }
+            guard seen.insert(key).inserted else { continue }
+            guard let bytes = readWhole(resolved), let source = String(validating: bytes, as: UTF8.self) else {
+                diagnostics.append(.importProblem("cannot read `\(rel)`", at: d.path.span,
+                                                  hint: "the path is relative to this rule file's folder"))
+                continue
+            }
+            let imported = SourceFile(path: resolved, text: source)
+            let (importedAST, syntax) = Parser.parse(imported)
+            var problems = syntax.filter { $0.severity == .error }
+            if problems.isEmpty {
+                problems = compile(imported, chain: chain + [key]).diagnostics.filter { $0.severity == .error }
+            }
+            if let first = problems.first {
+                let (line, column) = imported.location(of: first.span.start)
+                let more = problems.count > 1 ? " (and \(problems.count - 1) more)" : ""
+                diagnostics.append(.importProblem("`\(rel)` has errors: \(line):\(column): \(first.message)\(more)", at: d.path.span,
+                                                  hint: "run `velo check \(resolved)`"))
+                continue
+            }
+            let sub = combine(imported, importedAST, chain: chain + [key])
+            let start = text.utf8.count + 1
+            text += "\n" + sub.text
+            let folder = directory(of: rel)
+            segments.append(ImportedSegment(start: start, end: start + sub.text.utf8.count, directory: folder, importSpan: d.span, path: rel))
+            for s in sub.segments {
+                segments.append(ImportedSegment(start: start + s.start, end: start + s.end,
+                                                directory: join(folder, s.directory), importSpan: d.span, path: rel))
+            }
+        }
+        return (text, segments, diagnostics)
+    }
+
+    /// Parses and checks a rule file that may import others (`chain`: the files importing it).
+    static func compile(_ file: SourceFile, chain: [String], sourceOverrides: [String: String] = [:])
+        -> (program: CheckedProgram?, diagnostics: [Diagnostic]) {
+        let (ast, syntax) = Parser.parse(file)
+        return check(ast, syntax: syntax, file: file, chain: chain, sourceOverrides: sourceOverrides)
+    }
+
+    /// Checks a parsed rule file that may import others.
+    static func check(_ ast: Program, syntax: [Diagnostic], file: SourceFile, chain: [String],
+                      sourceOverrides: [String: String] = [:]) -> (program: CheckedProgram?, diagnostics: [Diagnostic]) {
+        if syntax.hasErrors { return checkPartial(ast, syntax: syntax, file: file, sourceOverrides: sourceOverrides) }
+        let hasImports = ast.statements.contains { if case .importFile = $0 { return true } else { return false } }
+        guard hasImports else {
+            let (program, diagnostics) = Checker.check(ast, file: file, baseDirectory: directory(of: file.path),
+                                                       schemas: schemaProvider(overrides: sourceOverrides))
+            return (program, syntax + diagnostics)
+        }
+        let (text, segments, problems) = combine(file, ast, chain: chain + [normalized(file.path)])
+        if problems.hasErrors { return (nil, syntax + problems) }
+        let combined = SourceFile(path: file.path, text: text)
+        var (all, _) = Parser.parse(combined)
+        let mainEnd = file.text.utf8.count
+        all.statements = all.statements.compactMap { s -> Statement? in
+            let at = s.span.start
+            guard at > mainEnd, let seg = segments.last(where: { at >= $0.start && at <= $0.end }) else { return s }
+            switch s {
+            case .test, .importFile: return nil
+            case .source(var d):
+                if let p = d.path.plainText, !p.hasPrefix("/"), !seg.directory.isEmpty {
+                    d.path.parts = [.text(join(seg.directory, p))]
+                }
+                return .source(d)
+            case .table, .param, .flag, .check: return s
+            }
+        }
+        let (program, diagnostics) = Checker.check(all, file: combined, baseDirectory: directory(of: file.path),
+                                                   schemas: schemaProvider(overrides: sourceOverrides))
+        // What the checker found inside imported text is shown at the import line.
+        let placed = diagnostics.map { d -> Diagnostic in
+            var d = d
+            d.notes = d.notes.filter { $0.span.start <= mainEnd }
+            guard d.span.start > mainEnd, let seg = segments.first(where: { d.span.start >= $0.start && d.span.start <= $0.end }) else { return d }
+            d.message = "in `\(seg.path)`: " + d.message
+            d.span = seg.importSpan
+            return d
+        }
+        return (program, syntax + placed)
+    }
+
+    static func join(_ a: String, _ b: String) -> String {
+        if a.isEmpty { return b }
+        if b.isEmpty { return a }
+        return a + "/" + b
+    }
+
+    /// A path with `.` and `dir/..` steps taken out, to recognise a file imported twice.
+    static func normalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for p in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if p == "." { continue }
+            if p == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(p)
+        }
+        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    }
+
+    static func readWhole(_ path: String) -> [UInt8]? {
+        guard let f = fopen(path, "rb") else { return nil }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, f)
+            if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
+            if n < buffer.count { break }
+        }
+        return ferror(f) == 0 ? bytes : nil
+    }
+}
+
+extension Diagnostic {
+    static func importProblem(_ message: String, at span: Span, hint: String) -> Diagnostic {
+        Diagnostic(code: "import", message, at: span, hint: hint)
+    }
+}
