@@ -16,9 +16,16 @@ public struct RunRequest: Sendable {
     public var output: String?
     public var limit: Int?
     public var stats: Bool
+    /// `--report NAME`: only this report of the rule file.
+    public var report: String?
+    /// `--fail-on error|warning`: exit 1 when a flag of that severity (or worse) fires.
+    public var failOn: String?
 
     public init(file: String, sets: [String] = [], sources: [String] = [], asof: String? = nil, tables: [String] = [],
-                format: String? = nil, output: String? = nil, limit: Int? = nil, stats: Bool = false) {
+                format: String? = nil, output: String? = nil, limit: Int? = nil, stats: Bool = false,
+                report: String? = nil, failOn: String? = nil) {
+        self.report = report
+        self.failOn = failOn
         self.file = file
         self.sets = sets
         self.sources = sources
@@ -38,15 +45,15 @@ public enum RunFrontend {
             return CommandFailure(.usage)
         }
         // Options that need no rule file.
-        var format = OutputFormat.table
+        var requestedFormat: OutputFormat?
         if let f = request.format {
             guard let parsed = OutputFormat(rawValue: f) else {
                 throw usage("unknown format `\(f)`; choose table, csv, json or markdown")
             }
-            format = parsed
-        } else if request.output != nil {
-            format = .csv
+            requestedFormat = parsed
         }
+        var format = requestedFormat ?? .table
+        let failOn = try RunOutputs.failOn(request.failOn, console: console)
         let asOf = try PlanInputs.asOf(request.asof, console: console)
         let sources = try PlanInputs.sources(request.sources, console: console)
         if let limit = request.limit, limit < 0 { throw usage("--limit must be 0 or more") }
@@ -78,7 +85,13 @@ public enum RunFrontend {
         if includeFlags { outputs.append(ResultTables.flags(ws.flags())) }
 
         if let path = request.output {
-            try write(outputs, format: format, to: path, console: console)
+            let target: OutputFiles.Target
+            switch OutputFiles.target(path, format: requestedFormat, tableCount: outputs.count) {
+            case .success(let t): target = t
+            case .failure(let m): throw usage(m.text)
+            }
+            format = target.format
+            try write(outputs, to: target, console: console)
         } else {
             let limit = request.limit.map { $0 == 0 ? nil : $0 } ?? (console.outputIsTerminal && format == .table ? 50 : nil)
             var text = ""
@@ -103,28 +116,25 @@ public enum RunFrontend {
             console.err("stats:\n" + lines.joined(separator: "\n") + "\n")
         }
         if !failures.isEmpty { throw CommandFailure(.ruleErrors) }
+        try RunOutputs.failIfFlagged(ws.flags(), failOn: failOn, console: console)
     }
 
-    static func write(_ outputs: [OutputTable], format: OutputFormat, to path: String, console: Console) throws(CommandFailure) {
-        let ext: String
-        switch format {
-        case .csv: ext = "csv"
-        case .json: ext = "json"
-        case .markdown: ext = "md"
-        case .table: ext = "txt"
-        }
+    static func write(_ outputs: [OutputTable], to target: OutputFiles.Target, console: Console) throws(CommandFailure) {
         func render(_ t: OutputTable) -> String {
-            format == .table ? t.rendered(as: .table, width: 10_000) : t.rendered(as: format)
+            target.format == .table ? t.rendered(as: .table, width: 10_000) : t.rendered(as: target.format)
         }
-        if outputs.count > 1, !makeDirectory(path) {
-            console.err("velo: cannot create the directory \(path): \(String(cString: strerror(errno)))\n")
+        let made = target.isDirectory ? OutputFiles.makeDirectories(target.path) : OutputFiles.makeParentDirectories(of: target.path)
+        if !made {
+            console.err("velo: cannot create the directory for \(target.path): \(String(cString: strerror(errno)))\n")
             throw CommandFailure(.dataError)
         }
         do {
-            if outputs.count == 1 {
-                try AtomicFile.write(render(outputs[0]), to: path)
+            if target.isDirectory {
+                for t in outputs { try AtomicFile.write(render(t), to: OutputFiles.fileName(t.name, in: target.path, format: target.format)) }
+            } else if target.format == .json, outputs.count > 1 {
+                try AtomicFile.write(JSONRenderer().render(tables: outputs), to: target.path)
             } else {
-                for t in outputs { try AtomicFile.write(render(t), to: path + "/" + t.name + "." + ext) }
+                try AtomicFile.write(outputs.map(render).joined(separator: "\n"), to: target.path)
             }
         } catch {
             console.err("velo: \(error)\n")
