@@ -30,8 +30,10 @@ struct ShowSpec: Equatable {
     var limit: Int? = nil
 }
 
-enum ReplCommand: Equatable {
+indirect enum ReplCommand: Equatable {
     case help(String?)
+    /// `show … to FILE` (also compare, flags, checks): the output written to a file.
+    case toFile(ReplCommand, path: String)
     case evaluate(String)
     case show(ShowSpec)
     case setParam(String, value: String)
@@ -87,7 +89,17 @@ extension ReplCommand {
         let rest = line.dropFirst(first.count)
         let isCommand = names.contains(first) && (rest.isEmpty || rest.first!.isWhitespace)
         if isCommand {
-            return try parseCommand(first, String(rest).trimmingWhitespace())
+            var arg = String(rest).trimmingWhitespace()
+            // `… to FILE` at the end of show, compare, flags and checks.
+            if ["show", "compare", "flags", "checks"].contains(first) {
+                let words = InputScanner.words(arg)
+                if words.count >= 2, words[words.count - 2].text == "to", let path = words.last?.text, !path.contains("]") {
+                    guard !path.hasPrefix("\"") else { throw ReplError("`to` needs a file name without quotes, e.g. `show plan to out/plan.csv`") }
+                    arg = String(arg.prefix(words[words.count - 2].offset)).trimmingWhitespace()
+                    return .toFile(try parseCommand(first, arg), path: path)
+                }
+            }
+            return try parseCommand(first, arg)
         }
         if let definition = parseDefinition(line) { return definition }
         return .evaluate(line)

@@ -18,7 +18,7 @@ extension ReplSession {
         do { copy = try Workspace.reopen(s.workspace.program, previous: s.workspace) } catch { throw ReplError(error.message) }
         if interruptRequested() { throw ReplInterrupted() }
         let fork = Scenario(name: name, model: s.model, workspace: copy)
-        fork.undo = s.undo
+        // Undo is per scenario: the fork starts with an empty history (its state is its origin's).
         scenarios.append(fork)
         current = scenarios.count - 1
         out("scenario \(name): a copy of \(s.name); edits now apply to \(name) (`use \(s.name)` goes back)")
