@@ -130,6 +130,16 @@ public struct ParamInfo: Sendable {
     public var type: VType
     public var value: Literal
     public var span: Span
+    /// Declared with a percentage (`param service_level = 95%`): a new value written as a
+    /// plain number above 1 (`98`) is refused as a likely slip for `98%` (Checker+Params.swift).
+    public var isPercentage = false
+
+    public init(name: String, type: VType, value: Literal, span: Span) {
+        self.name = name
+        self.type = type
+        self.value = value
+        self.span = span
+    }
 }
 
 public enum FlagSeverity: String, Sendable, CaseIterable {

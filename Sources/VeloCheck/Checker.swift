@@ -336,8 +336,10 @@ public struct Checker {
                 diagnostics.append(.paramNotConstant(p.name.text, at: p.value.span))
                 continue
             }
-            params.append(ParamInfo(name: p.name.text, type: value.type.base == .unknown ? .number : value.type,
-                                    value: value, span: p.name.span))
+            var info = ParamInfo(name: p.name.text, type: value.type.base == .unknown ? .number : value.type,
+                                 value: value, span: p.name.span)
+            info.isPercentage = ParamInfo.isPercentLiteral(p.value)
+            params.append(info)
         }
     }
 

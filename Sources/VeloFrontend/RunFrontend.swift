@@ -148,6 +148,8 @@ public enum ParamValue {
     public struct Failure: Error, Sendable { public var message: String }
 
     public static func parse(_ text: String, for param: ParamInfo) -> Result<Literal, Failure> {
+        let (expr, _) = Parser.parseExpression(SourceFile(path: "<value>", text: text))
+        if let expr, let why = param.refusal(of: expr) { return .failure(Failure(message: why.text)) }
         guard let value = literal(text, type: param.type) else {
             return .failure(Failure(message: "expected \(param.type.withArticle) such as \(example(param.type)), found `\(text)`"))
         }

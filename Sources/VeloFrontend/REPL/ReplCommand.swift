@@ -39,6 +39,8 @@ indirect enum ReplCommand: Equatable {
     case setParam(String, value: String)
     case setCell(CellTarget, value: String)
     case setAsOf(String)
+    /// `set items.lead_time_days = lead_time_days * 1.2 [where supplier == "Acme"]`.
+    case setRows(table: String, column: String, formula: String, filter: String?)
     case undo
     case redo
     /// The last edit's changes in full.
@@ -141,10 +143,10 @@ extension ReplCommand {
             guard words.count == 1, arg.isVeloName else { throw ReplError("`use` needs a scenario name, e.g. `use base`") }
             return .use(arg)
         case "compare":
-            guard words.count == 4, words[2].text == "on", words[0].text.isVeloName, words[1].text.isVeloName else {
-                throw ReplError("expected `compare SCENARIO SCENARIO on TABLE.COLUMN`, e.g. `compare base high_service on plan.order_qty`")
+            guard words.count >= 4, words[2].text == "on", words[0].text.isVeloName, words[1].text.isVeloName else {
+                throw ReplError("expected `compare SCENARIO SCENARIO on TABLE[.COLUMN], ...`, e.g. `compare base high_service on plan.order_qty` or `on plan`")
             }
-            return .compare(words[0].text, words[1].text, on: words[3].text)
+            return .compare(words[0].text, words[1].text, on: String(arg.dropFirst(words[3].offset)).filter { $0 != " " })
         case "explain":
             var target = arg
             var depth = defaultExplainDepth
@@ -229,7 +231,21 @@ extension ReplCommand {
         let value = String(arg.dropFirst(eq + 1)).trimmingWhitespace()
         guard !lhs.isEmpty, !value.isEmpty else { throw ReplError(usage) }
         if lhs.isVeloName { return lhs == "asof" ? .setAsOf(value) : .setParam(lhs, value: value) }
-        return .setCell(try parseCell(lhs, what: "set"), value: value)
+        let target = try parseCell(lhs, what: "set")
+        if target.keys.isEmpty, !lhs.contains("[") {
+            // A whole column, or the rows `where` picks: the value is an expression of the row.
+            let words = InputScanner.words(value)
+            if let w = words.first(where: { $0.text == "where" && $0.offset > 0 }) {
+                let formula = String(value.prefix(w.offset)).trimmingWhitespace()
+                let filter = String(value.dropFirst(w.offset + 5)).trimmingWhitespace()
+                guard !formula.isEmpty, !filter.isEmpty else {
+                    throw ReplError("expected `set TABLE.COLUMN = EXPRESSION where CONDITION`, e.g. `set items.lead_time_days = lead_time_days * 1.2 where supplier == \"Acme\"`")
+                }
+                return .setRows(table: target.table, column: target.column, formula: formula, filter: filter)
+            }
+            return .setRows(table: target.table, column: target.column, formula: value, filter: nil)
+        }
+        return .setCell(target, value: value)
     }
 
     /// `items.moq["SKU00012"]`, `items.moq[SKU00012]`, `totals.units` (a table without keys).

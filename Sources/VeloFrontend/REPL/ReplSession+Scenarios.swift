@@ -59,6 +59,7 @@ extension ReplSession {
     /// `compare A B on TABLE.COLUMN`: the rows where the two differ, side by side, with the
     /// delta, and the column totals.
     func compare(_ a: String, _ b: String, on target: String) throws {
+        if target.contains(",") || !target.contains(".") { return try compareMany(a, b, on: target) }
         func find(_ n: String) throws(ReplError) -> Scenario {
             guard let s = scenarios.first(where: { $0.name == n }) else { throw ReplError("no scenario \(n)" + scenarioHint(n)) }
             return s

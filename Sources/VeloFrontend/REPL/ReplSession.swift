@@ -178,6 +178,7 @@ public final class ReplSession {
         case .setParam(let name, let value): try setParam(name, value)
         case .setCell(let target, let value): try setCell(target, value)
         case .setAsOf(let value): try setAsOf(value)
+        case .setRows(let table, let column, let formula, let filter): try setRows(table: table, column: column, formula: formula, filter: filter)
         case .undo: try undo()
         case .redo: try redo()
         case .define(let table, let column, let formula):
