@@ -36,6 +36,8 @@ public struct CheckedProgram: Sendable {
     public var formulaOrder: [ColumnRef]
     /// The `test` blocks of the rule file (see Checker+Tests.swift).
     public var tests: [CheckedTest] = []
+    /// The `report` statements, in file order (Checker+Reports.swift).
+    public var reports: [ReportInfo] = []
 
     public func table(_ ref: TableRef) -> TableInfo { tables[ref.index] }
     public func column(_ ref: ColumnRef) -> ColumnInfo { tables[ref.table.index].columns[ref.column] }

@@ -111,8 +111,10 @@ public struct Checker {
         resolveRows()
         let flags = checkFlags()
         let checks = checkChecks()
-        return CheckedProgram(file: file, tables: tables, params: params, flags: flags, checks: checks,
-                              formulaOrder: formulaOrder)
+        var program = CheckedProgram(file: file, tables: tables, params: params, flags: flags, checks: checks,
+                                     formulaOrder: formulaOrder)
+        program.reports = checkReports(flags: flags)
+        return program
     }
 
     // MARK: - Declarations

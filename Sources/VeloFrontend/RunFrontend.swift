@@ -80,9 +80,29 @@ public enum RunFrontend {
             }
         }
 
+        // Reports: the rule file's own (without --table), or the one --report names.
+        var reports: [Int] = []
+        if let name = request.report {
+            guard request.tables.isEmpty else { throw usage("--report and --table cannot be combined; choose one") }
+            guard let r = program.report(named: name) else {
+                let names = program.reports.map(\.name)
+                let hint = Suggest.didYouMean(name, in: names).map { ": \($0)" } ?? (names.isEmpty ? ": \(request.file) has no reports" : " (reports: \(names.joined(separator: ", ")))")
+                throw usage("--report: no report `\(name)` in \(request.file)\(hint)")
+            }
+            reports = [r]
+        } else if request.tables.isEmpty {
+            reports = Array(program.reports.indices)
+        }
+
         let ws = try Frontend.open(program, WorkspaceOptions(asOf: asOf, params: params, sources: sources), console: console)
         var outputs = selected.map { ResultTables.table(ws, $0) }
         if includeFlags { outputs.append(ResultTables.flags(ws.flags())) }
+        var titles: [String?] = outputs.map { _ in nil }
+        if !reports.isEmpty {
+            let made = reports.map { ResultTables.report(ws, $0) }
+            outputs = made.map(\.table)
+            titles = made.map(\.title)
+        }
 
         if let path = request.output {
             let target: OutputFiles.Target
@@ -99,8 +119,11 @@ public enum RunFrontend {
                 text = outputs.count == 1 ? JSONRenderer().render(outputs[0]) : JSONRenderer().render(tables: outputs)
             } else {
                 let width = console.outputIsTerminal ? console.width : nil
-                text = outputs.map { $0.rendered(as: format, width: width, maxRows: limit, color: console.colorOutput) }
-                    .joined(separator: "\n")
+                text = zip(outputs, titles).map { table, title in
+                    let t = table.rendered(as: format, width: width, maxRows: limit, color: console.colorOutput)
+                    guard let title else { return t }
+                    return format == .table ? ResultTables.titled(t, title) : format == .markdown ? "**\(title)**\n\n" + t : t
+                }.joined(separator: "\n")
             }
             console.out(text.hasSuffix("\n") ? text : text + "\n")
         }

@@ -24,6 +24,8 @@ public enum Statement: Sendable {
     case check(CheckDecl)
     /// `test "name":` — see TestDecl.
     case test(TestDecl)
+    /// `report NAME on TABLE:` — see ReportDecl.
+    case report(ReportDecl)
 
     public var span: Span {
         switch self {
@@ -33,6 +35,7 @@ public enum Statement: Sendable {
         case .flag(let d): return d.span
         case .check(let d): return d.span
         case .test(let d): return d.span
+        case .report(let d): return d.span
         }
     }
 }

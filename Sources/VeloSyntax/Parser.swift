@@ -181,12 +181,13 @@ public struct Parser {
         case .keyword(.flag): return .flag(try flagDef())
         case .keyword(.check): return .check(try checkDef())
         case .keyword(.test): return .test(try testDef())
+        case .keyword(.report): return .report(try reportDef())
         case .keyword(.given), .keyword(.set), .keyword(.expect):
             throw fail(.testStepOutsideTest(file.text(of: peek.span), at: peek.span))
         case .identifier where peek(1).kind == .symbol(.assign):
             throw fail(.definitionOutsideTable(file.text(of: peek.span), at: peek.span))
         default:
-            throw fail(.unexpectedToken(peek, expected: "`table`, `param`, `flag`, `check` or `test`", file: file))
+            throw fail(.unexpectedToken(peek, expected: "`table`, `param`, `flag`, `check`, `report` or `test`", file: file))
         }
     }
 

@@ -8,6 +8,8 @@ public enum Keyword: String, CaseIterable, Sendable {
     case last, ending, ago, after, before
     // Inside `test` blocks.
     case given, set, expect, no, within
+    // `report` statements (Parser+Reports.swift).
+    case report, columns, `where`, sort, limit, asc, desc
 }
 
 public enum Symbol: String, CaseIterable, Sendable {

@@ -115,7 +115,7 @@ struct LSPModel {
             case .param(let d):
                 model.params.append(LSPParamModel(name: d.name.text, nameSpan: d.name.span, value: d.value, statementSpan: d.span,
                                                   checked: program?.params.first { $0.name == d.name.text }))
-            case .flag, .check, .test:
+            case .flag, .check, .test, .report:
                 break
             }
         }
@@ -225,6 +225,13 @@ struct LSPModel {
             case .check(let d):
                 add(.table(d.table.text), d.table.span)
                 walk(d.condition, d.table.text)
+            case .report(let d):
+                // `on flags` names the flags, not a table; its columns are the flags' own.
+                guard d.table.text != "flags" else { break }
+                add(.table(d.table.text), d.table.span)
+                for c in d.columns { add(.column(table: d.table.text, column: c.text), c.span) }
+                for k in d.sort { add(.column(table: d.table.text, column: k.column.text), k.column.span) }
+                if let f = d.filter { walk(f, d.table.text) }
             case .test(let t):
                 for step in t.steps {
                     switch step {

@@ -334,6 +334,8 @@ extension LSPServer {
                                   detail: a.file.text(of: d.condition.span)))
             case .test(let t):
                 out.append(symbol(t.name.plainText ?? a.file.text(of: t.name.span), 6, t.span, t.name.span, detail: "test"))
+            case .report(let d):
+                out.append(symbol(d.name.text, 18, d.span, d.name.span, detail: "report on " + d.table.text))
             }
         }
         return .array(out)

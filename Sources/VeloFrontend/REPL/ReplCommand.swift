@@ -6,7 +6,7 @@ import VeloRender
 import VeloSyntax
 
 /// A cell named in a command: `items.moq["SKU00012"]`, `series.velocity["SKU1", "web"]`.
-struct CellTarget: Hashable {
+struct CellTarget: Hashable, Sendable {
     var table: String
     var column: String
     var keys: [String]
@@ -18,8 +18,8 @@ struct CellTarget: Hashable {
 }
 
 /// `show TABLE [COLUMN, ...] [where CONDITION] [sort by COLUMN [desc], ...] [limit N]`.
-struct ShowSpec: Equatable {
-    struct SortKey: Equatable {
+struct ShowSpec: Equatable, Sendable {
+    struct SortKey: Equatable, Sendable {
         var column: String
         var descending: Bool
     }
@@ -30,7 +30,7 @@ struct ShowSpec: Equatable {
     var limit: Int? = nil
 }
 
-indirect enum ReplCommand: Equatable {
+indirect enum ReplCommand: Equatable, Sendable {
     case help(String?)
     /// `show … to FILE` (also compare, flags, checks): the output written to a file.
     case toFile(ReplCommand, path: String)
