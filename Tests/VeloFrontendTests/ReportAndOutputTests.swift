@@ -1,0 +1,143 @@
+// The Monday review and the ERP upload (issue 14): reports in the rule file, output paths
+// and formats that do what they say, --fail-on, `velo check --set/--asof`, params that
+// refuse a percentage written as a plain number.
+
+import Foundation
+import Testing
+@testable import VeloFrontend
+
+@Suite("velo run: reports and output files")
+struct ReportAndOutputTests {
+    static let plan = FrontendHarness.root + "/Examples/replenishment/plan.velo"
+
+    static func read(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
+
+    @Test func runPrintsTheFileReportsFlagsFirstThenWeeklyOrdersByCover() throws {
+        let r = FrontendHarness.run(RunRequest(file: Self.plan))
+        #expect(r.status == nil, "\(r.err)")
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("Exceptions: review these first (") == true, "\(lines.prefix(3))")
+        let ordersAt = try #require(lines.firstIndex { $0.hasPrefix("This week's orders, lowest cover first (") })
+        #expect(lines[..<ordersAt].contains { $0.hasPrefix("new_launch ") }, "the new launch is flagged")
+        // The orders: weekly cadence only, cover ascending.
+        let csv = FrontendHarness.run(RunRequest(file: Self.plan, format: "csv", report: "weekly_orders"))
+        let records = FrontendHarness.records(csv.out)
+        #expect(records.first == ["sku", "order_qty", "need", "cover_days", "demand"])
+        let cover = records.dropFirst().map { Double($0[3])! }
+        #expect(!cover.isEmpty && cover == cover.sorted())
+        let all = FrontendHarness.records(FrontendHarness.run(RunRequest(file: Self.plan, tables: ["plan"], format: "csv")).out)
+        let cadence = all[0].firstIndex(of: "cadence")!
+        #expect(cover.count == all.dropFirst().filter { $0[cadence] == "weekly" }.count)
+    }
+
+    @Test func tableStillGivesTheWholeTable() {
+        let r = FrontendHarness.run(RunRequest(file: Self.plan, tables: ["plan"], format: "csv"))
+        #expect(r.status == nil)
+        #expect(FrontendHarness.records(r.out).count == 61)
+    }
+
+    @Test func reportErrors() {
+        let unknown = FrontendHarness.run(RunRequest(file: Self.plan, report: "weekly_order"))
+        #expect(unknown.status == .usage)
+        #expect(unknown.err.contains("no report `weekly_order`") && unknown.err.contains("weekly_orders"), "\(unknown.err)")
+        let both = FrontendHarness.run(RunRequest(file: Self.plan, tables: ["plan"], report: "weekly_orders"))
+        #expect(both.status == .usage)
+    }
+
+    @Test func outputDirectoryWithATrailingSlashExistingOrNot() throws {
+        let dir = FrontendHarness.scratch()
+        defer { FrontendHarness.remove(dir) }
+        for target in [dir + "/new/", dir + "/"] {
+            let r = FrontendHarness.run(RunRequest(file: Self.plan, tables: ["plan"], output: target))
+            #expect(r.status == nil, "\(r.err)")
+            #expect(Self.read(target + "plan.csv")?.hasPrefix("sku,") == true)
+        }
+        // Reports go one file each, named after the report.
+        let r = FrontendHarness.run(RunRequest(file: Self.plan, output: dir + "/reports/"))
+        #expect(r.status == nil, "\(r.err)")
+        #expect(Self.read(dir + "/reports/exceptions.csv")?.hasPrefix("flag,severity,table,sku,channel,message\n") == true)
+        #expect(Self.read(dir + "/reports/weekly_orders.csv") != nil)
+    }
+
+    @Test func outputFormatFollowsTheExtension() throws {
+        let dir = FrontendHarness.scratch()
+        defer { FrontendHarness.remove(dir) }
+        let json = FrontendHarness.run(RunRequest(file: Self.plan, tables: ["plan"], output: dir + "/deep/plan.json"))
+        #expect(json.status == nil, "\(json.err)")
+        let text = try #require(Self.read(dir + "/deep/plan.json"))
+        #expect(text.hasPrefix("["))
+        #expect((try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil)
+        let md = FrontendHarness.run(RunRequest(file: Self.plan, tables: ["plan"], output: dir + "/plan.md"))
+        #expect(md.status == nil)
+        #expect(Self.read(dir + "/plan.md")?.hasPrefix("|") == true)
+        // --format wins, but a file named for another format is refused.
+        let mismatch = FrontendHarness.run(RunRequest(file: Self.plan, tables: ["plan"], format: "csv", output: dir + "/x.json"))
+        #expect(mismatch.status == .usage)
+        #expect(mismatch.err.contains("is a .json file but --format is csv"))
+        #expect(Self.read(dir + "/x.json") == nil)
+        let several = FrontendHarness.run(RunRequest(file: Self.plan, output: dir + "/all.csv"))
+        #expect(several.status == .usage)
+        #expect(several.err.contains("need a directory"))
+    }
+
+    @Test func junitCreatesItsFolder() throws {
+        let dir = FrontendHarness.scratch()
+        defer { FrontendHarness.remove(dir) }
+        let capture = FrontendHarness.Capture()
+        try TestFrontend.run(TestRequest(paths: [FrontendHarness.root + "/Examples/replenishment"], junit: dir + "/out/velo-tests.xml"),
+                             console: capture.console)
+        #expect(Self.read(dir + "/out/velo-tests.xml")?.contains("<testsuites") == true)
+    }
+
+    static func severityErrorPlan(_ dir: String) throws -> String {
+        try FileManager.default.copyItem(atPath: FrontendHarness.root + "/Examples/replenishment/data", toPath: dir + "/data")
+        let text = try String(contentsOfFile: plan, encoding: .utf8)
+            .replacingOccurrences(of: "flag velocity_shift on series when exception:", with: "flag velocity_shift on series when exception severity error:")
+        try text.write(toFile: dir + "/plan.velo", atomically: true, encoding: .utf8)
+        return dir + "/plan.velo"
+    }
+
+    @Test func failOnExitsOneWhenSuchAFlagFires() throws {
+        let dir = FrontendHarness.scratch()
+        defer { FrontendHarness.remove(dir) }
+        let file = try Self.severityErrorPlan(dir)
+        #expect(FrontendHarness.run(RunRequest(file: file)).status == nil, "without --fail-on the run succeeds")
+        let error = FrontendHarness.run(RunRequest(file: file, failOn: "error"))
+        #expect(error.status == .ruleErrors)
+        #expect(error.err.contains("flag velocity_shift (severity error) marks 2 rows (--fail-on)"), "\(error.err)")
+        #expect(error.out.hasPrefix("Exceptions"), "the outputs come first")
+        // The example's own flags are warnings: only --fail-on warning fails on them.
+        #expect(FrontendHarness.run(RunRequest(file: Self.plan, failOn: "error")).status == nil)
+        #expect(FrontendHarness.run(RunRequest(file: Self.plan, failOn: "warning")).status == .ruleErrors)
+        #expect(FrontendHarness.run(RunRequest(file: Self.plan, failOn: "fatal")).status == .usage)
+    }
+
+    @Test func percentageParamRefusesAPlainNumber() {
+        let r = FrontendHarness.run(RunRequest(file: Self.plan, sets: ["service_level=98"]))
+        #expect(r.status == .usage)
+        #expect(r.err.contains("did you mean 98%?"), "\(r.err)")
+        #expect(FrontendHarness.run(RunRequest(file: Self.plan, sets: ["service_level=0.98"], tables: ["plan"])).status == nil)
+        #expect(FrontendHarness.run(RunRequest(file: Self.plan, sets: ["service_level=98%"], tables: ["plan"])).status == nil)
+    }
+
+    @Test func checkTakesSetAndAsOf() throws {
+        func check(_ r: CheckRequest) -> (VeloFrontend.ExitStatus?, String) {
+            let capture = FrontendHarness.Capture()
+            do { try CheckFrontend.run(r, console: capture.console); return (nil, capture.out + capture.err) } catch {
+                return (error.status, capture.out + capture.err)
+            }
+        }
+        let (ok, text) = check(CheckRequest(files: [Self.plan], sets: ["velocity_threshold=90%"]))
+        #expect(ok == nil)
+        #expect(!text.contains("velocity_shift"), "a 90% threshold raises no velocity flag: \(text)")
+        let (bad, why) = check(CheckRequest(files: [Self.plan], sets: ["service_level=98"]))
+        #expect(bad == .usage && why.contains("did you mean 98%?"))
+        let (unknown, _) = check(CheckRequest(files: [Self.plan], sets: ["nosuch=1"]))
+        #expect(unknown == .usage)
+        let (early, earlyText) = check(CheckRequest(files: [Self.plan], asof: "2024-12-01"))
+        #expect(early == nil)
+        #expect(earlyText != text)
+        let (badDate, _) = check(CheckRequest(files: [Self.plan], asof: "yesterday"))
+        #expect(badDate == .usage)
+    }
+}
