@@ -119,3 +119,89 @@ struct REPLSupplierCallTests {
         #expect(String(decoding: errors, as: UTF8.self).contains("mode: csv"))
     }
 }
+
+@Suite("README: every REPL session works as printed")
+struct READMESessionTests {
+    /// Each ```text block that starts with `$ velo repl FILE`: lines after a prompt are typed,
+    /// the others are what the REPL prints; a line `…` stands for the rest of a command's output.
+    @Test func everySession() throws {
+        let readme = try String(contentsOfFile: ReplHarness.root + "/README.md", encoding: .utf8)
+        let blocks = readme.components(separatedBy: "```text\n").dropFirst().compactMap { $0.components(separatedBy: "\n```").first }
+            .filter { $0.hasPrefix("$ velo repl ") }
+        #expect(blocks.count >= 2, "the what-if session and the supplier call")
+        for block in blocks {
+            let lines = block.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let file = String(lines[0].dropFirst("$ velo repl ".count))
+            let capture = ReplHarness.Capture()
+            let session = ReplSession(console: capture.console)
+            #expect(session.start(ReplOptions(file: ReplHarness.root + "/" + file)) == .ok)
+            var expected: [String] = []      // the printed lines of the current command
+            var actualOutput = capture.take() + "Type `help` for commands, Ctrl-D to leave.\n"
+            func settle() {
+                let got = actualOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast()
+                if let cut = expected.firstIndex(of: "…") {
+                    #expect(Array(got.prefix(cut)) == Array(expected.prefix(cut)), "\(file): \(expected.prefix(cut)) vs \(got.prefix(cut + 2))")
+                } else {
+                    #expect(Array(got) == expected, "\(file): expected \(expected), got \(Array(got))")
+                }
+                expected = []
+            }
+            for line in lines.dropFirst() {
+                if let prompt = ["velo> ", "velo ("].first(where: { line.hasPrefix($0) }) {
+                    settle()
+                    let input = prompt == "velo> " ? String(line.dropFirst(6)) : String(line[line.range(of: ")> ")!.upperBound...])
+                    #expect(line.hasPrefix(session.prompt), "\(line): the prompt is \(session.prompt)")
+                    #expect(session.execute(input), "\(input)")
+                    actualOutput = capture.take()
+                } else {
+                    expected.append(line)
+                }
+            }
+            settle()
+        }
+    }
+}
+
+@Suite("README: every shell command works as printed on a fresh clone")
+struct READMECommandTests {
+    /// Each ```sh block runs as one bash script (so a `cd` holds for the lines after it) in a
+    /// copy of the examples, with `velo` the binary built next to the tests. `bash scripts/…`
+    /// lines build and test Velo itself (what CI runs) and are left out.
+    @Test(.enabled(if: ReplHarness.veloBinary != nil, "the velo binary is not next to the test bundle"))
+    func everyCommand() throws {
+        let readme = try String(contentsOfFile: ReplHarness.root + "/README.md", encoding: .utf8)
+        let blocks = readme.components(separatedBy: "```sh\n").dropFirst().compactMap { $0.components(separatedBy: "\n```").first }
+        #expect(blocks.count >= 3)
+        let dir = FrontendHarness.scratch()
+        defer { FrontendHarness.remove(dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/bin/velo", withDestinationPath: ReplHarness.veloBinary!)
+        var ran = 0
+        for (n, block) in blocks.enumerated() {
+            let lines = block.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("bash scripts/") }
+            guard !lines.isEmpty else { continue }
+            let clone = dir + "/clone\(n)"
+            try FileManager.default.createDirectory(atPath: clone, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: ReplHarness.root + "/Examples", toPath: clone + "/Examples")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-e", "-c", lines.joined(separator: "\n")]
+            process.currentDirectoryURL = URL(fileURLWithPath: clone)
+            var env = ProcessInfo.processInfo.environment
+            env["PATH"] = dir + "/bin:" + (env["PATH"] ?? "/usr/bin:/bin")
+            env["NO_COLOR"] = "1"
+            process.environment = env
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "README block \(n + 1) failed:\n\(lines.joined(separator: "\n"))\n\(output.suffix(2000))")
+            ran += lines.count
+        }
+        #expect(ran >= 12)
+        #expect(FileManager.default.fileExists(atPath: dir + "/clone1/Examples/replenishment/out/review.html"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/clone2/out/velo-tests.xml"))
+    }
+}
