@@ -48,6 +48,10 @@ public enum CheckFrontend {
         }
         let sources = try PlanInputs.sources(request.sources, console: console)
         let asOf = try PlanInputs.asOf(request.asof, console: console)
+        if let rows = request.sets.first(where: { $0.split(separator: "=").first?.contains(".") == true }) {
+            console.err("velo: velo check --set takes params (NAME=VALUE); `\(rows)` changes rows: use it with velo run or velo report\n")
+            throw CommandFailure(.usage)
+        }
         var worst: ExitStatus = .ok
         var reports: [String] = []
         for path in request.files {

@@ -35,11 +35,13 @@ public enum ReportFrontend {
         let (_, program) = try Frontend.loadProgram(request.file, sourceOverrides: sources, console: console)
         let params = try PlanInputs.params(request.sets, program: program, file: request.file, console: console)
         let ws = try Frontend.open(program, WorkspaceOptions(asOf: asOf, params: params, sources: sources), console: console)
+        try PlanInputs.applyRowEdits(request.sets, to: ws, console: console)
         var compare: (String, Workspace)? = nil
         if !request.compare.isEmpty {
             let other = try PlanInputs.params(request.compare, program: program, file: request.file, console: console)
             let merged = params.merging(other) { _, new in new }
             let second = try Frontend.open(program, WorkspaceOptions(asOf: asOf, params: merged, sources: sources), console: console)
+            try PlanInputs.applyRowEdits(request.sets + request.compare, to: second, console: console)
             compare = (request.compare.joined(separator: ", "), second)
         }
         let page = HTMLReport.page(.init(path: request.file, workspace: ws, params: params, compare: compare))

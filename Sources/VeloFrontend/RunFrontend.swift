@@ -95,6 +95,7 @@ public enum RunFrontend {
         }
 
         let ws = try Frontend.open(program, WorkspaceOptions(asOf: asOf, params: params, sources: sources), console: console)
+        try PlanInputs.applyRowEdits(request.sets, to: ws, console: console)
         var outputs = selected.map { ResultTables.table(ws, $0) }
         if includeFlags { outputs.append(ResultTables.flags(ws.flags())) }
         var titles: [String?] = outputs.map { _ in nil }

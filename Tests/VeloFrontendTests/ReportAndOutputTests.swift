@@ -141,3 +141,39 @@ struct ReportAndOutputTests {
         #expect(badDate == .usage)
     }
 }
+
+@Suite("velo run --set on many rows")
+struct RunRowEditTests {
+    static let plan = FrontendHarness.root + "/Examples/replenishment/plan.velo"
+
+    static func total(_ csv: String, _ column: String) -> Double {
+        let records = FrontendHarness.records(csv)
+        let c = records[0].firstIndex(of: column)!
+        return records.dropFirst().map { Double($0[c]) ?? 0 }.reduce(0, +)
+    }
+
+    @Test func leadTimesUpForOneSupplierAsInTheREPL() {
+        let base = FrontendHarness.run(RunRequest(file: Self.plan, tables: ["plan"], format: "csv"))
+        let acme = FrontendHarness.run(RunRequest(file: Self.plan, sets: ["items.lead_time_days=lead_time_days * 1.2 where supplier == \"Acme\""],
+                                                  tables: ["plan"], format: "csv"))
+        #expect(acme.status == nil, "\(acme.err)")
+        #expect(Self.total(base.out, "order_qty") == 100_913)
+        #expect(Self.total(acme.out, "order_qty") == 112_821)
+    }
+
+    @Test func errorsAreUsageErrors() {
+        for (set, message) in [
+            ("items.lead_time_days=lead_time_dys * 1.2", "did you mean `lead_time_days`?"),
+            ("plan.need=1", "only a data column of a keyed source table"),
+            ("items.moq=moq where supplier == \"Nobody\"", "no row of `items` matches"),
+        ] {
+            let r = FrontendHarness.run(RunRequest(file: Self.plan, sets: [set], tables: ["plan"]))
+            #expect(r.status == .usage, "\(set)")
+            #expect(r.err.contains(message), "\(set): \(r.err)")
+        }
+        let capture = FrontendHarness.Capture()
+        #expect(throws: CommandFailure.self) {
+            try CheckFrontend.run(CheckRequest(files: [Self.plan], sets: ["items.moq=moq * 2"]), console: capture.console)
+        }
+    }
+}
