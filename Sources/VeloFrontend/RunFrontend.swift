@@ -67,13 +67,16 @@ public enum RunFrontend {
         // Which tables, in which order.
         var selected: [TableRef] = []
         var includeFlags = request.tables.isEmpty
+        // `--table checks` (the failing rows) and `--table asof` (the date used), in the chosen format.
+        var extras: [String] = []
         if request.tables.isEmpty {
             selected = program.tables.indices.filter { !program.tables[$0].isSource }.map(TableRef.init)
         } else {
             for name in request.tables {
                 if name == "flags" { includeFlags = true; continue }
+                if name == "checks" || name == "asof", program.table(named: name) == nil { extras.append(name); continue }
                 guard let t = program.table(named: name) else {
-                    let hint = Suggest.didYouMean(name, in: program.tables.map(\.name) + ["flags"]).map { ": \($0)" } ?? ""
+                    let hint = Suggest.didYouMean(name, in: program.tables.map(\.name) + ["flags", "checks", "asof"]).map { ": \($0)" } ?? ""
                     throw usage("--table: no table `\(name)` in \(request.file)\(hint)")
                 }
                 selected.append(t)
@@ -98,6 +101,12 @@ public enum RunFrontend {
         try PlanInputs.applyRowEdits(request.sets, to: ws, console: console)
         var outputs = selected.map { ResultTables.table(ws, $0) }
         if includeFlags { outputs.append(ResultTables.flags(ws.flags())) }
+        for name in extras {
+            if name == "checks" { outputs.append(ResultTables.checks(ws.checkFailures(), program: program)) }
+            if name == "asof" {
+                outputs.append(OutputTable(name: "asof", columns: [OutputColumn(name: "asof", values: .date([ws.asOf ?? Int32.min]))], rowCount: 1))
+            }
+        }
         var titles: [String?] = outputs.map { _ in nil }
         if !reports.isEmpty {
             let made = reports.map { ResultTables.report(ws, $0) }

@@ -177,3 +177,22 @@ struct RunRowEditTests {
         }
     }
 }
+
+@Suite("velo run --table asof / checks")
+struct RunAsOfAndChecksTests {
+    @Test func asOfAndCheckFailuresInTheChosenFormat() throws {
+        let plan = FrontendHarness.root + "/Examples/replenishment/plan.velo"
+        let r = FrontendHarness.run(RunRequest(file: plan, asof: "2024-12-20", tables: ["asof", "checks"], format: "csv"))
+        #expect(r.status == nil, "\(r.err)")
+        #expect(r.out == "asof\n2024-12-20\n\ncheck,table,sku,detail\n")
+        // A failing check: its rows, each key a column.
+        let dir = FrontendHarness.scratch()
+        defer { FrontendHarness.remove(dir) }
+        try FileManager.default.copyItem(atPath: FrontendHarness.root + "/Examples/replenishment/data", toPath: dir + "/data")
+        let text = try String(contentsOfFile: plan, encoding: .utf8).replacingOccurrences(of: "check plan: order_qty >= 0", with: "check plan: order_qty < 5000")
+        try text.write(toFile: dir + "/plan.velo", atomically: true, encoding: .utf8)
+        let failing = FrontendHarness.run(RunRequest(file: dir + "/plan.velo", tables: ["checks"], format: "json"))
+        #expect(failing.status == .ruleErrors)
+        #expect(failing.out.contains("{\"check\": \"plan: order_qty < 5000\", \"table\": \"plan\", \"sku\": \"SKU000038\""), "\(failing.out)")
+    }
+}
