@@ -112,3 +112,57 @@ extension Workspace {
         }
     }
 }
+
+extension Workspace {
+    /// For every row of `table`: the daily totals of the last `days` days up to the as-of
+    /// date, of the event-table column its first as-of window aggregates (zero-filled); nil
+    /// when the table has no such window. One pass over the event rows.
+    public func recentDailyTotals(_ table: TableRef, days: Int) -> (column: String, totals: [[Double]])? {
+        guard let asOf, days > 0 else { return nil }
+        let info = program.table(table)
+        var found: (to: TableRef, column: Int, on: [String])? = nil
+        for column in info.columns {
+            guard found == nil, let formula = column.formula else { continue }
+            func visit(_ e: CExpr) {
+                guard found == nil else { return }
+                if case .aggregate(let a) = e.kind, let w = a.window, case .asOf = w.anchor,
+                   case .column(let ref) = a.argument.kind, ref.table == a.alignment.to, a.alignment.from == table,
+                   program.table(a.alignment.to).source?.dateColumn != nil {
+                    found = (a.alignment.to, ref.column, a.alignment.on)
+                }
+                e.forEachChild(visit)
+            }
+            visit(formula)
+        }
+        guard let read = found, let dateColumn = program.table(read.to).source?.dateColumn else { return nil }
+        let event = program.table(read.to)
+        var pairs: [(ResultColumn.Values, ResultColumn.Values)] = []
+        for name in read.on {
+            guard let a = info.columnIndex(name), let b = event.columnIndex(name) else { return nil }
+            pairs.append((column(ColumnRef(table, a)).values, column(ColumnRef(read.to, b)).values))
+        }
+        func key(_ values: [ResultColumn.Values], _ r: Int) -> [String] {
+            values.map { v in
+                switch v {
+                case .text(let x): return x[r] ?? "\u{0}"
+                case .number(let x): return String(x[r].bitPattern)
+                case .date(let x): return String(x[r])
+                case .bool(let x): return String(x[r])
+                }
+            }
+        }
+        var rowOf: [[String]: Int] = [:]
+        let contextValues = pairs.map(\.0), eventValues = pairs.map(\.1)
+        for r in 0..<rowCount(table) { rowOf[key(contextValues, r)] = r }
+        guard case .date(let day) = column(ColumnRef(read.to, dateColumn)).values,
+              case .number(let units) = column(ColumnRef(read.to, read.column)).values else { return nil }
+        let first = asOf - Int32(days) + 1
+        var totals = [[Double]](repeating: [Double](repeating: 0, count: days), count: rowCount(table))
+        for r in 0..<rowCount(read.to) {
+            let d = day[r]
+            guard d != Int32.min, d >= first, d <= asOf, !units[r].isNaN, let row = rowOf[key(eventValues, r)] else { continue }
+            totals[row][Int(d - first)] += units[r]
+        }
+        return (event.columns[read.column].name, totals)
+    }
+}

@@ -1,6 +1,8 @@
 // Where `--output` writes and in which format: a path ending in `/` (or an existing
-// directory) is a directory with one file per table; a file's extension names its format
-// unless `--format` says otherwise, and a mismatch is refused. Parent folders are created.
+// directory, or for several tables a path without an extension) is a directory with one file
+// per table; a file's extension names its format unless `--format` says otherwise, and a
+// mismatch is refused; several tables go to one `.json` file as one document, to no other
+// file. Parent folders are created.
 
 import VeloRender
 
@@ -53,7 +55,11 @@ enum OutputFiles {
             return .failure(UsageMessage(text: "--output \(path) is a .\(fileExtension(n)) file but --format is \(f.rawValue); "
                                              + "name the file .\(fileExtension(f)), or drop --format"))
         }
-        if tableCount > 1 {
+        if tableCount > 1, named == nil {
+            // Several tables to a path without an extension: a directory, as always.
+            return .success(Target(path: path, isDirectory: true, format: format ?? .csv))
+        }
+        if tableCount > 1, (format ?? named) != .json {
             let base = path.split(separator: "/").last.map(String.init) ?? path
             let suggestion = named == nil ? path + "/" : String(path.dropLast(base.count)) + "out/"
             return .failure(UsageMessage(text: "--output \(path): \(tableCount) tables need a directory; write `\(suggestion)` "

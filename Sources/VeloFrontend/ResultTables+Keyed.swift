@@ -32,7 +32,7 @@ extension ResultTables {
         let tables = hits.isEmpty ? program.flags.map { program.table($0.table).name } : hits.map(\.table)
         var columns = [
             OutputColumn(name: "flag", values: .text(hits.map(\.flag)), isKey: true),
-            OutputColumn(name: "severity", values: .text(hits.map(\.severity.rawValue))),
+            severityColumn(hits.map(\.severity)),
             OutputColumn(name: "table", values: .text(hits.map(\.table))),
         ]
         let keyCols = keyColumns(program, tables: hits.map(\.table), keys: hits.map(\.keys))

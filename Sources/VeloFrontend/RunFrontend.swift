@@ -20,6 +20,8 @@ public struct RunRequest: Sendable {
     public var report: String?
     /// `--fail-on error|warning`: exit 1 when a flag of that severity (or worse) fires.
     public var failOn: String?
+    /// `--no-sparkline`: no column of recent daily units in human output.
+    public var sparkline: Bool = true
 
     public init(file: String, sets: [String] = [], sources: [String] = [], asof: String? = nil, tables: [String] = [],
                 format: String? = nil, output: String? = nil, limit: Int? = nil, stats: Bool = false,
@@ -99,7 +101,10 @@ public enum RunFrontend {
 
         let ws = try Frontend.open(program, WorkspaceOptions(asOf: asOf, params: params, sources: sources), console: console)
         try PlanInputs.applyRowEdits(request.sets, to: ws, console: console)
-        var outputs = selected.map { ResultTables.table(ws, $0) }
+        let human = request.output == nil && format == .table
+        var outputs = selected.map { ref in
+            human && request.sparkline ? Sparkline.adding(to: ResultTables.table(ws, ref), ws, ref) : ResultTables.table(ws, ref)
+        }
         if includeFlags { outputs.append(ResultTables.flags(ws.flags())) }
         for name in extras {
             if name == "checks" { outputs.append(ResultTables.checks(ws.checkFailures(), program: program)) }
@@ -158,7 +163,8 @@ public enum RunFrontend {
         }
         let made = target.isDirectory ? OutputFiles.makeDirectories(target.path) : OutputFiles.makeParentDirectories(of: target.path)
         if !made {
-            console.err("velo: cannot create the directory for \(target.path): \(String(cString: strerror(errno)))\n")
+            let what = target.isDirectory ? "the directory \(target.path)" : "the directory for \(target.path)"
+            console.err("velo: cannot create \(what): \(String(cString: strerror(errno)))\n")
             throw CommandFailure(.dataError)
         }
         do {

@@ -78,6 +78,10 @@ struct ReportAndOutputTests {
         let several = FrontendHarness.run(RunRequest(file: Self.plan, output: dir + "/all.csv"))
         #expect(several.status == .usage)
         #expect(several.err.contains("need a directory"))
+        // Several tables into one .json file: one document.
+        let oneDocument = FrontendHarness.run(RunRequest(file: Self.plan, tables: ["series", "plan"], output: dir + "/all.json"))
+        #expect(oneDocument.status == nil, "\(oneDocument.err)")
+        #expect(Self.read(dir + "/all.json")?.hasPrefix("{\n  \"series\": [") == true)
     }
 
     @Test func junitCreatesItsFolder() throws {
@@ -194,5 +198,36 @@ struct RunAsOfAndChecksTests {
         let failing = FrontendHarness.run(RunRequest(file: dir + "/plan.velo", tables: ["checks"], format: "json"))
         #expect(failing.status == .ruleErrors)
         #expect(failing.out.contains("{\"check\": \"plan: order_qty < 5000\", \"table\": \"plan\", \"sku\": \"SKU000038\""), "\(failing.out)")
+    }
+}
+
+@Suite("velo run: terminal pictures")
+struct TerminalPictureTests {
+    static let plan = FrontendHarness.root + "/Examples/replenishment/plan.velo"
+
+    @Test func sparklineOfRecentDailyUnitsInHumanOutputOnly() {
+        let human = FrontendHarness.run(RunRequest(file: Self.plan, tables: ["series"]))
+        let header = human.out.split(separator: "\n")[1]
+        #expect(header.hasSuffix("units, last 28 days"), "\(header)")
+        let row = human.out.split(separator: "\n")[3]
+        #expect(row.hasSuffix("▆▄▅▆▆▅▅▅▅▆█▅▅▄▅▅▆█▆▃▅▄▆▇▅█▃▄"), "\(row)")
+        var off = RunRequest(file: Self.plan, tables: ["series"])
+        off.sparkline = false
+        #expect(!FrontendHarness.run(off).out.contains("last 28 days"))
+        #expect(!FrontendHarness.run(RunRequest(file: Self.plan, tables: ["series"], format: "csv")).out.contains("last 28 days"))
+        // A table without windows of its own gets none.
+        #expect(!FrontendHarness.run(RunRequest(file: Self.plan, tables: ["plan"])).out.contains("last 28 days"))
+        #expect(Sparkline.line([0, 1, 2, 4, 8]) == "·▂▃▅█")
+    }
+
+    @Test func severityInColourOnlyWhenColourIsOn() throws {
+        func run(color: Bool) throws -> String {
+            var out = ""
+            let console = Console(out: { out += $0 }, err: { _ in }, colorOutput: color)
+            try RunFrontend.run(RunRequest(file: Self.plan, tables: ["flags"]), console: console)
+            return out
+        }
+        #expect(try run(color: true).contains("\u{1B}[33mwarning\u{1B}[0m"))
+        #expect(!(try run(color: false)).contains("\u{1B}"))
     }
 }

@@ -44,9 +44,13 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 1 when a flag of this severity fires: error or warning.", valueName: "SEVERITY"))
     var failOn: String?
 
+    @Flag(name: .customLong("no-sparkline"), help: "No column of the recent daily units in human output.")
+    var noSparkline = false
+
     func run() throws {
-        try RunFrontend.run(RunRequest(file: file, sets: sets, sources: sources, asof: asof, tables: tables, format: format,
-                                       output: output, limit: limit, stats: stats,
-                                       report: report, failOn: failOn), console: .standard())
+        var request = RunRequest(file: file, sets: sets, sources: sources, asof: asof, tables: tables, format: format,
+                                 output: output, limit: limit, stats: stats, report: report, failOn: failOn)
+        request.sparkline = !noSparkline
+        try RunFrontend.run(request, console: .standard())
     }
 }
