@@ -135,6 +135,8 @@ public struct ParamInfo: Sendable {
     /// Declared with a percentage (`param service_level = 95%`): a new value written as a
     /// plain number above 1 (`98`) is refused as a likely slip for `98%` (Checker+Params.swift).
     public var isPercentage = false
+    /// `between LOW and HIGH` (Checker+ParamRanges.swift).
+    public var range: (low: Literal, high: Literal)? = nil
 
     public init(name: String, type: VType, value: Literal, span: Span) {
         self.name = name

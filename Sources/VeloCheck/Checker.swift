@@ -341,6 +341,7 @@ public struct Checker {
             var info = ParamInfo(name: p.name.text, type: value.type.base == .unknown ? .number : value.type,
                                  value: value, span: p.name.span)
             info.isPercentage = ParamInfo.isPercentLiteral(p.value)
+            info.range = checkRange(p, value: value)
             params.append(info)
         }
     }

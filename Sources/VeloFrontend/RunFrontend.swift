@@ -192,6 +192,7 @@ public enum ParamValue {
         guard let value = literal(text, type: param.type) else {
             return .failure(Failure(message: "expected \(param.type.withArticle) such as \(example(param.type)), found `\(text)`"))
         }
+        if let why = param.rangeRefusal(value) { return .failure(Failure(message: why.text)) }
         return .success(value)
     }
 

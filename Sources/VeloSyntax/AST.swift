@@ -81,6 +81,8 @@ public struct ParamDecl: Sendable {
     public var name: Name
     public var value: Expr
     public var span: Span
+    /// `between LOW and HIGH`: the values the param may take.
+    public var range: (low: Expr, high: Expr)? = nil
 }
 
 public struct FlagDecl: Sendable {

@@ -298,14 +298,16 @@ public struct Parser {
         return ColumnDecl(name: name, formula: formula)
     }
 
-    // param_def: "param" NAME "=" expr _NL
+    // param_def: "param" NAME "=" expr ("between" additive "and" additive)? _NL
     mutating func paramDef() throws -> ParamDecl {
         let start = advance().span
         let name = try expectName("a param name")
         _ = try expect(.assign, "`=` and the param's value")
         let value = try expression()
+        var decl = ParamDecl(name: name, value: value, span: start.through(value.span))
+        if match(.between) != nil { decl.range = try paramRange() }
         try expectNewline()
-        return ParamDecl(name: name, value: value, span: start.through(value.span))
+        return decl
     }
 
     // flag_def: "flag" NAME "on" NAME "when" expr ("severity" NAME)? (_NL | ":" message)

@@ -10,6 +10,8 @@ public enum Keyword: String, CaseIterable, Sendable {
     case given, set, expect, no, within
     // `report` statements (Parser+Reports.swift).
     case report, columns, `where`, sort, limit, asc, desc
+    // `param p = 95% between 50% and 99.9%`.
+    case between
 }
 
 public enum Symbol: String, CaseIterable, Sendable {

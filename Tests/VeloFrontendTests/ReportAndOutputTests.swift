@@ -122,6 +122,13 @@ struct ReportAndOutputTests {
         #expect(r.err.contains("did you mean 98%?"), "\(r.err)")
         #expect(FrontendHarness.run(RunRequest(file: Self.plan, sets: ["service_level=0.98"], tables: ["plan"])).status == nil)
         #expect(FrontendHarness.run(RunRequest(file: Self.plan, sets: ["service_level=98%"], tables: ["plan"])).status == nil)
+        // The example declares `between 50% and 99.9%`.
+        let low = FrontendHarness.run(RunRequest(file: Self.plan, sets: ["service_level=30%"]))
+        #expect(low.status == .usage)
+        #expect(low.err == "velo: --set service_level: `service_level` must be between 50% and 99.9%, found 30%; the param's declaration says `between 50% and 99.9%`\n", "\(low.err)")
+        let (ok, out) = ReplHarness.script(["set service_level = 100%"])
+        #expect(!ok)
+        #expect(out.contains("must be between 50% and 99.9%, found 100%"))
     }
 
     @Test func checkTakesSetAndAsOf() throws {
