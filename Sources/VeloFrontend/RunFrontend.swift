@@ -102,6 +102,8 @@ public enum RunFrontend {
         let ws = try Frontend.open(program, WorkspaceOptions(asOf: asOf, params: params, sources: sources), console: console)
         try PlanInputs.applyRowEdits(request.sets, to: ws, console: console)
         let human = request.output == nil && format == .table
+        // With reports, only they are output: the whole tables are not built.
+        if !reports.isEmpty { selected = []; includeFlags = false }
         var outputs = selected.map { ref in
             human && request.sparkline ? Sparkline.adding(to: ResultTables.table(ws, ref), ws, ref) : ResultTables.table(ws, ref)
         }
