@@ -158,7 +158,7 @@ extension LSPServer {
                 case "table"?:
                     if text.contains("csv(") { return nil }
                     return words.count > 1 ? words[1] : nil
-                case "flag"?:
+                case "flag"?, "report"?:
                     if let on = words.firstIndex(of: "on"), on + 1 < words.count { return words[on + 1] }
                     return nil
                 case "check"?:
