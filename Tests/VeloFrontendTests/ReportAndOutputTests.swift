@@ -238,3 +238,50 @@ struct TerminalPictureTests {
         #expect(!(try run(color: false)).contains("\u{1B}"))
     }
 }
+
+@Suite("reports: sorting, limits, flags")
+struct ReportSortingTests {
+    static func plan(with reports: String, in dir: String) throws -> String {
+        try FileManager.default.copyItem(atPath: FrontendHarness.root + "/Examples/replenishment/data", toPath: dir + "/data")
+        let text = try String(contentsOfFile: FrontendHarness.root + "/Examples/replenishment/plan.velo", encoding: .utf8)
+        let head = String(text[..<text.range(of: "# What `velo run plan.velo` prints")!.lowerBound])
+        try (head + reports).write(toFile: dir + "/plan.velo", atomically: true, encoding: .utf8)
+        return dir + "/plan.velo"
+    }
+
+    @Test func missingValuesSortLastInEitherDirectionAndLimitsCut() throws {
+        let dir = FrontendHarness.scratch()
+        defer { FrontendHarness.remove(dir) }
+        let file = try Self.plan(with: """
+            report by_cover on plan:
+              columns sku, cover_days
+              sort by cover_days desc, sku
+              limit 100
+
+            report top3 on plan:
+              columns sku, demand
+              sort by demand desc
+              limit 3
+
+            report recent_flags on flags:
+              columns flag, sku, channel
+              sort by flag desc, sku desc
+              limit 2
+
+            """, in: dir)
+        let r = FrontendHarness.run(RunRequest(file: file, format: "csv", report: "by_cover"))
+        #expect(r.status == nil, "\(r.err)")
+        let rows = FrontendHarness.records(r.out).dropFirst().map { $0[1] }
+        let firstMissing = try #require(rows.firstIndex(of: ""))
+        #expect(rows[firstMissing...].allSatisfy { $0.isEmpty }, "missing values last")
+        let numbers = rows[..<firstMissing].map { Double($0)! }
+        #expect(numbers == numbers.sorted(by: >))
+        let top = FrontendHarness.records(FrontendHarness.run(RunRequest(file: file, format: "csv", report: "top3")).out)
+        #expect(top.count == 4 && top[1][0] == "SKU000050", "\(top)")
+        let flags = FrontendHarness.run(RunRequest(file: file, format: "csv", report: "recent_flags"))
+        #expect(flags.out == "flag,sku,channel\nvelocity_shift,SKU000028,wholesale\nvelocity_shift,SKU000002,wholesale\n", "\(flags.out)")
+        // The human title says how many rows of how many.
+        let human = FrontendHarness.run(RunRequest(file: file, report: "top3"))
+        #expect(human.out.hasPrefix("top3 (3 of 60 rows)\n"), "\(human.out)")
+    }
+}
