@@ -92,3 +92,35 @@ enum PlanInputs {
         }
     }
 }
+
+extension PlanInputs {
+    /// `--scenario FILE`: a what-if written down, one edit a line in the REPL's `set` form
+    /// (`set service_level = 98%`, `set items.lead_time_days = lead_time_days * 1.2 where
+    /// supplier == "Acme"`; `set` may be left out; `#` starts a comment), as `--set` values.
+    static func scenario(_ path: String?, console: Console) throws(CommandFailure) -> [String] {
+        guard let path else { return [] }
+        guard let bytes = Frontend.readFile(path), let text = String(validating: bytes, as: UTF8.self) else {
+            console.err("velo: cannot read the scenario \(path)\n")
+            throw CommandFailure(.usage)
+        }
+        var sets: [String] = []
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = InputScanner.stripComment(String(raw)).trimmingWhitespace()
+            if line.isEmpty { continue }
+            if line.hasPrefix("set ") { line = String(line.dropFirst(4)).trimmingWhitespace() }
+            guard let eq = InputScanner.assignment(in: line) else {
+                console.err("velo: \(path):\(n + 1): expected `set NAME = VALUE` or `set TABLE.COLUMN = EXPRESSION [where CONDITION]`, found `\(raw)`\n")
+                throw CommandFailure(.usage)
+            }
+            let name = String(line.prefix(eq)).trimmingWhitespace()
+            let value = String(line.dropFirst(eq + 1)).trimmingWhitespace()
+            guard !name.isEmpty, !value.isEmpty, !name.contains("[") else {
+                console.err("velo: \(path):\(n + 1): expected `set NAME = VALUE` or `set TABLE.COLUMN = EXPRESSION [where CONDITION]` "
+                            + "(one cell: `set items.moq = 500 where sku == \"SKU1\"`), found `\(raw)`\n")
+                throw CommandFailure(.usage)
+            }
+            sets.append(name + "=" + value)
+        }
+        return sets
+    }
+}

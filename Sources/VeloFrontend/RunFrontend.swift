@@ -22,6 +22,8 @@ public struct RunRequest: Sendable {
     public var failOn: String?
     /// `--no-sparkline`: no column of recent daily units in human output.
     public var sparkline: Bool = true
+    /// `--scenario FILE`: edits written down, one `set` a line (before `--set`).
+    public var scenario: String?
 
     public init(file: String, sets: [String] = [], sources: [String] = [], asof: String? = nil, tables: [String] = [],
                 format: String? = nil, output: String? = nil, limit: Int? = nil, stats: Bool = false,
@@ -65,7 +67,8 @@ public enum RunFrontend {
             let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
             throw usage("--source: `\(name)` is not a source table of \(request.file)\(hint)")
         }
-        let params = try PlanInputs.params(request.sets, program: program, file: request.file, console: console)
+        let sets = try PlanInputs.scenario(request.scenario, console: console) + request.sets
+        let params = try PlanInputs.params(sets, program: program, file: request.file, console: console)
         // Which tables, in which order.
         var selected: [TableRef] = []
         var includeFlags = request.tables.isEmpty
@@ -100,7 +103,7 @@ public enum RunFrontend {
         }
 
         let ws = try Frontend.open(program, WorkspaceOptions(asOf: asOf, params: params, sources: sources), console: console)
-        try PlanInputs.applyRowEdits(request.sets, to: ws, console: console)
+        try PlanInputs.applyRowEdits(sets, to: ws, console: console)
         let human = request.output == nil && format == .table
         // With reports, only they are output: the whole tables are not built.
         if !reports.isEmpty { selected = []; includeFlags = false }

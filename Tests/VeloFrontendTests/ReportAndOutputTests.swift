@@ -285,3 +285,37 @@ struct ReportSortingTests {
         #expect(human.out.hasPrefix("top3 (3 of 60 rows)\n"), "\(human.out)")
     }
 }
+
+@Suite("velo run --scenario FILE")
+struct RunScenarioFileTests {
+    @Test func aWhatIfWrittenDownEqualsTheSameSets() throws {
+        let plan = FrontendHarness.root + "/Examples/replenishment/plan.velo"
+        let dir = FrontendHarness.scratch()
+        defer { FrontendHarness.remove(dir) }
+        try """
+            # the supplier call
+            set items.lead_time_days = lead_time_days * 1.2 where supplier == "Acme"  # Acme +20%
+            service_level = 97%
+
+            """.write(toFile: dir + "/acme.txt", atomically: true, encoding: .utf8)
+        var request = RunRequest(file: plan, tables: ["plan"], format: "csv")
+        request.scenario = dir + "/acme.txt"
+        let fromFile = FrontendHarness.run(request)
+        #expect(fromFile.status == nil, "\(fromFile.err)")
+        let fromSets = FrontendHarness.run(RunRequest(file: plan, sets: ["items.lead_time_days=lead_time_days * 1.2 where supplier == \"Acme\"", "service_level=97%"],
+                                                      tables: ["plan"], format: "csv"))
+        #expect(fromFile.out == fromSets.out)
+        #expect(fromFile.out != FrontendHarness.run(RunRequest(file: plan, tables: ["plan"], format: "csv")).out)
+        // A line that is no edit, a cell by key, an unreadable file: usage errors naming the line.
+        for (text, message) in [("hello\n", "acme2.txt:1: expected `set NAME = VALUE`"), ("\nset items.moq[\"SKU1\"] = 5\n", "acme2.txt:2: expected"),
+                                ("set service_level = 98\n", "did you mean 98%?")] {
+            try text.write(toFile: dir + "/acme2.txt", atomically: true, encoding: .utf8)
+            request.scenario = dir + "/acme2.txt"
+            let r = FrontendHarness.run(request)
+            #expect(r.status == .usage)
+            #expect(r.err.contains(message), "\(r.err)")
+        }
+        request.scenario = dir + "/nosuch.txt"
+        #expect(FrontendHarness.run(request).status == .usage)
+    }
+}

@@ -44,6 +44,9 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 1 when a flag of this severity fires: error or warning.", valueName: "SEVERITY"))
     var failOn: String?
 
+    @Option(help: ArgumentHelp("A what-if written down: one `set` a line, as in the REPL.", valueName: "FILE"))
+    var scenario: String?
+
     @Flag(name: .customLong("no-sparkline"), help: "No column of the recent daily units in human output.")
     var noSparkline = false
 
@@ -51,6 +54,7 @@ struct Run: ParsableCommand {
         var request = RunRequest(file: file, sets: sets, sources: sources, asof: asof, tables: tables, format: format,
                                  output: output, limit: limit, stats: stats, report: report, failOn: failOn)
         request.sparkline = !noSparkline
+        request.scenario = scenario
         try RunFrontend.run(request, console: .standard())
     }
 }
