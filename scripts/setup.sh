@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Velo needs on a fresh Debian machine, when missing:
 # the Swift toolchain must already be on PATH; everything else comes from apt (python3,
-# libreadline-dev for `velo repl`, tmux for its terminal test) and PyPI (lark).
+# libreadline-dev for `velo repl`, tmux for its terminal test, chromium for the HTML report's
+# test) and PyPI (lark).
 set -euo pipefail
 
 need_apt=()
@@ -9,6 +10,8 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
 # `velo repl` links GNU readline; its end-to-end test drives the terminal through tmux.
 [ -f /usr/include/readline/readline.h ] || need_apt+=(libreadline-dev)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+# `velo report --html` is tested by rendering the page in headless Chromium.
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need_apt+=(chromium)
 if [ "${#need_apt[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq

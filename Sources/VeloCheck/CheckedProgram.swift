@@ -36,6 +36,8 @@ public struct CheckedProgram: Sendable {
     public var formulaOrder: [ColumnRef]
     /// The `test` blocks of the rule file (see Checker+Tests.swift).
     public var tests: [CheckedTest] = []
+    /// The `report` statements, in file order (Checker+Reports.swift).
+    public var reports: [ReportInfo] = []
 
     public func table(_ ref: TableRef) -> TableInfo { tables[ref.index] }
     public func column(_ ref: ColumnRef) -> ColumnInfo { tables[ref.table.index].columns[ref.column] }
@@ -132,6 +134,18 @@ public struct ParamInfo: Sendable {
     public var type: VType
     public var value: Literal
     public var span: Span
+    /// Declared with a percentage (`param service_level = 95%`): a new value written as a
+    /// plain number above 1 (`98`) is refused as a likely slip for `98%` (Checker+Params.swift).
+    public var isPercentage = false
+    /// `between LOW and HIGH` (Checker+ParamRanges.swift).
+    public var range: (low: Literal, high: Literal)? = nil
+
+    public init(name: String, type: VType, value: Literal, span: Span) {
+        self.name = name
+        self.type = type
+        self.value = value
+        self.span = span
+    }
 }
 
 public enum FlagSeverity: String, Sendable, CaseIterable {

@@ -255,6 +255,10 @@ extension Checker {
             diagnostics.append(.setType(name.text, type, found: v.type, at: value.span))
             return
         }
+        if let why = program.params[p].refusal(of: value) ?? program.params[p].rangeRefusal(v) {
+            diagnostics.append(Diagnostic(code: "percent-param", why.message, at: value.span, hint: why.hint))
+            return
+        }
         result.params[name.text] = v
     }
 

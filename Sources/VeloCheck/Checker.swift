@@ -115,8 +115,10 @@ public struct Checker {
         resolveRows()
         let flags = checkFlags()
         let checks = checkChecks()
-        return CheckedProgram(file: file, tables: tables, params: params, flags: flags, checks: checks,
-                              formulaOrder: formulaOrder)
+        var program = CheckedProgram(file: file, tables: tables, params: params, flags: flags, checks: checks,
+                                     formulaOrder: formulaOrder)
+        program.reports = checkReports(flags: flags)
+        return program
     }
 
     // MARK: - Declarations
@@ -340,8 +342,11 @@ public struct Checker {
                 diagnostics.append(.paramNotConstant(p.name.text, at: p.value.span))
                 continue
             }
-            params.append(ParamInfo(name: p.name.text, type: value.type.base == .unknown ? .number : value.type,
-                                    value: value, span: p.name.span))
+            var info = ParamInfo(name: p.name.text, type: value.type.base == .unknown ? .number : value.type,
+                                 value: value, span: p.name.span)
+            info.isPercentage = ParamInfo.isPercentLiteral(p.value)
+            info.range = checkRange(p, value: value)
+            params.append(info)
         }
     }
 

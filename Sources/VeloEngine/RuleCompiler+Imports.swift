@@ -111,7 +111,7 @@ extension RuleCompiler {
             let at = s.span.start
             guard at > mainEnd, let seg = segments.last(where: { at >= $0.start && at <= $0.end }) else { return s }
             switch s {
-            case .test, .importFile: return nil
+            case .test, .importFile, .report: return nil   // its tests and reports are its own
             case .source(var d):
                 if let p = d.path.plainText, !p.hasPrefix("/"), !seg.directory.isEmpty {
                     d.path.parts = [.text(join(seg.directory, p))]

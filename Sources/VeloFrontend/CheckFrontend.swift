@@ -13,8 +13,14 @@ public struct CheckRequest: Sendable {
     public var strict: Bool
     public var format: String
     public var sources: [String]
+    /// `--set NAME=VALUE` and `--asof DATE`, as for `velo run`.
+    public var sets: [String]
+    public var asof: String?
 
-    public init(files: [String], staticOnly: Bool = false, strict: Bool = false, format: String = "human", sources: [String] = []) {
+    public init(files: [String], staticOnly: Bool = false, strict: Bool = false, format: String = "human", sources: [String] = [],
+                sets: [String] = [], asof: String? = nil) {
+        self.sets = sets
+        self.asof = asof
         self.files = files
         self.staticOnly = staticOnly
         self.strict = strict
@@ -41,11 +47,21 @@ public enum CheckFrontend {
             throw CommandFailure(.usage)
         }
         let sources = try PlanInputs.sources(request.sources, console: console)
+        let asOf = try PlanInputs.asOf(request.asof, console: console)
+        if let rows = request.sets.first(where: { $0.split(separator: "=").first?.contains(".") == true }) {
+            console.err("velo: velo check --set takes params (NAME=VALUE); `\(rows)` changes rows: use it with velo run or velo report\n")
+            throw CommandFailure(.usage)
+        }
         var worst: ExitStatus = .ok
         var reports: [String] = []
         for path in request.files {
             let file = try Frontend.readRuleFile(path, console: console)
-            let (diagnostics, status) = findings(file, request: request, sources: sources)
+            // --set is typed against each file's params; a param a file lacks is a usage error.
+            var params: [String: Literal] = [:]
+            if !request.sets.isEmpty, !file.path.hasSuffix(".test.velo"), let program = Frontend.check(file, sourceOverrides: sources).program {
+                params = try PlanInputs.params(request.sets, program: program, file: path, console: console)
+            }
+            let (diagnostics, status) = findings(file, request: request, sources: sources, asOf: asOf, params: params)
             if status == .ruleErrors || (status == .dataError && worst == .ok) { worst = status }
             switch request.format {
             case "github":
@@ -69,14 +85,15 @@ public enum CheckFrontend {
     }
 
     /// Everything to report for one rule file, and its status.
-    static func findings(_ file: SourceFile, request: CheckRequest, sources: [String: String]) -> ([Diagnostic], ExitStatus) {
+    static func findings(_ file: SourceFile, request: CheckRequest, sources: [String: String], asOf: Int32? = nil,
+                         params: [String: Literal] = [:]) -> ([Diagnostic], ExitStatus) {
         let rules = Frontend.check(file, sourceOverrides: sources)
         guard let program = rules.program else { return (rules.diagnostics, Frontend.status(for: rules.diagnostics)) }
         // A test file (`X.test.velo`) is checked statically; `velo test` runs it.
         if request.staticOnly || file.path.hasSuffix(".test.velo") { return (rules.diagnostics, .ok) }
         let ws: Workspace
         do {
-            ws = try Workspace.open(program, options: WorkspaceOptions(sources: sources))
+            ws = try Workspace.open(program, options: WorkspaceOptions(asOf: asOf, params: params, sources: sources))
         } catch {
             // Where the rule file is to blame (a source whose keys or columns the data lacks), point there.
             let d = Diagnostic(code: "data", "cannot evaluate the plan: \(error.description)", at: error.span ?? Span(start: 0, length: 0),

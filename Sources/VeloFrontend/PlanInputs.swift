@@ -40,6 +40,7 @@ enum PlanInputs {
                 throw CommandFailure(.usage)
             }
             let name = String(s[..<eq]).trimmingWhitespace()
+            if name.contains(".") { continue }   // TABLE.COLUMN=…: a row edit (rowEdits)
             guard let p = program.param(named: name) else {
                 let hint = Suggest.didYouMean(name, in: program.params.map(\.name)).map { ": \($0)" } ?? ""
                 console.err("velo: --set: unknown param `\(name)`\(hint)\n")
@@ -53,5 +54,73 @@ enum PlanInputs {
             }
         }
         return out
+    }
+
+    /// `--set TABLE.COLUMN=EXPRESSION [where CONDITION]`: a source column changed for the
+    /// rows the condition picks, applied to the opened workspace as one edit.
+    static func applyRowEdits(_ values: [String], to ws: Workspace, console: Console) throws(CommandFailure) {
+        var edits: [Edit] = []
+        for s in values {
+            guard let eq = s.firstIndex(of: "="), s[..<eq].contains(".") else { continue }
+            guard let (table, column, formula, filter) = RowEdit.parse(s) else {
+                console.err("velo: --set needs PARAM=VALUE or TABLE.COLUMN=EXPRESSION [where CONDITION], found `\(s)`\n")
+                throw CommandFailure(.usage)
+            }
+            do {
+                let queryError: (QueryFailure, String) -> String = { f, text in
+                    let rendered = DiagnosticRenderer(color: false).render(f.diagnostics, in: f.file)
+                    return rendered.isEmpty ? (f.message ?? "cannot evaluate `\(text)`") : rendered
+                }
+                guard let changes = try RowEdit.changes(ws, table: table, column: column, formula: formula, filter: filter, queryError: queryError) else {
+                    console.err("velo: --set \(table).\(column): only a data column of a keyed source table can be set\n")
+                    throw CommandFailure(.usage)
+                }
+                edits += changes.map { .cell(table: table, column: column, keys: $0.target.keys, value: $0.new) }
+            } catch let e as ReplError {
+                console.err("velo: --set \(table).\(column): \(e.message)\n")
+                throw CommandFailure(.usage)
+            } catch let f as CommandFailure {
+                throw f
+            } catch {
+                throw CommandFailure(.usage)
+            }
+        }
+        guard !edits.isEmpty else { return }
+        do { _ = try ws.apply(edits) } catch {
+            console.err("velo: --set: \(error.message)\n")
+            throw CommandFailure(.dataError)
+        }
+    }
+}
+
+extension PlanInputs {
+    /// `--scenario FILE`: a what-if written down, one edit a line in the REPL's `set` form
+    /// (`set service_level = 98%`, `set items.lead_time_days = lead_time_days * 1.2 where
+    /// supplier == "Acme"`; `set` may be left out; `#` starts a comment), as `--set` values.
+    static func scenario(_ path: String?, console: Console) throws(CommandFailure) -> [String] {
+        guard let path else { return [] }
+        guard let bytes = Frontend.readFile(path), let text = String(validating: bytes, as: UTF8.self) else {
+            console.err("velo: cannot read the scenario \(path)\n")
+            throw CommandFailure(.usage)
+        }
+        var sets: [String] = []
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = InputScanner.stripComment(String(raw)).trimmingWhitespace()
+            if line.isEmpty { continue }
+            if line.hasPrefix("set ") { line = String(line.dropFirst(4)).trimmingWhitespace() }
+            guard let eq = InputScanner.assignment(in: line) else {
+                console.err("velo: \(path):\(n + 1): expected `set NAME = VALUE` or `set TABLE.COLUMN = EXPRESSION [where CONDITION]`, found `\(raw)`\n")
+                throw CommandFailure(.usage)
+            }
+            let name = String(line.prefix(eq)).trimmingWhitespace()
+            let value = String(line.dropFirst(eq + 1)).trimmingWhitespace()
+            guard !name.isEmpty, !value.isEmpty, !name.contains("[") else {
+                console.err("velo: \(path):\(n + 1): expected `set NAME = VALUE` or `set TABLE.COLUMN = EXPRESSION [where CONDITION]` "
+                            + "(one cell: `set items.moq = 500 where sku == \"SKU1\"`), found `\(raw)`\n")
+                throw CommandFailure(.usage)
+            }
+            sets.append(name + "=" + value)
+        }
+        return sets
     }
 }

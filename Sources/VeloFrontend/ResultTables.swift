@@ -26,10 +26,19 @@ enum ResultTables {
     static func flags(_ hits: [FlagHit]) -> OutputTable {
         OutputTable(name: "flags", columns: [
             OutputColumn(name: "flag", values: .text(hits.map(\.flag)), isKey: true),
-            OutputColumn(name: "severity", values: .text(hits.map(\.severity.rawValue))),
+            ResultTables.severityColumn(hits.map(\.severity)),
             OutputColumn(name: "table", values: .text(hits.map(\.table))),
             OutputColumn(name: "keys", values: .text(hits.map { ResultText.keys($0.keys) })),
             OutputColumn(name: "message", values: .text(hits.map { ResultText.message($0) })),
         ], rowCount: hits.count)
+    }
+
+    /// The severity of each flag hit, errors and warnings emphasised on a colour terminal.
+    static func severityColumn(_ severities: [FlagSeverity]) -> OutputColumn {
+        var c = OutputColumn(name: "severity", values: .text(severities.map(\.rawValue)))
+        for (i, s) in severities.enumerated() {
+            if s == .error { c.emphasis[i] = .error } else if s == .warning { c.emphasis[i] = .warning }
+        }
+        return c
     }
 }

@@ -18,9 +18,20 @@ public struct RunRequest: Sendable {
     public var stats: Bool
     /// `--pivot closing`: period tables with their periods as columns, showing this column.
     public var pivot: String? = nil
+    /// `--report NAME`: only this report of the rule file.
+    public var report: String?
+    /// `--fail-on error|warning`: exit 1 when a flag of that severity (or worse) fires.
+    public var failOn: String?
+    /// `--no-sparkline`: no column of recent daily units in human output.
+    public var sparkline: Bool = true
+    /// `--scenario FILE`: edits written down, one `set` a line (before `--set`).
+    public var scenario: String?
 
     public init(file: String, sets: [String] = [], sources: [String] = [], asof: String? = nil, tables: [String] = [],
-                format: String? = nil, output: String? = nil, limit: Int? = nil, stats: Bool = false, pivot: String? = nil) {
+                format: String? = nil, output: String? = nil, limit: Int? = nil, stats: Bool = false,
+                report: String? = nil, failOn: String? = nil, pivot: String? = nil) {
+        self.report = report
+        self.failOn = failOn
         self.pivot = pivot
         self.file = file
         self.sets = sets
@@ -41,15 +52,15 @@ public enum RunFrontend {
             return CommandFailure(.usage)
         }
         // Options that need no rule file.
-        var format = OutputFormat.table
+        var requestedFormat: OutputFormat?
         if let f = request.format {
             guard let parsed = OutputFormat(rawValue: f) else {
                 throw usage("unknown format `\(f)`; choose table, csv, json or markdown")
             }
-            format = parsed
-        } else if request.output != nil {
-            format = .csv
+            requestedFormat = parsed
         }
+        var format = requestedFormat ?? .table
+        let failOn = try RunOutputs.failOn(request.failOn, console: console)
         let asOf = try PlanInputs.asOf(request.asof, console: console)
         let sources = try PlanInputs.sources(request.sources, console: console)
         if let limit = request.limit, limit < 0 { throw usage("--limit must be 0 or more") }
@@ -71,21 +82,41 @@ public enum RunFrontend {
             let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
             throw usage("--source: `\(name)` is not a source table of \(request.file)\(hint)")
         }
-        let params = try PlanInputs.params(request.sets, program: program, file: request.file, console: console)
+        let sets = try PlanInputs.scenario(request.scenario, console: console) + request.sets
+        let params = try PlanInputs.params(sets, program: program, file: request.file, console: console)
+        // Which tables, in which order.
         var selected: [TableRef] = []
         var includeFlags = request.tables.isEmpty
+        // `--table checks` (the failing rows) and `--table asof` (the date used), in the chosen format.
+        var extras: [String] = []
         if request.tables.isEmpty {
             selected = program.tables.indices.filter { !program.tables[$0].isSource }.map(TableRef.init)
         } else {
             for name in request.tables {
                 if name == "flags" { includeFlags = true; continue }
+                if name == "checks" || name == "asof", program.table(named: name) == nil { extras.append(name); continue }
                 guard let t = program.table(named: name) else {
-                    let hint = Suggest.didYouMean(name, in: program.tables.map(\.name) + ["flags"]).map { ": \($0)" } ?? ""
+                    let hint = Suggest.didYouMean(name, in: program.tables.map(\.name) + ["flags", "checks", "asof"]).map { ": \($0)" } ?? ""
                     throw usage("--table: no table `\(name)` in \(request.file)\(hint)")
                 }
                 selected.append(t)
             }
         }
+
+        // Reports: the rule file's own (without --table), or the one --report names.
+        var reports: [Int] = []
+        if let name = request.report {
+            guard request.tables.isEmpty else { throw usage("--report and --table cannot be combined; choose one") }
+            guard let r = program.report(named: name) else {
+                let names = program.reports.map(\.name)
+                let hint = Suggest.didYouMean(name, in: names).map { ": \($0)" } ?? (names.isEmpty ? ": \(request.file) has no reports" : " (reports: \(names.joined(separator: ", ")))")
+                throw usage("--report: no report `\(name)` in \(request.file)\(hint)")
+            }
+            reports = [r]
+        } else if request.tables.isEmpty {
+            reports = Array(program.reports.indices)
+        }
+
         // 3. Lower to the evaluation graph, 4. open the sources, 5. evaluate.
         let graph = EvaluationGraph(program)
         let options = WorkspaceOptions(asOf: asOf, params: params, sources: sources)
@@ -98,12 +129,18 @@ public enum RunFrontend {
             throw CommandFailure(.dataError)
         }
         ws.evaluate()
-        // 6. Render.
-        var outputs = selected.map { ResultTables.table(ws, $0) }
+        // (`--set TABLE.COLUMN=EXPR where …`: edits applied to the evaluated plan, incrementally.)
+        try PlanInputs.applyRowEdits(sets, to: ws, console: console)
+        let human = request.output == nil && format == .table
+        // 6. Render. With reports, only they are output: the whole tables are not built.
+        if !reports.isEmpty { selected = []; includeFlags = false }
+        var outputs = selected.map { ref in
+            human && request.sparkline ? Sparkline.adding(to: ResultTables.table(ws, ref), ws, ref) : ResultTables.table(ws, ref)
+        }
         if let measure = request.pivot {
             var pivoted = 0
             for (i, t) in selected.enumerated() where program.table(t).periods != nil {
-                switch PeriodPivot.table(outputs[i], info: program.table(t), measure: measure) {
+                switch PeriodPivot.table(ResultTables.table(ws, t), info: program.table(t), measure: measure) {
                 case .success(let table): outputs[i] = table; pivoted += 1
                 case .failure(let e): throw usage("--pivot: " + e.message)
                 }
@@ -111,9 +148,27 @@ public enum RunFrontend {
             if pivoted == 0 { throw usage("--pivot: no period table among the tables output; name one with --table") }
         }
         if includeFlags { outputs.append(ResultTables.flags(ws.flags())) }
+        for name in extras {
+            if name == "checks" { outputs.append(ResultTables.checks(ws.checkFailures(), program: program)) }
+            if name == "asof" {
+                outputs.append(OutputTable(name: "asof", columns: [OutputColumn(name: "asof", values: .date([ws.asOf ?? Int32.min]))], rowCount: 1))
+            }
+        }
+        var titles: [String?] = outputs.map { _ in nil }
+        if !reports.isEmpty {
+            let made = reports.map { ResultTables.report(ws, $0) }
+            outputs = made.map(\.table)
+            titles = made.map(\.title)
+        }
 
         if let path = request.output {
-            try write(outputs, format: format, to: path, console: console)
+            let target: OutputFiles.Target
+            switch OutputFiles.target(path, format: requestedFormat, tableCount: outputs.count) {
+            case .success(let t): target = t
+            case .failure(let m): throw usage(m.text)
+            }
+            format = target.format
+            try write(outputs, to: target, console: console)
         } else {
             let limit = request.limit.map { $0 == 0 ? nil : $0 } ?? (console.outputIsTerminal && format == .table ? 50 : nil)
             var text = ""
@@ -121,8 +176,11 @@ public enum RunFrontend {
                 text = outputs.count == 1 ? JSONRenderer().render(outputs[0]) : JSONRenderer().render(tables: outputs)
             } else {
                 let width = console.outputIsTerminal ? console.width : nil
-                text = outputs.map { $0.rendered(as: format, width: width, maxRows: limit, color: console.colorOutput) }
-                    .joined(separator: "\n")
+                text = zip(outputs, titles).map { table, title in
+                    let t = table.rendered(as: format, width: width, maxRows: limit, color: console.colorOutput)
+                    guard let title else { return t }
+                    return format == .table ? ResultTables.titled(t, title) : format == .markdown ? "**\(title)**\n\n" + t : t
+                }.joined(separator: "\n")
             }
             console.out(text.hasSuffix("\n") ? text : text + "\n")
         }
@@ -138,28 +196,26 @@ public enum RunFrontend {
             console.err("stats:\n" + lines.joined(separator: "\n") + "\n")
         }
         if !failures.isEmpty { throw CommandFailure(.ruleErrors) }
+        try RunOutputs.failIfFlagged(ws.flags(), failOn: failOn, console: console)
     }
 
-    static func write(_ outputs: [OutputTable], format: OutputFormat, to path: String, console: Console) throws(CommandFailure) {
-        let ext: String
-        switch format {
-        case .csv: ext = "csv"
-        case .json: ext = "json"
-        case .markdown: ext = "md"
-        case .table: ext = "txt"
-        }
+    static func write(_ outputs: [OutputTable], to target: OutputFiles.Target, console: Console) throws(CommandFailure) {
         func render(_ t: OutputTable) -> String {
-            format == .table ? t.rendered(as: .table, width: 10_000) : t.rendered(as: format)
+            target.format == .table ? t.rendered(as: .table, width: 10_000) : t.rendered(as: target.format)
         }
-        if outputs.count > 1, !makeDirectory(path) {
-            console.err("velo: cannot create the directory \(path): \(String(cString: strerror(errno)))\n")
+        let made = target.isDirectory ? OutputFiles.makeDirectories(target.path) : OutputFiles.makeParentDirectories(of: target.path)
+        if !made {
+            let what = target.isDirectory ? "the directory \(target.path)" : "the directory for \(target.path)"
+            console.err("velo: cannot create \(what): \(String(cString: strerror(errno)))\n")
             throw CommandFailure(.dataError)
         }
         do {
-            if outputs.count == 1 {
-                try AtomicFile.write(render(outputs[0]), to: path)
+            if target.isDirectory {
+                for t in outputs { try AtomicFile.write(render(t), to: OutputFiles.fileName(t.name, in: target.path, format: target.format)) }
+            } else if target.format == .json, outputs.count > 1 {
+                try AtomicFile.write(JSONRenderer().render(tables: outputs), to: target.path)
             } else {
-                for t in outputs { try AtomicFile.write(render(t), to: path + "/" + t.name + "." + ext) }
+                try AtomicFile.write(outputs.map(render).joined(separator: "\n"), to: target.path)
             }
         } catch {
             console.err("velo: \(error)\n")
@@ -173,9 +229,12 @@ public enum ParamValue {
     public struct Failure: Error, Sendable { public var message: String }
 
     public static func parse(_ text: String, for param: ParamInfo) -> Result<Literal, Failure> {
+        let (expr, _) = Parser.parseExpression(SourceFile(path: "<value>", text: text))
+        if let expr, let why = param.refusal(of: expr) { return .failure(Failure(message: why.text)) }
         guard let value = literal(text, type: param.type) else {
             return .failure(Failure(message: "expected \(param.type.withArticle) such as \(example(param.type)), found `\(text)`"))
         }
+        if let why = param.rangeRefusal(value) { return .failure(Failure(message: why.text)) }
         return .success(value)
     }
 

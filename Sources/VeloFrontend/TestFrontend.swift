@@ -197,6 +197,10 @@ public enum TestFrontend {
         case .json: console.out(json(reports, passed: passed, failed: failed))
         }
         if let path = request.junit {
+            guard OutputFiles.makeParentDirectories(of: path) else {
+                console.err("velo: cannot create the directory for \(path): \(String(cString: strerror(errno)))\n")
+                throw CommandFailure(.dataError)
+            }
             do {
                 try AtomicFile.write(junit(reports), to: path)
             } catch {

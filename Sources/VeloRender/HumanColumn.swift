@@ -20,12 +20,14 @@ struct HumanColumn {
     var rightAligned: Bool
     /// Keys identify rows: they are never shortened.
     var isKey: Bool
+    var emphasis: [Int: Emphasis]
 
     /// The cells of `column` for rows `0..<rows`, each on a single line.
     init(_ column: OutputColumn, rows: Int) {
         header = DisplayWidth.singleLine(column.humanHeader)
         rightAligned = column.isNumeric && !column.isKey
         isKey = column.isKey
+        emphasis = column.emphasis
         var decimals = 0
         if case .number(let values) = column.values {
             decimals = NumberFormat.columnDecimals(values.prefix(rows))

@@ -39,6 +39,8 @@ public struct OutputColumn: Sendable {
     public var isKey: Bool
     /// An optional unit such as "units" or "days", shown in people-facing headers as `name (unit)`.
     public var unit: String?
+    /// Cells shown in colour on a terminal (row -> emphasis), e.g. a flag's severity.
+    public var emphasis: [Int: Emphasis] = [:]
 
     /// Creates a column.
     public init(name: String, values: CellValues, missingReasons: [Int: String] = [:],

@@ -75,7 +75,7 @@ public struct TableRenderer: Sendable {
                 let entry = column.entries[row]
                 let text = DisplayWidth.truncate(entry.text, to: w)
                 let gap = w - DisplayWidth.of(text)
-                let styled = entry.missing ? paint(text, "2") : text
+                let styled = entry.missing ? paint(text, "2") : column.emphasis[row].map { paint(text, $0.sgr) } ?? text
                 if column.rightAligned {
                     line += String(repeating: " ", count: gap) + styled
                 } else {

@@ -31,6 +31,8 @@ public enum Statement: Sendable {
     case test(TestDecl)
     /// `import "../replenishment/plan.velo"` — see ImportDecl (AST+Periods.swift).
     case importFile(ImportDecl)
+    /// `report NAME on TABLE:` — see ReportDecl.
+    case report(ReportDecl)
 
     public var span: Span {
         switch self {
@@ -41,6 +43,7 @@ public enum Statement: Sendable {
         case .check(let d): return d.span
         case .test(let d): return d.span
         case .importFile(let d): return d.span
+        case .report(let d): return d.span
         }
     }
 }
@@ -88,6 +91,8 @@ public struct ParamDecl: Sendable {
     public var name: Name
     public var value: Expr
     public var span: Span
+    /// `between LOW and HIGH`: the values the param may take.
+    public var range: (low: Expr, high: Expr)? = nil
 }
 
 public struct FlagDecl: Sendable {

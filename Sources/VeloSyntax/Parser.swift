@@ -199,12 +199,13 @@ public struct Parser {
         case .keyword(.check): return .check(try checkDef())
         case .keyword(.test): return .test(try testDef())
         case .keyword(.import): return .importFile(try importDef())
+        case .keyword(.report): return .report(try reportDef())
         case .keyword(.given), .keyword(.set), .keyword(.expect):
             throw fail(.testStepOutsideTest(file.text(of: peek.span), at: peek.span))
         case .identifier where peek(1).kind == .symbol(.assign):
             throw fail(.definitionOutsideTable(file.text(of: peek.span), at: peek.span))
         default:
-            throw fail(.unexpectedToken(peek, expected: "`table`, `param`, `flag`, `check` or `test`", file: file))
+            throw fail(.unexpectedToken(peek, expected: "`table`, `param`, `flag`, `check`, `report` or `test`", file: file))
         }
     }
 
@@ -319,14 +320,16 @@ public struct Parser {
         return ColumnDecl(name: name, formula: formula)
     }
 
-    // param_def: "param" NAME "=" expr _NL
+    // param_def: "param" NAME "=" expr ("between" additive "and" additive)? _NL
     mutating func paramDef() throws -> ParamDecl {
         let start = advance().span
         let name = try expectName("a param name")
         _ = try expect(.assign, "`=` and the param's value")
         let value = try expression()
+        var decl = ParamDecl(name: name, value: value, span: start.through(value.span))
+        if match(.between) != nil { decl.range = try paramRange() }
         try expectNewline()
-        return ParamDecl(name: name, value: value, span: start.through(value.span))
+        return decl
     }
 
     // flag_def: "flag" NAME "on" NAME "when" expr ("severity" NAME)? (_NL | ":" message)

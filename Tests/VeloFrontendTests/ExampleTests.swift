@@ -10,6 +10,7 @@
 import Foundation
 import Testing
 @testable import VeloFrontend
+import VeloSyntax
 
 /// Runs the frontend in-process with captured output.
 enum FrontendHarness {
@@ -143,11 +144,20 @@ struct ExampleTests {
     func example(_ ruleFile: String) throws {
         let out = FrontendHarness.scratch()
         defer { FrontendHarness.remove(out) }
-        let result = FrontendHarness.run(RunRequest(file: FrontendHarness.root + "/Examples/" + ruleFile, format: "csv", output: out))
+        // Every derived table and the flags (--table), then the file's reports (the default) beside them.
+        let path = FrontendHarness.root + "/Examples/" + ruleFile
+        let file = try String(contentsOfFile: path, encoding: .utf8)
+        let program = Frontend.check(SourceFile(path: path, text: file)).program
+        let tables = (program?.tables.filter { !$0.isSource }.map(\.name) ?? []) + ["flags"]
+        let result = FrontendHarness.run(RunRequest(file: path, tables: tables, format: "csv", output: out + "/"))
         #expect(result.status == nil, "velo run failed: \(result.err)")
         #expect(result.out.isEmpty)
         #expect(result.err.isEmpty, "\(result.err)")
         guard result.status == nil else { return }
+        if program?.reports.isEmpty == false {
+            let reports = FrontendHarness.run(RunRequest(file: path, format: "csv", output: out + "/"))
+            #expect(reports.status == nil && reports.err.isEmpty, "velo run (reports) failed: \(reports.err)")
+        }
 
         let fm = FileManager.default
         let written = try fm.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".csv") }.sorted()

@@ -103,13 +103,17 @@ import VeloSyntax
                                                                "context": ["includeDeclaration": true]])
         let refLines = (refs["result"]?.array ?? []).compactMap { $0["range"]?["start"]?["line"]?.int }.sorted()
         let change = try #require(LSPFixture.find("velocity / prior_velocity", in: current))
-        #expect(refLines == [def.line, change.line, use.line].sorted(), "\(refLines)")
+        // And the new-launch and gone-quiet flags: their conditions and a message.
+        let launch = try #require(LSPFixture.find("prior_velocity == 0 and velocity > 0", in: current))
+        let quiet = try #require(LSPFixture.find("velocity == 0 and prior_velocity > 0", in: current))
+        let message = try #require(LSPFixture.find("{velocity:.1} a day now", in: current))
+        #expect(refLines == [def.line, change.line, use.line, launch.line, quiet.line, message.line].sorted(), "\(refLines)")
 
         // Rename `velocity` -> `speed`: every reference; the edited text checks clean.
         let rename = try lsp.request("textDocument/rename", ["textDocument": ["uri": .string(uri)], "position": LSPFixture.position(def.line, def.character),
                                                              "newName": "speed"])
         let edits = rename["result"]?["changes"]?[uri]?.array ?? []
-        #expect(edits.count == 3)
+        #expect(edits.count == 6)
         let renamed = apply(edits, to: current)
         #expect(renamed.contains("  speed        = wavg"))
         #expect(renamed.contains("sum(series.speed)"))

@@ -63,7 +63,7 @@ struct REPLCommandTests {
         ("undo 2", "`undo` takes no argument; see `help undo`"),
         ("mode xml", "`mode` needs table, csv, json or markdown, found `xml`"),
         ("timer maybe", "`timer` needs on or off"),
-        ("compare base high", "expected `compare SCENARIO SCENARIO on TABLE.COLUMN`, e.g. `compare base high_service on plan.order_qty`"),
+        ("compare base high", "expected `compare SCENARIO SCENARIO on TABLE[.COLUMN], ...`, e.g. `compare base high_service on plan.order_qty` or `on plan`"),
         ("explain plan.order_qty[\"A\"] depth x", "`depth` needs a whole number, e.g. `explain plan.order_qty[\"SKU00012\"] depth 3`"),
         ("explain 1 + 2", "expected a cell such as `explain plan.order_qty[\"SKU00012\"]`, found `1 + 2`"),
         ("scenario two words", "a scenario name is one word of letters, digits and `_`, e.g. `scenario high_service`"),

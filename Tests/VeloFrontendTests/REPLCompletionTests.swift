@@ -81,3 +81,23 @@ struct REPLCompletionTests {
         #expect(!ReplCompleter.appendsSpace("data/"))
     }
 }
+
+@Suite("REPL completion: many rows, several columns, files")
+struct REPLCompletionManyRowsTests {
+    let session = ReplHarness.session().0
+
+    func complete(_ line: String) -> [String] {
+        let breaks = Set(ReplCompleter.wordBreaks)
+        let start = line.lastIndex { breaks.contains($0) }.map { line.index(after: $0) } ?? line.startIndex
+        return session.completions(before: String(line[..<start]), word: String(line[start...]))
+    }
+
+    @Test func candidates() {
+        #expect(complete("set items.lead_time_days = lead_time_days * 1.2 wh") == ["where"])
+        #expect(complete("set items.lead_time_days = lead_time_days * 1.2 where supp") == ["supplier"])
+        #expect(complete("compare base base on pl") == ["plan", "plan."])
+        #expect(complete("compare base base on plan.need, ord") == ["order_qty"])
+        #expect(complete("flags t") == ["to"])
+        #expect(complete("show plan limit 3 t") == ["to"])
+    }
+}

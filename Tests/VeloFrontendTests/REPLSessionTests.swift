@@ -57,7 +57,7 @@ struct REPLSessionTests {
             ("set service_levle = 98%", "error: unknown param `service_levle`: did you mean `service_level`? (`params` lists them; a data cell is set as `set items.moq[\"SKU00012\"] = 500`)\n"),
             ("set service_level = fast", "error: service_level: expected a number such as `0.98` or `98%`, found `fast`\n"),
             ("set items.moq[\"SKU999\"] = 5", "error: `items` has no row [SKU999]\n"),
-            ("set items.moq = 5", "error: `items` is keyed by sku: give 1 key value, e.g. `items.moq[\"…\"]`\n"),
+            ("set items.moq = moq where supplier == \"Nobody\"", "error: no row of `items` matches `supplier == \"Nobody\"`: nothing set\n"),
             ("set items.sku[\"SKU000014\"] = \"X\"", "error: `sku` is a key of `items`; keys cannot be set\n"),
             ("set items.moq[\"SKU000014\"] = \"many\"", "error: items.moq: expected a number such as `500` or `98%`, found `\"many\"`\n"),
             ("set plan.order_qty[\"SKU000014\"] = 5", "error: only cells of keyed source tables can be set; `plan` is computed by formulas (redefine its formula instead: `plan.order_qty = ...`)\n"),
@@ -153,7 +153,7 @@ struct REPLSessionTests {
             .write(toFile: path, atomically: true, encoding: .utf8)
         #expect(s.execute("reload"))
         let out = c.take()
-        #expect(out.hasPrefix("reloaded \(path): 3 sources, 2 computed tables, 2 params, 1 flag, 1 check; as of 2024-12-31\n"))
+        #expect(out.hasPrefix("reloaded \(path): 3 sources, 2 computed tables, 2 params, 3 flags, 1 check; as of 2024-12-31\n"))
         #expect(out.contains("plan.order_qty: 21 of 60 cells changed, total 100,313 → 112,056 (+11,743)"))
         #expect(s.execute("items.moq[\"SKU000014\"]"))
         #expect(c.take() == "600\n")

@@ -134,12 +134,15 @@ struct RunCommandTests {
         #expect(result.err == "velo: cannot create the directory \(target): Not a directory\n")
     }
 
-    @Test("--output of one table into a missing directory exits with status 3")
-    func outputFileCannotBeWritten() {
-        let target = "/nonexistent-velo-dir/plan.csv"
+    @Test("--output of one table where its folder cannot be created exits with status 3")
+    func outputFileCannotBeWritten() throws {
+        let dir = FrontendHarness.scratch()
+        defer { FrontendHarness.remove(dir) }
+        try "not a directory".write(toFile: dir + "/file", atomically: true, encoding: .utf8)
+        let target = dir + "/file/sub/plan.csv"
         let result = FrontendHarness.run(RunRequest(file: Self.plan, tables: ["plan"], format: "csv", output: target))
         #expect(result.status == .dataError)
-        #expect(result.err == "velo: cannot write '\(target)': No such file or directory\n")
+        #expect(result.err == "velo: cannot create the directory for \(target): Not a directory\n")
     }
 
     @Test("a --source file that does not exist is reported under its own path")
@@ -252,7 +255,7 @@ extension RunCommandTests {
             let result = FrontendHarness.run(RunRequest(
                 file: FrontendHarness.root + "/Examples/replenishment/plan.velo", sets: ["service_level=\(serviceLevel)"],
                 sources: ["sales=\(data)/sales.csv", "items=\(data)/items.csv", "inventory=\(data)/inventory.csv"],
-                format: "csv", output: out))
+                tables: ["series", "plan"], format: "csv", output: out))
             #expect(result.status == nil, "\(result.err)")
             for (mine, theirs, keys) in [("series.csv", "exceptions.csv", 2), ("plan.csv", "plan.csv", 1)] {
                 let got = try String(contentsOfFile: out + "/" + mine, encoding: .utf8)

@@ -165,11 +165,15 @@ struct VeloTestCommandTests {
     }
 
     @Test("a --junit file that cannot be written: exit 3, after the results")
-    func junitUnwritable() {
-        let r = VeloTestHarness.run(["pass"], junit: "/nonexistent/velo/results.xml")
+    func junitUnwritable() throws {
+        // Its folder is created when missing; under a plain file it cannot be.
+        let dir = FrontendHarness.scratch()
+        defer { FrontendHarness.remove(dir) }
+        try "a file".write(toFile: dir + "/file", atomically: true, encoding: .utf8)
+        let r = VeloTestHarness.run(["pass"], junit: dir + "/file/velo/results.xml")
         #expect(r.status == .dataError)
         #expect(r.out.hasSuffix("\n5 passed, 0 failed\n"))
-        #expect(r.err == "velo: cannot write '/nonexistent/velo/results.xml': No such file or directory\n")
+        #expect(r.err == "velo: cannot create the directory for \(dir)/file/velo/results.xml: Not a directory\n")
     }
 
     @Test("a test file whose rule file is missing fails, and the others still run")

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GRAMMAR = ROOT / "Grammar" / "velo.lark"
 FIXTURES = ROOT / "Tests" / "Fixtures" / "syntax"
 
-STATEMENT_KEYWORDS = {"table", "param", "flag", "check", "test"}
+STATEMENT_KEYWORDS = {"table", "param", "flag", "check", "test", "report"}
 OPEN = {"(": ")", "[": "]"}
 CLOSE = {")": "(", "]": "["}
 

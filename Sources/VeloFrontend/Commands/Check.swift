@@ -28,8 +28,15 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("source"), help: ArgumentHelp("Read a source table from another file.", valueName: "NAME=PATH"))
     var sources: [String] = []
 
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a param, e.g. --set service_level=98%.", valueName: "NAME=VALUE"))
+    var sets: [String] = []
+
+    @Option(help: ArgumentHelp("The as-of date (YYYY-MM-DD); default: the latest date in the data.", valueName: "DATE"))
+    var asof: String?
+
     func run() throws {
-        try CheckFrontend.run(CheckRequest(files: files, staticOnly: staticOnly, strict: strict, format: format, sources: sources),
+        try CheckFrontend.run(CheckRequest(files: files, staticOnly: staticOnly, strict: strict, format: format, sources: sources,
+                                           sets: sets, asof: asof),
                               console: .standard())
     }
 }

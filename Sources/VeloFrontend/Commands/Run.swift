@@ -6,8 +6,9 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compute a rule file over its data and print or write the tables.",
         discussion: """
-            By default prints every computed table, then the flags. With --output, writes one file for one
-            table, or a directory with NAME.csv / NAME.json per table and flags.csv for several.
+            By default prints the reports of the rule file, or (when it has none) every computed table, then the
+            flags. --table NAME prints that whole table. With --output, writes one file (its format from the
+            extension: .csv, .json, .md, .txt) or, for a path ending in `/`, a directory with one file per table.
             """)
 
     @ArgumentParser.Argument(help: "The rule file.")
@@ -40,8 +41,24 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Show period tables with their periods as columns, holding this column (e.g. closing).", valueName: "COLUMN"))
     var pivot: String?
 
+    @Option(help: ArgumentHelp("Print only this report of the rule file.", valueName: "NAME"))
+    var report: String?
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 1 when a flag of this severity fires: error or warning.", valueName: "SEVERITY"))
+    var failOn: String?
+
+    @Option(help: ArgumentHelp("A what-if written down: one `set` a line, as in the REPL.", valueName: "FILE"))
+    var scenario: String?
+
+    @Flag(name: .customLong("no-sparkline"), help: "No column of the recent daily units in human output.")
+    var noSparkline = false
+
     func run() throws {
-        try RunFrontend.run(RunRequest(file: file, sets: sets, sources: sources, asof: asof, tables: tables, format: format,
-                                       output: output, limit: limit, stats: stats, pivot: pivot), console: .standard())
+        var request = RunRequest(file: file, sets: sets, sources: sources, asof: asof, tables: tables, format: format,
+                                 output: output, limit: limit, stats: stats, report: report, failOn: failOn)
+        request.pivot = pivot
+        request.sparkline = !noSparkline
+        request.scenario = scenario
+        try RunFrontend.run(request, console: .standard())
     }
 }

@@ -115,7 +115,7 @@ struct LSPModel {
             case .param(let d):
                 model.params.append(LSPParamModel(name: d.name.text, nameSpan: d.name.span, value: d.value, statementSpan: d.span,
                                                   checked: program?.params.first { $0.name == d.name.text }))
-            case .flag, .check, .test, .importFile:
+            case .flag, .check, .test, .importFile, .report:
                 break
             }
         }
@@ -227,6 +227,13 @@ struct LSPModel {
                 walk(d.condition, d.table.text)
             case .importFile:
                 break
+            case .report(let d):
+                // `on flags` names the flags, not a table; its columns are the flags' own.
+                guard d.table.text != "flags" else { break }
+                add(.table(d.table.text), d.table.span)
+                for c in d.columns { add(.column(table: d.table.text, column: c.text), c.span) }
+                for k in d.sort { add(.column(table: d.table.text, column: k.column.text), k.column.span) }
+                if let f = d.filter { walk(f, d.table.text) }
             case .test(let t):
                 for step in t.steps {
                     switch step {

@@ -158,7 +158,7 @@ extension LSPServer {
                 case "table"?:
                     if text.contains("csv(") { return nil }
                     return words.count > 1 ? words[1] : nil
-                case "flag"?:
+                case "flag"?, "report"?:
                     if let on = words.firstIndex(of: "on"), on + 1 < words.count { return words[on + 1] }
                     return nil
                 case "check"?:
@@ -336,6 +336,8 @@ extension LSPServer {
                 out.append(symbol(t.name.plainText ?? a.file.text(of: t.name.span), 6, t.span, t.name.span, detail: "test"))
             case .importFile(let d):
                 out.append(symbol(d.path.plainText ?? "import", 2, d.span, d.path.span, detail: "import"))
+            case .report(let d):
+                out.append(symbol(d.name.text, 18, d.span, d.name.span, detail: "report on " + d.table.text))
             }
         }
         return .array(out)

@@ -6,7 +6,7 @@ import VeloRender
 import VeloSyntax
 
 /// A cell named in a command: `items.moq["SKU00012"]`, `series.velocity["SKU1", "web"]`.
-struct CellTarget: Hashable {
+struct CellTarget: Hashable, Sendable {
     var table: String
     var column: String
     var keys: [String]
@@ -18,8 +18,8 @@ struct CellTarget: Hashable {
 }
 
 /// `show TABLE [COLUMN, ...] [where CONDITION] [sort by COLUMN [desc], ...] [limit N]`.
-struct ShowSpec: Equatable {
-    struct SortKey: Equatable {
+struct ShowSpec: Equatable, Sendable {
+    struct SortKey: Equatable, Sendable {
         var column: String
         var descending: Bool
     }
@@ -32,13 +32,17 @@ struct ShowSpec: Equatable {
     var pivot: String? = nil
 }
 
-enum ReplCommand: Equatable {
+indirect enum ReplCommand: Equatable, Sendable {
     case help(String?)
+    /// `show … to FILE` (also compare, flags, checks): the output written to a file.
+    case toFile(ReplCommand, path: String)
     case evaluate(String)
     case show(ShowSpec)
     case setParam(String, value: String)
     case setCell(CellTarget, value: String)
     case setAsOf(String)
+    /// `set items.lead_time_days = lead_time_days * 1.2 [where supplier == "Acme"]`.
+    case setRows(table: String, column: String, formula: String, filter: String?)
     case undo
     case redo
     /// The last edit's changes in full.
@@ -89,7 +93,17 @@ extension ReplCommand {
         let rest = line.dropFirst(first.count)
         let isCommand = names.contains(first) && (rest.isEmpty || rest.first!.isWhitespace)
         if isCommand {
-            return try parseCommand(first, String(rest).trimmingWhitespace())
+            var arg = String(rest).trimmingWhitespace()
+            // `… to FILE` at the end of show, compare, flags and checks.
+            if ["show", "compare", "flags", "checks"].contains(first) {
+                let words = InputScanner.words(arg)
+                if words.count >= 2, words[words.count - 2].text == "to", let path = words.last?.text, !path.contains("]") {
+                    guard !path.hasPrefix("\"") else { throw ReplError("`to` needs a file name without quotes, e.g. `show plan to out/plan.csv`") }
+                    arg = String(arg.prefix(words[words.count - 2].offset)).trimmingWhitespace()
+                    return .toFile(try parseCommand(first, arg), path: path)
+                }
+            }
+            return try parseCommand(first, arg)
         }
         if let definition = parseDefinition(line) { return definition }
         return .evaluate(line)
@@ -131,10 +145,10 @@ extension ReplCommand {
             guard words.count == 1, arg.isVeloName else { throw ReplError("`use` needs a scenario name, e.g. `use base`") }
             return .use(arg)
         case "compare":
-            guard words.count == 4, words[2].text == "on", words[0].text.isVeloName, words[1].text.isVeloName else {
-                throw ReplError("expected `compare SCENARIO SCENARIO on TABLE.COLUMN`, e.g. `compare base high_service on plan.order_qty`")
+            guard words.count >= 4, words[2].text == "on", words[0].text.isVeloName, words[1].text.isVeloName else {
+                throw ReplError("expected `compare SCENARIO SCENARIO on TABLE[.COLUMN], ...`, e.g. `compare base high_service on plan.order_qty` or `on plan`")
             }
-            return .compare(words[0].text, words[1].text, on: words[3].text)
+            return .compare(words[0].text, words[1].text, on: String(arg.dropFirst(words[3].offset)).filter { $0 != " " })
         case "explain":
             var target = arg
             var depth = defaultExplainDepth
@@ -219,7 +233,21 @@ extension ReplCommand {
         let value = String(arg.dropFirst(eq + 1)).trimmingWhitespace()
         guard !lhs.isEmpty, !value.isEmpty else { throw ReplError(usage) }
         if lhs.isVeloName { return lhs == "asof" ? .setAsOf(value) : .setParam(lhs, value: value) }
-        return .setCell(try parseCell(lhs, what: "set"), value: value)
+        let target = try parseCell(lhs, what: "set")
+        if target.keys.isEmpty, !lhs.contains("[") {
+            // A whole column, or the rows `where` picks: the value is an expression of the row.
+            let words = InputScanner.words(value)
+            if let w = words.first(where: { $0.text == "where" && $0.offset > 0 }) {
+                let formula = String(value.prefix(w.offset)).trimmingWhitespace()
+                let filter = String(value.dropFirst(w.offset + 5)).trimmingWhitespace()
+                guard !formula.isEmpty, !filter.isEmpty else {
+                    throw ReplError("expected `set TABLE.COLUMN = EXPRESSION where CONDITION`, e.g. `set items.lead_time_days = lead_time_days * 1.2 where supplier == \"Acme\"`")
+                }
+                return .setRows(table: target.table, column: target.column, formula: formula, filter: filter)
+            }
+            return .setRows(table: target.table, column: target.column, formula: value, filter: nil)
+        }
+        return .setCell(target, value: value)
     }
 
     /// `items.moq["SKU00012"]`, `items.moq[SKU00012]`, `totals.units` (a table without keys).

@@ -58,14 +58,20 @@ struct ReplCompleter {
         case "mode": return n == 1 ? ["table", "csv", "json", "markdown"] : []
         case "timer": return n == 1 ? ["on", "off"] : []
         case "use": return n == 1 ? scenarioNames : []
-        case "scenario", "undo", "redo", "reload", "flags", "checks", "tables", "params", "changes", "quit", "exit", "scenarios":
+        case "flags", "checks": return n == 1 ? ["to"] : []
+        case "scenario", "undo", "redo", "reload", "tables", "params", "changes", "quit", "exit", "scenarios":
             return []
         case "compare":
             switch n {
             case 1, 2: return scenarioNames
             case 3: return ["on"]
-            case 4: return expressionNames(word, context: nil).filter { $0.contains(".") || $0.hasSuffix(".") }
-            default: return []
+            case 4: return program.tables.filter { !$0.isSource }.map(\.name)
+                + expressionNames(word, context: nil).filter { $0.contains(".") || $0.hasSuffix(".") }
+            default:
+                // More columns of the table named after `on`, then `to FILE`.
+                let table = words[4].split(separator: ".").first.map(String.init) ?? words[4]
+                let columns = program.table(named: table).map { program.table($0).columns.map(\.name) } ?? []
+                return columns + ["to"]
             }
         case "load": return []
         case "explain":
@@ -78,17 +84,20 @@ struct ReplCompleter {
                 if word.contains(".") { return expressionNames(word, context: nil) }
                 return program.params.map(\.name) + ["asof"] + sources.map { $0.name + "." }
             }
-            return []
+            // `set items.lead_time_days = … where …`: the source's columns, bare.
+            let table = words[1].split(separator: ".").first.map(String.init) ?? words[1]
+            guard n >= 3, words[1].contains("."), !words[1].contains("["), let t = program.table(named: table), program.table(t).isSource else { return [] }
+            return program.table(t).columns.map(\.name) + (words.contains("where") ? [] : ["where"]) + expressionNames(word, context: table)
         case "show":
             if n == 1 { return program.tables.map(\.name) + expressionNames(word, context: nil).filter { $0.contains(".") && word.contains(".") } }
             let table = words[1].split(separator: ".").first.map(String.init) ?? words[1]
             let clause = words.last { ["where", "sort", "by", "limit"].contains($0) }
             let columns = program.table(named: table).map { program.table($0).columns.map(\.name) } ?? []
             switch clause {
-            case "where": return columns + ["sort", "limit"] + expressionNames(word, context: table)
-            case "by": return columns + ["desc", "asc", "limit"]
-            case "limit": return []
-            default: return columns + ["where", "sort", "limit"]
+            case "where": return columns + ["sort", "limit", "to"] + expressionNames(word, context: table)
+            case "by": return columns + ["desc", "asc", "limit", "to"]
+            case "limit": return ["to"]
+            default: return columns + ["where", "sort", "limit", "to"]
             }
         default:
             return expressionNames(word, context: nil)

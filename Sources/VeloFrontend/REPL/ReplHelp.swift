@@ -19,7 +19,7 @@ enum ReplHelp {
                   or any formula of constants (z(98%)). A table name or TABLE.COLUMN shows the table.
                   `eval EXPRESSION` does the same when the expression starts with a command's name.
                   """),
-        Topic(names: ["show"], syntax: "show TABLE [COLUMN, ...] [where COND] [sort by COLUMN [desc]] [limit N]",
+        Topic(names: ["show"], syntax: "show TABLE [COLUMN, ...] [where COND] [sort by COLUMN [desc]] [limit N] [to FILE]",
               summary: "a table, filtered, sorted and limited",
               example: "show plan where cadence == \"weekly\" sort by cover_days limit 10",
               details: """
@@ -27,18 +27,24 @@ enum ReplHelp {
                   optionally followed by desc; missing values sort last. `show plan.order_qty` shows one column.
                   A period table reads across with `pivot COLUMN`: one row per series, its periods as columns,
                   and a sparkline: `show projection pivot closing where sku == "SKU000004"`.
+                  `to FILE` writes the result alone to a file (csv, json, md by its extension, else the mode);
+                  so do `compare … to FILE`, `flags to FILE` and `checks to FILE`.
                   """),
-        Topic(names: ["set"], syntax: "set PARAM = VALUE | set TABLE.COLUMN[KEY] = VALUE | set asof = DATE",
+        Topic(names: ["set"], syntax: "set PARAM = VALUE | set TABLE.COLUMN[KEY] = VALUE | set TABLE.COLUMN = EXPR [where COND] | set asof = DATE",
               summary: "change a param, a data cell or the as-of date; prints what changed",
               example: "set service_level = 98%",
               details: """
                   Params take typed values (98%, 21 days, 2024-12-31). Cells of keyed source tables are set by key:
-                  set items.moq["SKU00012"] = 500. `set asof = latest` follows the data again. The plan is
+                  set items.moq["SKU00012"] = 500. A whole source column, or the rows a condition picks, takes an
+                  expression of each row's current values, as one edit (one undo):
+                  set items.lead_time_days = lead_time_days * 1.2 where supplier == "Acme".
+                  A percentage param refuses a plain number above 1 (98 is not 98%; write 98% or 0.98).
+                  `set asof = latest` follows the data again. The plan is
                   recomputed incrementally; the changed cells are listed with old → new and the delta, the
                   largest moves first, then flags raised and cleared and how many cells were recomputed.
                   """),
         Topic(names: ["undo"], syntax: "undo", summary: "take back the last edit of this scenario", example: "undo",
-              details: "Edits are set, formula definitions and their undo/redo; each scenario has its own history."),
+              details: "Edits are set, formula definitions and their undo/redo; each scenario has its own history (a new fork starts with none)."),
         Topic(names: ["redo"], syntax: "redo", summary: "apply the last undone edit again", example: "redo", details: ""),
         Topic(names: ["changes"], syntax: "changes", summary: "every cell the last edit changed", example: "changes",
               details: "After an edit only the largest moves of each column are listed; `changes` lists all."),
@@ -47,9 +53,10 @@ enum ReplHelp {
               example: "scenario high_service",
               details: "The first scenario is `base`. Edits apply to the current scenario only; the prompt names it."),
         Topic(names: ["use"], syntax: "use NAME", summary: "switch to another scenario", example: "use base", details: ""),
-        Topic(names: ["compare"], syntax: "compare A B on TABLE.COLUMN",
+        Topic(names: ["compare"], syntax: "compare A B on TABLE.COLUMN | on TABLE.COLUMN, COLUMN ... | on TABLE [to FILE]",
               summary: "two scenarios side by side: the rows that differ, the delta and the totals",
-              example: "compare base high_service on plan.order_qty", details: ""),
+              example: "compare base high_service on plan.order_qty",
+              details: "Several columns of one table, or all of them (`on plan`): a line per column with its totals, then the rows that differ with each column's delta."),
         Topic(names: ["explain"], syntax: "explain TABLE.COLUMN[KEY] [depth N]",
               summary: "why a cell has its value: formula, inputs (recursively), window days",
               example: "explain plan.order_qty[\"SKU000012\"] depth 3",
@@ -73,8 +80,10 @@ enum ReplHelp {
               example: "load Examples/replenishment/plan.velo", details: ""),
         Topic(names: ["reload"], syntax: "reload", summary: "read the rule file and its data again, keeping your edits",
               example: "reload", details: "A reload that fails changes nothing and says why."),
-        Topic(names: ["flags"], syntax: "flags", summary: "the flags raised", example: "flags", details: ""),
-        Topic(names: ["checks"], syntax: "checks", summary: "every check, and the rows where it fails", example: "checks", details: ""),
+        Topic(names: ["flags"], syntax: "flags [to FILE]", summary: "the flags raised", example: "flags",
+              details: "In csv or json mode each key is a column of its own, and no flag is an empty table with its header."),
+        Topic(names: ["checks"], syntax: "checks [to FILE]", summary: "every check, and the rows where it fails", example: "checks",
+              details: "In csv or json mode: the failing rows, each key a column (an empty table with its header when all hold)."),
         Topic(names: ["tables"], syntax: "tables", summary: "tables, their rows and columns", example: "tables", details: ""),
         Topic(names: ["params"], syntax: "params", summary: "params and their values", example: "params", details: ""),
         Topic(names: ["mode"], syntax: "mode table|csv|json|markdown", summary: "how results are printed",

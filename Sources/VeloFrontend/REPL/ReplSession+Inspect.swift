@@ -132,12 +132,14 @@ extension ReplSession {
     func showFlags() {
         let hits = workspace.flags()
         cellsComputed += hits.count
+        if format != .table { return out(render(ResultTables.flags(hits, program: program))) }
         if hits.isEmpty { return out("no flags raised (\(program.flags.count) flag\(program.flags.count == 1 ? "" : "s") defined)") }
         out(render(ResultTables.flags(hits)))
     }
 
     func showChecks() {
         let failures = workspace.checkFailures()
+        if format != .table { return out(render(ResultTables.checks(failures, program: program))) }
         if program.checks.isEmpty { return out("no checks defined") }
         var text = ""
         for c in program.checks {

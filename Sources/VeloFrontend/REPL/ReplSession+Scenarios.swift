@@ -18,7 +18,7 @@ extension ReplSession {
         do { copy = try Workspace.reopen(s.workspace.program, previous: s.workspace) } catch { throw ReplError(error.message) }
         if interruptRequested() { throw ReplInterrupted() }
         let fork = Scenario(name: name, model: s.model, workspace: copy)
-        fork.undo = s.undo
+        // Undo is per scenario: the fork starts with an empty history (its state is its origin's).
         scenarios.append(fork)
         current = scenarios.count - 1
         out("scenario \(name): a copy of \(s.name); edits now apply to \(name) (`use \(s.name)` goes back)")
@@ -59,6 +59,7 @@ extension ReplSession {
     /// `compare A B on TABLE.COLUMN`: the rows where the two differ, side by side, with the
     /// delta, and the column totals.
     func compare(_ a: String, _ b: String, on target: String) throws {
+        if target.contains(",") || !target.contains(".") { return try compareMany(a, b, on: target) }
         func find(_ n: String) throws(ReplError) -> Scenario {
             guard let s = scenarios.first(where: { $0.name == n }) else { throw ReplError("no scenario \(n)" + scenarioHint(n)) }
             return s

@@ -171,12 +171,14 @@ public final class ReplSession {
         switch command {
         case .nothing: break
         case .help(let topic): out(try ReplHelp.text(topic))
+        case .toFile(let inner, let path): try runToFile(inner, path: path)
         case .quit: wantsQuit = true
         case .evaluate(let text): try evaluate(text)
         case .show(let spec): try show(spec)
         case .setParam(let name, let value): try setParam(name, value)
         case .setCell(let target, let value): try setCell(target, value)
         case .setAsOf(let value): try setAsOf(value)
+        case .setRows(let table, let column, let formula, let filter): try setRows(table: table, column: column, formula: formula, filter: filter)
         case .undo: try undo()
         case .redo: try redo()
         case .define(let table, let column, let formula):
@@ -196,10 +198,10 @@ public final class ReplSession {
         case .changes: try showChanges()
         case .mode(let f):
             format = f
-            out("mode: \(f.rawValue)")
+            note("mode: \(f.rawValue)")
         case .timer(let on):
             timer = on
-            out("timer: \(on ? "on" : "off")")
+            note("timer: \(on ? "on" : "off")")
         }
     }
 
@@ -285,7 +287,7 @@ public final class ReplSession {
         guard let file = options.file else { return .ok }
         do throws(ReplError) {
             try open(file, sets: options.sets, asOf: options.asOf)
-            out(loadedSummary())
+            note(loadedSummary())
             return .ok
         } catch {
             filePath = file

@@ -1,0 +1,32 @@
+// `velo run` options about what its outcome means: `--fail-on error|warning`.
+
+import VeloCheck
+import VeloEngine
+
+enum RunOutputs {
+    /// `--fail-on error|warning` as the set of severities that fail the run.
+    static func failOn(_ value: String?, console: Console) throws(CommandFailure) -> Set<FlagSeverity> {
+        switch value {
+        case nil: return []
+        case "error"?: return [.error]
+        case "warning"?: return [.error, .warning]
+        case let v?:
+            console.err("velo: --fail-on takes error or warning, found `\(v)`\n")
+            throw CommandFailure(.usage)
+        }
+    }
+
+    /// Exit 1 (after the outputs) when a flag of a failing severity marks a row; says which on stderr.
+    static func failIfFlagged(_ hits: [FlagHit], failOn: Set<FlagSeverity>, console: Console) throws(CommandFailure) {
+        guard !failOn.isEmpty else { return }
+        var counts: [(String, FlagSeverity, Int)] = []
+        for h in hits where failOn.contains(h.severity) {
+            if let i = counts.firstIndex(where: { $0.0 == h.flag }) { counts[i].2 += 1 } else { counts.append((h.flag, h.severity, 1)) }
+        }
+        guard !counts.isEmpty else { return }
+        for (flag, severity, n) in counts {
+            console.err("flag \(flag) (severity \(severity.rawValue)) marks \(n) row\(n == 1 ? "" : "s") (--fail-on)\n")
+        }
+        throw CommandFailure(.ruleErrors)
+    }
+}
