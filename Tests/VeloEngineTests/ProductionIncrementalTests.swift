@@ -160,6 +160,13 @@ struct ProductionIncrementalTests {
         #expect(incDifferences(ws, try fresh(ws, params: ["horizon": .number(6)], dir: dir)).isEmpty)
         _ = try ws.apply([.param("horizon", .number(2))])
         #expect(incDifferences(ws, try fresh(ws, params: ["horizon": .number(2)], dir: dir)).isEmpty)
+        // No periods at all, a fraction of one, then back: nothing breaks, nothing is left over.
+        _ = try ws.apply([.param("horizon", .number(0))])
+        #expect(ws.rowCount(ws.program.table(named: "proj")!) == 0)
+        _ = try ws.apply([.param("horizon", .number(3.5))])
+        #expect(ws.rowCount(ws.program.table(named: "load")!) == 3)
+        _ = try ws.apply([.param("horizon", .number(4))])
+        #expect(incDifferences(ws, try fresh(ws, dir: dir)).isEmpty)
         #expect(ws.invariantViolations().isEmpty)
     }
 

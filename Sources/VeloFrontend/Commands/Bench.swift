@@ -75,6 +75,7 @@ struct Bench: ParsableCommand {
             let r = try ws.apply([.cell(table: table, column: column, keys: [key], value: .number(value))])
             fields.append("\"cell_s\": \(now() - t)")
             fields.append("\"cell_cells\": \(r.cellsEvaluated)")
+            for (phase, seconds) in r.phases { fields.append("\"cell_\(phase)_s\": \(seconds)") }
         }
         console.out("{" + fields.joined(separator: ", ") + "}\n")
     }
