@@ -13,6 +13,9 @@ import VeloSyntax
 /// sample of rows).
 public struct SourceSchema: Sendable {
     public var columns: [(name: String, type: VType.Base)]
+    /// Every column the source has by its own name (a file's whole header), when the reader
+    /// maps or selects columns; for did-you-mean on a mapped header.
+    public var available: [String] = []
     public init(columns: [(name: String, type: VType.Base)]) { self.columns = columns }
 }
 
@@ -29,6 +32,8 @@ public struct SchemaRequest: Sendable {
     /// Columns the program matches rows on (keys and columns named like keys): the provider
     /// infers them as text, integers or dates (`ReadOptions.keyColumns`).
     public var keyColumns: Set<String>
+    /// The declaration's labelled arguments and listed columns, for the reader.
+    public var settings = SourceSettings()
 
     public init(table: String, reader: String, path: String, declared: [String: VType.Base], keyColumns: Set<String>) {
         self.table = table
@@ -106,6 +111,7 @@ public struct Checker {
         collectKeyNames()
         declareTables()
         unifyKeyTypes()
+        checkSourceFilters()
         declareParams()
         for ref in checkingOrder() { checkFormula(ref) }
         resolveRows()
@@ -169,9 +175,11 @@ public struct Checker {
         let resolved = path.hasPrefix("/") || baseDirectory.isEmpty ? path : baseDirectory + "/" + path
         var declared: [String: VType.Base] = [:]
         var declaredSpans: [String: Name] = [:]
+        let settings = sourceSettings(d)
         for t in d.columnTypes {
-            guard let base = VType.Base(rawValue: t.type.text), base != .unknown, base != .duration else {
-                diagnostics.append(.unknownTypeName(t.type.text, at: t.type.span))
+            guard let typeName = t.type else { continue }   // a mapping line without a type
+            guard let base = VType.Base(rawValue: typeName.text), base != .unknown, base != .duration else {
+                diagnostics.append(.unknownTypeName(typeName.text, at: typeName.span))
                 continue
             }
             if declaredSpans[t.column.text] != nil {
@@ -188,8 +196,10 @@ public struct Checker {
             declared[name] = nil
         }
         let schema: SourceSchema
-        switch schemas(SchemaRequest(table: d.name.text, reader: d.reader.text, path: resolved, declared: declared,
-                                     keyColumns: keyNames)) {
+        var request = SchemaRequest(table: d.name.text, reader: d.reader.text, path: resolved, declared: declared,
+                                    keyColumns: keyNames)
+        request.settings = settings
+        switch schemas(request) {
         case .success(let s): schema = s
         case .failure(let e):
             diagnostics.append(.unreadableSource(path, e.message, at: d.path.span))
@@ -197,7 +207,8 @@ public struct Checker {
             return info
         }
         let names = schema.columns.map(\.name)
-        for (column, name) in declaredSpans where !names.contains(column) {
+        checkMappedColumns(d, schema: schema, path: path)
+        for (column, name) in declaredSpans where !names.contains(column) && d.columnTypes.first(where: { $0.column.text == column })?.header == nil {
             diagnostics.append(.unknownSourceColumn(column, table: d.name.text, path: path, columns: names, at: name.span))
         }
         for k in d.keys where !names.contains(k.text) {
@@ -222,7 +233,8 @@ public struct Checker {
             columns.append(ColumnInfo(name: name, type: VType(type), kind: kind, span: d.name.span))
         }
         info.kind = .source(SourceInfo(path: path, resolvedPath: resolved, pathSpan: d.path.span, declaredTypes: declared,
-                                       keyColumns: keyColumns, dateColumn: Checker.dateColumn(columns), reader: d.reader.text))
+                                       keyColumns: keyColumns, dateColumn: Checker.dateColumn(columns), reader: d.reader.text,
+                                       settings: settings))
         info.columns = columns
         return info
     }

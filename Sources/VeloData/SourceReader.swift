@@ -75,6 +75,13 @@ public protocol SourceReader: Sendable {
     /// take appended rows (a keyed table is diffed by key), so any change is `.replaced`.
     func changes(since cursor: SourceCursor, schema: DataSchema, options: ReadOptions, interner: Interner,
                  appends: Bool) throws(DataError) -> SourceChange
+    /// How the reader reads the source — what was declared and what it guessed — for
+    /// `velo check --verbose` and the REPL's `tables`.
+    func describe(options: ReadOptions) -> [SourceGuess]
+}
+
+extension SourceReader {
+    public func describe(options: ReadOptions) -> [SourceGuess] { [] }
 }
 
 /// The kinds of source a rule file can name, and a reader for each.
@@ -86,9 +93,9 @@ public enum SourceReaders {
     public static let example = "csv(\"path/to/file.csv\")"
 
     /// A reader of kind `kind` for `location` (a path); nil for an unknown kind.
-    public static func reader(kind: String, location: String) -> (any SourceReader)? {
+    public static func reader(kind: String, location: String, settings: SourceSettings = SourceSettings()) -> (any SourceReader)? {
         switch kind {
-        case "csv": return CSVFileReader(path: location)
+        case "csv": return DialectCSVReader(path: location, settings: settings)
         default: return nil
         }
     }

@@ -8,6 +8,8 @@ public enum Keyword: String, CaseIterable, Sendable {
     case last, ending, ago, after, before
     // Inside `test` blocks.
     case given, set, expect, no, within
+    // Inside a source table's block: `where status != "Cancelled"`.
+    case `where`
 }
 
 public enum Symbol: String, CaseIterable, Sendable {
