@@ -11,18 +11,22 @@ import Musl
 import Darwin
 #endif
 
-/// What a reader found out by itself about a source, for `velo check --verbose`.
+/// How a reader reads one aspect of a source, and whether it was declared, guessed or the
+/// default — for `velo check --verbose` and the REPL's `tables`.
 public struct SourceGuess: Sendable, Equatable {
+    public enum How: String, Sendable { case declared, guessed, byDefault = "default" }
     public var what: String
     public var value: String
-    /// True when the declaration said so; false when the reader guessed it.
-    public var declared: Bool
+    public var how: How
 
-    public init(what: String, value: String, declared: Bool) {
+    public init(what: String, value: String, how: How) {
         self.what = what
         self.value = value
-        self.declared = declared
+        self.how = how
     }
+
+    /// "delimiter `;` (guessed)".
+    public var shown: String { "\(what) \(value) (\(how.rawValue))" }
 }
 
 public struct DialectCSVReader: SourceReader {
@@ -195,18 +199,25 @@ public struct DialectCSVReader: SourceReader {
 
     public func describe(options: ReadOptions) -> [SourceGuess] {
         guard let r = try? resolved() else { return [] }
-        var out: [SourceGuess] = []
         let d = r.dialect
+        func how(_ label: String) -> SourceGuess.How { settings.options[label] != nil ? .declared : .byDefault }
+        var out: [SourceGuess] = []
         out.append(SourceGuess(what: "delimiter", value: CSVTranscoder.delimiterName(d.delimiter ?? ASCII.comma),
-                               declared: !r.guessedDelimiter))
-        out.append(SourceGuess(what: "line ends", value: r.crOnly ? "CR" : "LF or CRLF", declared: false))
-        out.append(SourceGuess(what: "encoding", value: d.encoding.rawValue, declared: settings.options["encoding"] != nil))
-        out.append(SourceGuess(what: "decimal mark", value: "\"\(String(UnicodeScalar(d.decimal)))\"", declared: settings.options["decimal"] != nil))
-        if let t = d.thousands { out.append(SourceGuess(what: "thousands separator", value: "\"\(String(UnicodeScalar(t)))\"", declared: true)) }
-        out.append(SourceGuess(what: "dates", value: d.dates?.description ?? "yyyy-mm-dd", declared: d.dates != nil))
-        out.append(SourceGuess(what: "header row", value: d.header ? "yes" : "no", declared: settings.options["header"] != nil))
+                               how: r.guessedDelimiter ? .guessed : .declared))
+        out.append(SourceGuess(what: "line ends", value: r.crOnly ? "CR" : "LF or CRLF", how: .guessed))
+        out.append(SourceGuess(what: "encoding", value: d.encoding.rawValue, how: how("encoding")))
+        out.append(SourceGuess(what: "decimal mark", value: "\"\(String(UnicodeScalar(d.decimal)))\"", how: how("decimal")))
+        if let t = d.thousands { out.append(SourceGuess(what: "thousands separator", value: "\"\(String(UnicodeScalar(t)))\"", how: .declared)) }
+        out.append(SourceGuess(what: "dates", value: d.dates?.description ?? "yyyy-mm-dd", how: how("dates")))
+        out.append(SourceGuess(what: "header row", value: d.header ? "yes" : "no", how: how("header")))
+        for label in ["comment", "skip", "trailer"] where settings.options[label] != nil {
+            out.append(SourceGuess(what: label, value: settings.options[label]!.shown, how: .declared))
+        }
         return out
     }
+
+    /// Whether anything about the file is not the plain default (declared or guessed).
+    public var isPlainFile: Bool { (try? resolved()).map { isPlain($0) } ?? true }
 
     // MARK: Errors of the plain reader, placed in the file
 

@@ -33,7 +33,7 @@ public enum RuleCompiler {
                 out.available = schema.available
                 return .success(out)
             } catch {
-                let place = error.line > 0 ? "line \(error.line): " : ""
+                let place = error.line > 0 ? "line \(error.line)\(error.column.map { ", column \($0)" } ?? ""): " : ""
                 let via = overrides[request.table].map { "\($0) (given with --source): " } ?? ""
                 return .failure(SchemaError(message: via + place + error.message))
             }

@@ -13,6 +13,8 @@ public struct CheckRequest: Sendable {
     public var strict: Bool
     public var format: String
     public var sources: [String]
+    /// Also say how each source is read: declared, guessed and inferred (SourceDescription).
+    public var verbose = false
 
     public init(files: [String], staticOnly: Bool = false, strict: Bool = false, format: String = "human", sources: [String] = []) {
         self.files = files
@@ -60,6 +62,7 @@ public enum CheckFrontend {
                 } else {
                     console.err("\(path): \(summary)\n")
                 }
+                if request.verbose { console.out(describeSources(file, sources: sources)) }
             }
         }
         if request.format == "json" {
@@ -175,3 +178,17 @@ public enum CheckFrontend {
     }
 }
 
+extension CheckFrontend {
+    /// `--verbose`: how each source of the rule file is read.
+    static func describeSources(_ file: SourceFile, sources: [String: String]) -> String {
+        guard let program = Frontend.check(file, sourceOverrides: sources).program else { return "" }
+        var text = ""
+        for t in program.tables {
+            guard let source = t.source else { continue }
+            let path = sources[t.name] ?? source.resolvedPath
+            text += "  \(t.name) = \(source.reader)(\"\(source.path)\")\n"
+            for line in SourceDescription.lines(t, path: path, file: program.file).lines { text += "    \(line)\n" }
+        }
+        return text
+    }
+}

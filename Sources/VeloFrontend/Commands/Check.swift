@@ -28,8 +28,12 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("source"), help: ArgumentHelp("Read a source table from another file.", valueName: "NAME=PATH"))
     var sources: [String] = []
 
+    @Flag(help: "Also say how each source is read: its separator, dates, encoding and column types, declared or guessed.")
+    var verbose = false
+
     func run() throws {
-        try CheckFrontend.run(CheckRequest(files: files, staticOnly: staticOnly, strict: strict, format: format, sources: sources),
-                              console: .standard())
+        var request = CheckRequest(files: files, staticOnly: staticOnly, strict: strict, format: format, sources: sources)
+        request.verbose = verbose
+        try CheckFrontend.run(request, console: .standard())
     }
 }
