@@ -23,8 +23,10 @@ let package = Package(
     targets: [
         // GNU readline (Debian: libreadline-dev) for `velo repl`; no pkgConfig (its flags are prohibited).
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        // The SQLite C library (Debian: libsqlite3-dev) for `sqlite(...)` sources.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(name: "VeloSyntax", swiftSettings: strict),
-        .target(name: "VeloData", swiftSettings: strict),
+        .target(name: "VeloData", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "VeloStdlib", dependencies: ["VeloData"], swiftSettings: strict),
         .target(name: "VeloRender", dependencies: ["VeloData"], swiftSettings: strict),
         .target(name: "VeloCheck", dependencies: ["VeloSyntax", "VeloData"], swiftSettings: strict),

@@ -4,7 +4,10 @@ ERP order export `data/orders.csv` reads: `;`-separated, CRLF, dates as dd.mm.yy
 with a decimal comma, quoted descriptions holding `;`, several order lines per item, channel
 and day, and cancelled lines that must not count. Deterministic (fixed seed).
 
-    python3 make_orders.py ../replenishment/data/sales.csv data/orders.csv
+    python3 make_orders.py ../replenishment/data/sales.csv data/orders.csv [data/orders.db]
+
+With a third argument, also writes the same orders into a SQLite database (table `orders`,
+dates as ISO text, quantities as integers, prices as reals), which `erp_sqlite.velo` reads.
 """
 import csv, datetime, random, sys
 
@@ -38,5 +41,25 @@ def main(src, dst):
     line(after, rows[0]["sku"], rows[0]["channel"], 999, "Cancelled")
     out.close()
 
+def to_sqlite(orders_csv, db_path):
+    import os, sqlite3
+    if os.path.exists(db_path):
+        os.remove(db_path)
+    db = sqlite3.connect(db_path)
+    db.execute('''CREATE TABLE orders ("Order No" TEXT PRIMARY KEY, "Order Date" DATE, "Item Number" TEXT,
+                  "Sales Channel" TEXT, "Quantity" INTEGER, "Unit Price" REAL, "Order Status" TEXT, "Description" TEXT)''')
+    rows = []
+    with open(orders_csv, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f, delimiter=";"):
+            d, m, y = r["Order Date"].split(".")
+            rows.append((r["Order No"], f"{y}-{m}-{d}", r["Item Number"], r["Sales Channel"], int(r["Quantity"]),
+                         float(r["Unit Price"].replace(",", ".")), r["Order Status"], r["Description"]))
+    db.executemany("INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.commit()
+    db.execute("VACUUM")
+    db.close()
+
 if __name__ == "__main__":
     main(sys.argv[1], sys.argv[2])
+    if len(sys.argv) > 3:
+        to_sqlite(sys.argv[2], sys.argv[3])

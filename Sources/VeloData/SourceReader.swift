@@ -87,7 +87,7 @@ extension SourceReader {
 /// The kinds of source a rule file can name, and a reader for each.
 public enum SourceReaders {
     /// The reader names a source declaration may use (`csv("sales.csv")`).
-    public static let kinds = ["csv"]
+    public static let kinds = ["csv", "sqlite"]
 
     /// How a source is declared, for hints: `csv("path/to/file.csv")`.
     public static let example = "csv(\"path/to/file.csv\")"
@@ -96,6 +96,7 @@ public enum SourceReaders {
     public static func reader(kind: String, location: String, settings: SourceSettings = SourceSettings()) -> (any SourceReader)? {
         switch kind {
         case "csv": return DialectCSVReader(path: location, settings: settings)
+        case "sqlite": return SQLiteReader(path: location, settings: settings)
         default: return nil
         }
     }

@@ -83,6 +83,7 @@ extension SourceReaders {
     public static func labels(kind: String) -> [String] {
         switch kind {
         case "csv": return CSVDialect.labels
+        case "sqlite": return SQLiteReader.labels
         default: return []
         }
     }
@@ -91,6 +92,7 @@ extension SourceReaders {
     public static func problems(kind: String, settings: SourceSettings) -> [SettingProblem] {
         switch kind {
         case "csv": return CSVDialect.problems(settings)
+        case "sqlite": return SQLiteReader.problems(settings)
         default:
             return settings.options.keys.sorted().map {
                 SettingProblem(label: $0, message: "`\(kind)` takes no argument `\($0)`")

@@ -4,7 +4,7 @@
 extension Parser {
     // source_def: "table" NAME "=" NAME "(" source_args ")" by_clause? (_NL | ":" _NL _INDENT source_line+ _DEDENT)
     // source_args: STRING ("," source_option)*
-    // source_option: NAME ":" (STRING | NUMBER | "true" | "false")
+    // source_option: (NAME | "table") ":" (STRING | NUMBER | "true" | "false")
     mutating func sourceDef() throws -> SourceDecl {
         let start = advance().span
         let name = try expectName("a table name")
@@ -17,7 +17,8 @@ extension Parser {
         let path = text(advance().span, interpolate: false)
         var options: [SourceOption] = []
         while match(.comma) != nil {
-            let label = try expectName("an argument name such as `delimiter`")
+            // `table:` (a database table) is the one reserved word a label may be.
+            let label = check(.table) ? Name("table", advance().span) : try expectName("an argument name such as `delimiter`")
             _ = try expect(.colon, "`:` and the argument's value")
             let token = peek
             switch token.kind {
