@@ -111,8 +111,8 @@ public struct Checker {
         collectKeyNames()
         declareTables()
         unifyKeyTypes()
-        checkSourceFilters()
         declareParams()
+        checkSourceFilters()
         for ref in checkingOrder() { checkFormula(ref) }
         resolveRows()
         let flags = checkFlags()
@@ -175,7 +175,13 @@ public struct Checker {
         let resolved = path.hasPrefix("/") || baseDirectory.isEmpty ? path : baseDirectory + "/" + path
         var declared: [String: VType.Base] = [:]
         var declaredSpans: [String: Name] = [:]
+        let before = diagnostics.count
         let settings = sourceSettings(d)
+        if diagnostics.count > before {
+            // The reader is not asked for a schema it cannot be given: its settings are wrong.
+            unreadable.insert(d.name.text)
+            return info
+        }
         for t in d.columnTypes {
             guard let typeName = t.type else { continue }   // a mapping line without a type
             guard let base = VType.Base(rawValue: typeName.text), base != .unknown, base != .duration else {
@@ -211,7 +217,7 @@ public struct Checker {
         for (column, name) in declaredSpans where !names.contains(column) && d.columnTypes.first(where: { $0.column.text == column })?.header == nil {
             diagnostics.append(.unknownSourceColumn(column, table: d.name.text, path: path, columns: names, at: name.span))
         }
-        for k in d.keys where !names.contains(k.text) {
+        for k in d.keys where !names.contains(k.text) && !d.columnTypes.contains(where: { $0.column.text == k.text && $0.header != nil }) {
             diagnostics.append(.unknownSourceColumn(k.text, table: d.name.text, path: path, columns: names, at: k.span))
         }
         var seenKeys = Set<String>()

@@ -33,7 +33,8 @@ public enum RuleCompiler {
                 out.available = schema.available
                 return .success(out)
             } catch {
-                let place = error.line > 0 ? "line \(error.line)\(error.column.map { ", column \($0)" } ?? ""): " : ""
+                let unit = request.reader == "csv" ? "line" : "row"
+                let place = error.line > 0 ? "\(unit) \(error.line)\(error.column.map { ", column \($0)" } ?? ""): " : ""
                 let via = overrides[request.table].map { "\($0) (given with --source): " } ?? ""
                 return .failure(SchemaError(message: via + place + error.message))
             }
