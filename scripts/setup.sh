@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Velo needs on a fresh Debian machine, when missing:
 # the Swift toolchain must already be on PATH; everything else comes from apt (python3,
-# libreadline-dev for `velo repl`, tmux for its terminal test) and PyPI (lark).
+# libreadline-dev for `velo repl`, tmux for its terminal test, libsqlite3-dev for SQLite sources) and PyPI (lark).
 set -euo pipefail
 
 need_apt=()
@@ -9,6 +9,8 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
 # `velo repl` links GNU readline; its end-to-end test drives the terminal through tmux.
 [ -f /usr/include/readline/readline.h ] || need_apt+=(libreadline-dev)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+# `sqlite(...)` sources link the SQLite C library.
+[ -f /usr/include/sqlite3.h ] || need_apt+=(libsqlite3-dev)
 if [ "${#need_apt[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq
