@@ -63,6 +63,20 @@ extension Checker {
         return settings
     }
 
+    /// A location a reader kind cannot take: a file reader needs its path; a PostgreSQL
+    /// source's connection is never written in a rule file (it may hold a password).
+    static func locationProblem(_ d: SourceDecl) -> Diagnostic? {
+        let path = d.path.plainText ?? ""
+        if d.reader.text == "postgres" {
+            guard !path.isEmpty else { return nil }
+            return Diagnostic(code: "source-setting", "a PostgreSQL connection is not written in the rule file", at: d.path.span,
+                              hint: "connect through the PG* environment (PGHOST, PGDATABASE, …), `url_env: \"VARIABLE\"`, or `--source \(d.name.text)=postgresql://…`")
+        }
+        guard path.isEmpty else { return nil }
+        return Diagnostic(code: "source-setting", "`\(d.reader.text)` needs the path of its file first", at: d.reader.span,
+                          hint: "for example `\(d.reader.text)(\"data/\(d.name.text).\(d.reader.text == "csv" ? "csv" : "db")\", …)`")
+    }
+
     /// Mapped names the source does not have.
     mutating func checkMappedColumns(_ d: SourceDecl, schema: SourceSchema, path: String) {
         let names = Set(schema.columns.map(\.name))

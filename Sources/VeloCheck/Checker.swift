@@ -172,7 +172,12 @@ public struct Checker {
             return info
         }
         let path = d.path.plainText ?? ""
-        let resolved = path.hasPrefix("/") || baseDirectory.isEmpty ? path : baseDirectory + "/" + path
+        let resolved = path.isEmpty || path.hasPrefix("/") || baseDirectory.isEmpty ? path : baseDirectory + "/" + path
+        if let problem = Checker.locationProblem(d) {
+            diagnostics.append(problem)
+            unreadable.insert(d.name.text)
+            return info
+        }
         var declared: [String: VType.Base] = [:]
         var declaredSpans: [String: Name] = [:]
         let before = diagnostics.count
@@ -208,7 +213,8 @@ public struct Checker {
         switch schemas(request) {
         case .success(let s): schema = s
         case .failure(let e):
-            diagnostics.append(.unreadableSource(path, e.message, at: d.path.span))
+            diagnostics.append(.unreadableSource(path.isEmpty ? d.reader.text : path, e.message,
+                                                 at: path.isEmpty ? d.reader.span : d.path.span))
             unreadable.insert(d.name.text)
             return info
         }

@@ -87,7 +87,7 @@ extension SourceReader {
 /// The kinds of source a rule file can name, and a reader for each.
 public enum SourceReaders {
     /// The reader names a source declaration may use (`csv("sales.csv")`).
-    public static let kinds = ["csv", "sqlite"]
+    public static let kinds = ["csv", "sqlite", "postgres"]
 
     /// How a source is declared, for hints: `csv("path/to/file.csv")`.
     public static let example = "csv(\"path/to/file.csv\")"
@@ -97,6 +97,7 @@ public enum SourceReaders {
         switch kind {
         case "csv": return DialectCSVReader(path: location, settings: settings)
         case "sqlite": return SQLiteReader(path: location, settings: settings)
+        case "postgres": return PostgresReader(location: location, settings: settings)
         default: return nil
         }
     }

@@ -84,6 +84,7 @@ extension SourceReaders {
         switch kind {
         case "csv": return CSVDialect.labels
         case "sqlite": return SQLiteReader.labels
+        case "postgres": return PostgresReader.labels
         default: return []
         }
     }
@@ -93,6 +94,7 @@ extension SourceReaders {
         switch kind {
         case "csv": return CSVDialect.problems(settings)
         case "sqlite": return SQLiteReader.problems(settings)
+        case "postgres": return PostgresReader.problems(settings)
         default:
             return settings.options.keys.sorted().map {
                 SettingProblem(label: $0, message: "`\(kind)` takes no argument `\($0)`")

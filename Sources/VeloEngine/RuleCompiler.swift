@@ -35,7 +35,8 @@ public enum RuleCompiler {
             } catch {
                 let unit = request.reader == "csv" ? "line" : "row"
                 let place = error.line > 0 ? "\(unit) \(error.line)\(error.column.map { ", column \($0)" } ?? ""): " : ""
-                let via = overrides[request.table].map { "\($0) (given with --source): " } ?? ""
+                // A database connection given with --source is not shown: it may hold a password.
+                let via = overrides[request.table].map { request.reader == "postgres" ? "the connection given with --source: " : "\($0) (given with --source): " } ?? ""
                 return .failure(SchemaError(message: via + place + error.message))
             }
         }

@@ -3,7 +3,7 @@
 
 extension Parser {
     // source_def: "table" NAME "=" NAME "(" source_args ")" by_clause? (_NL | ":" _NL _INDENT source_line+ _DEDENT)
-    // source_args: STRING ("," source_option)*
+    // source_args: STRING ("," source_option)* | source_option ("," source_option)*
     // source_option: (NAME | "table") ":" (STRING | NUMBER | "true" | "false")
     mutating func sourceDef() throws -> SourceDecl {
         let start = advance().span
@@ -11,12 +11,14 @@ extension Parser {
         _ = try expect(.assign)
         let reader = try expectName("a data source such as `csv(\"data/sales.csv\")`")
         _ = try expect(.lparen)
-        guard check(.string) else {
+        // The location may be left out when labelled arguments say it all (`postgres(table: "orders")`).
+        let labelled = check(.table) || (check(.identifier) && peek(1).kind == .symbol(.colon))
+        guard check(.string) || labelled else {
             throw fail(.unexpectedToken(peek, expected: "the file path in quotes", file: file))
         }
-        let path = text(advance().span, interpolate: false)
+        let path = labelled ? TextLiteral(parts: [], span: Span(start: peek.span.start, length: 0)) : text(advance().span, interpolate: false)
         var options: [SourceOption] = []
-        while match(.comma) != nil {
+        while labelled && options.isEmpty || match(.comma) != nil {
             // `table:` (a database table) is the one reserved word a label may be.
             let label = check(.table) ? Name("table", advance().span) : try expectName("an argument name such as `delimiter`")
             _ = try expect(.colon, "`:` and the argument's value")
