@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "VeloSyntax", swiftSettings: strict),
         .target(name: "VeloData", dependencies: ["CSQLite", "CPostgres"], swiftSettings: strict),
         .target(name: "VeloStdlib", dependencies: ["VeloData"], swiftSettings: strict),
-        .target(name: "VeloRender", dependencies: ["VeloData"], swiftSettings: strict),
+        .target(name: "VeloRender", dependencies: ["VeloData", "CSQLite", "CPostgres"], swiftSettings: strict),
         .target(name: "VeloCheck", dependencies: ["VeloSyntax", "VeloData"], swiftSettings: strict),
         .target(name: "VeloEngine", dependencies: ["VeloCheck", "VeloData", "VeloSyntax", "VeloStdlib"], swiftSettings: strict),
         .target(

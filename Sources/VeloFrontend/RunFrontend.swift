@@ -106,6 +106,16 @@ public enum RunFrontend {
     }
 
     static func write(_ outputs: [OutputTable], format: OutputFormat, to path: String, console: Console) throws(CommandFailure) {
+        // A database (`plan.db`, `postgresql://…`): every table in one transaction (DatabaseWriter).
+        if DatabaseWriter.isDatabase(path) {
+            do throws(DatabaseWriter.Failure) {
+                try DatabaseWriter.write(outputs, to: path)
+            } catch {
+                console.err("velo: \(error)\n")
+                throw CommandFailure(.dataError)
+            }
+            return
+        }
         let ext: String
         switch format {
         case .csv: ext = "csv"

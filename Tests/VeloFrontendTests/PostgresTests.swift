@@ -207,6 +207,26 @@ final class PostgresServer: @unchecked Sendable {
                            sources: ["items=" + server.conninfo], in: dir)
             #expect(keys.status == .dataError)
             #expect(keys.err.contains("appears twice"), "\(keys.err)")
+            // The plan written back to PostgreSQL, and read again from there.
+            let url = "postgresql://velo:secret@/postgres?host=\(server.dir)&port=\(server.port)"
+            try Self.rules.write(toFile: dir + "/rules.velo", atomically: true, encoding: .utf8)
+            let write = FrontendHarness.run(RunRequest(file: dir + "/rules.velo", sources: ["orders=" + server.conninfo], output: url))
+            #expect(write.status == nil, "\(write.err)")
+            #expect(!write.err.contains("secret"))
+            let back = run("table series = postgres(table: \"series\")\ntable n:\n  rows = count(series.velocity)\n",
+                           sources: ["series=" + server.conninfo], in: dir)
+            #expect(back.status == nil, "\(back.err)")
+            #expect(try String(contentsOfFile: dir + "/out/n.csv", encoding: .utf8) == "rows\n155\n")
+            // A failed write (the table `flags` is a view) keeps the previous plan.
+            try server.sql("DROP TABLE flags; CREATE VIEW flags AS SELECT 1 AS x; INSERT INTO series (sku) VALUES ('KEEP-ME');")
+            try Self.rules.write(toFile: dir + "/rules.velo", atomically: true, encoding: .utf8)
+            let failed = FrontendHarness.run(RunRequest(file: dir + "/rules.velo", sources: ["orders=" + server.conninfo], output: url))
+            #expect(failed.status == .dataError)
+            #expect(failed.err.contains("cannot write the plan to PostgreSQL"), "\(failed.err)")
+            let kept = run("table series = postgres(query: \"select * from series where sku = 'KEEP-ME'\")\ntable n:\n  rows = count(series.sku)\n",
+                           sources: ["series=" + server.conninfo], in: dir)
+            #expect(try String(contentsOfFile: dir + "/out/n.csv", encoding: .utf8) == "rows\n1\n", "\(kept.err)")
+
             let nulls = run("table items = postgres(query: \"select sku, moq from items where moq <> 10\") by sku\n",
                             sources: ["items=" + server.conninfo], in: dir)
             #expect(nulls.status == .dataError)
@@ -229,5 +249,36 @@ final class PostgresServer: @unchecked Sendable {
         defer { FrontendHarness.remove(dir) }
         let r = run("table orders = postgres(\"postgresql://u:pw@host/db\", table: \"orders\")\n", sources: [], in: dir)
         #expect(r.err.contains("a PostgreSQL connection is not written in the rule file"), "\(r.err)")
+    }
+}
+
+@Suite struct SQLiteWriteBackTests {
+    @Test("--output plan.db writes every table in one transaction; a failed write keeps the old plan")
+    func writeBack() throws {
+        let dir = FrontendHarness.scratch()
+        defer { FrontendHarness.remove(dir) }
+        let rules = FrontendHarness.root + "/Examples/erp_export/erp.velo"
+        let db = dir + "/plan.db"
+        let first = FrontendHarness.run(RunRequest(file: rules, output: db))
+        #expect(first.status == nil, "\(first.err)")
+        let check = dir + "/back.velo"
+        try "table series = sqlite(\"plan.db\", table: \"series\") by sku, channel\ntable n:\n  rows = count(series.velocity)\n"
+            .write(toFile: check, atomically: true, encoding: .utf8)
+        let back = FrontendHarness.run(RunRequest(file: check, format: "csv", output: dir + "/out"))
+        #expect(back.status == nil, "\(back.err)")
+        #expect(try String(contentsOfFile: dir + "/out/n.csv", encoding: .utf8) == "rows\n155\n")
+        // `flags` made a view: the write fails and `series` keeps its rows.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('drop table flags'); c.execute('create view flags as select 1 as x'); c.execute(\"delete from series where sku <> 'SKU000001'\"); c.commit()", db]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let failed = FrontendHarness.run(RunRequest(file: rules, output: db))
+        #expect(failed.status == .dataError)
+        #expect(failed.err.contains("cannot write the plan to"), "\(failed.err)")
+        _ = FrontendHarness.run(RunRequest(file: check, format: "csv", output: dir + "/out"))
+        let rows = try String(contentsOfFile: dir + "/out/n.csv", encoding: .utf8)
+        #expect(rows == "rows\n3\n", "the failed write replaced nothing")
     }
 }
