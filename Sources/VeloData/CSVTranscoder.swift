@@ -319,7 +319,7 @@ struct CSVTranscoder {
             CSVTranscoder.writeField(value, into: &out)
         case .number(let enforced):
             guard dialect.rewritesNumbers else { CSVTranscoder.writeField(value, into: &out); return }
-            if let n = canonicalNumber(value) { out.append(contentsOf: n); return }
+            if appendCanonicalNumber(value, to: &out) { return }
             if trimmedCount(value) == 0 { return }
             if enforced { throw fail(numberDescription) }
             CSVTranscoder.writeField(value, into: &out)
@@ -327,7 +327,7 @@ struct CSVTranscoder {
             guard let format else { CSVTranscoder.writeField(value, into: &out); return }
             if trimmedCount(value) == 0 { return }
             switch readDate(value, format) {
-            case .day(let d): out.append(contentsOf: Array(CivilDate(day: d).iso.utf8))
+            case .day(let d): CSVTranscoder.appendISO(d, to: &out)
             case .impossible: throw fail("a date (\(format))", note: " (there is no such day)")
             case .notADate:
                 if enforced { throw fail("a date (\(format))") }
@@ -336,12 +336,12 @@ struct CSVTranscoder {
         case .guess(let format):
             if let format {
                 switch readDate(value, format) {
-                case .day(let d): out.append(contentsOf: Array(CivilDate(day: d).iso.utf8)); return
+                case .day(let d): CSVTranscoder.appendISO(d, to: &out); return
                 case .impossible: throw fail("a date (\(format))", note: " (there is no such day)")
                 case .notADate: break
                 }
             }
-            if dialect.rewritesNumbers, let n = canonicalNumber(value) { out.append(contentsOf: n); return }
+            if dialect.rewritesNumbers, appendCanonicalNumber(value, to: &out) { return }
             CSVTranscoder.writeField(value, into: &out)
         }
     }
@@ -399,6 +399,24 @@ struct CSVTranscoder {
             if frac == 0 { return nil }
         }
         return i == e ? out : nil
+    }
+
+    /// `canonicalNumber` appended to `out`; false (and `out` unchanged) when `v` is not a number.
+    func appendCanonicalNumber(_ v: [UInt8], to out: inout [UInt8]) -> Bool {
+        guard let n = canonicalNumber(v) else { return false }
+        out.append(contentsOf: n)
+        return true
+    }
+
+    /// Day `d` as `YYYY-MM-DD`, written straight into `out` (years 0…9999; others via `iso`).
+    static func appendISO(_ d: Int32, to out: inout [UInt8]) {
+        let (y, m, day) = CivilDate(day: d).components
+        guard (0...9999).contains(y) else { out.append(contentsOf: Array(CivilDate(day: d).iso.utf8)); return }
+        let zero = UInt8(ascii: "0")
+        out.append(zero + UInt8(y / 1000)); out.append(zero + UInt8(y / 100 % 10))
+        out.append(zero + UInt8(y / 10 % 10)); out.append(zero + UInt8(y % 10))
+        out.append(UInt8(ascii: "-")); out.append(zero + UInt8(m / 10)); out.append(zero + UInt8(m % 10))
+        out.append(UInt8(ascii: "-")); out.append(zero + UInt8(day / 10)); out.append(zero + UInt8(day % 10))
     }
 
     static func writeField(_ v: [UInt8], into out: inout [UInt8]) {
