@@ -23,10 +23,14 @@ let package = Package(
     targets: [
         // GNU readline (Debian: libreadline-dev) for `velo repl`; no pkgConfig (its flags are prohibited).
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        // The SQLite C library (Debian: libsqlite3-dev) for `sqlite(...)` sources.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        // libpq (Debian: libpq-dev) for `postgres(...)` sources.
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres"),
         .target(name: "VeloSyntax", swiftSettings: strict),
-        .target(name: "VeloData", swiftSettings: strict),
+        .target(name: "VeloData", dependencies: ["CSQLite", "CPostgres"], swiftSettings: strict),
         .target(name: "VeloStdlib", dependencies: ["VeloData"], swiftSettings: strict),
-        .target(name: "VeloRender", dependencies: ["VeloData"], swiftSettings: strict),
+        .target(name: "VeloRender", dependencies: ["VeloData", "CSQLite", "CPostgres"], swiftSettings: strict),
         .target(name: "VeloCheck", dependencies: ["VeloSyntax", "VeloData"], swiftSettings: strict),
         .target(name: "VeloEngine", dependencies: ["VeloCheck", "VeloData", "VeloSyntax", "VeloStdlib"], swiftSettings: strict),
         .target(

@@ -2,7 +2,7 @@
 # Installs what building and testing Velo needs on a fresh Debian machine, when missing:
 # the Swift toolchain must already be on PATH; everything else comes from apt (python3,
 # libreadline-dev for `velo repl`, tmux for its terminal test, chromium for the HTML report's
-# test) and PyPI (lark).
+# test, libsqlite3-dev and libpq-dev for database sources, postgresql for their tests) and PyPI (lark).
 set -euo pipefail
 
 need_apt=()
@@ -12,6 +12,11 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
 # `velo report --html` is tested by rendering the page in headless Chromium.
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need_apt+=(chromium)
+# `sqlite(...)` sources link the SQLite C library.
+[ -f /usr/include/sqlite3.h ] || need_apt+=(libsqlite3-dev)
+# `postgres(...)` sources link libpq; their tests start a throwaway PostgreSQL server.
+[ -f /usr/include/postgresql/libpq-fe.h ] || need_apt+=(libpq-dev)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ "${#need_apt[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq

@@ -5,6 +5,7 @@
 // over the extra keys), and formula columns come in a dependency order. The checker
 // builds this from the syntax tree without changing the tree.
 
+import VeloData
 import VeloSyntax
 
 public struct TableRef: Hashable, Sendable, Comparable {
@@ -103,6 +104,11 @@ public struct SourceInfo: Sendable {
     public var dateColumn: Int?
     /// The kind of reader the rows come from, as written (`SourceReaders.kinds`).
     public var reader: String
+    /// The declaration's labelled arguments and listed columns, passed to the reader.
+    public var settings = SourceSettings()
+    /// `where …`: only rows for which this is true are the table's rows (over the source's
+    /// own columns; see Checker+Sources.swift).
+    public var filter: CExpr? = nil
 }
 
 /// Which rows a derived table has.

@@ -13,6 +13,9 @@ import VeloSyntax
 /// sample of rows).
 public struct SourceSchema: Sendable {
     public var columns: [(name: String, type: VType.Base)]
+    /// Every column the source has by its own name (a file's whole header), when the reader
+    /// maps or selects columns; for did-you-mean on a mapped header.
+    public var available: [String] = []
     public init(columns: [(name: String, type: VType.Base)]) { self.columns = columns }
 }
 
@@ -29,6 +32,8 @@ public struct SchemaRequest: Sendable {
     /// Columns the program matches rows on (keys and columns named like keys): the provider
     /// infers them as text, integers or dates (`ReadOptions.keyColumns`).
     public var keyColumns: Set<String>
+    /// The declaration's labelled arguments and listed columns, for the reader.
+    public var settings = SourceSettings()
 
     public init(table: String, reader: String, path: String, declared: [String: VType.Base], keyColumns: Set<String>) {
         self.table = table
@@ -110,6 +115,7 @@ public struct Checker {
         unifyKeyTypes()
         declareParams()
         resolvePeriodClauses()
+        checkSourceFilters()
         for ref in checkingOrder() { checkFormula(ref) }
         checkDeferredPrevious()
         resolveRows()
@@ -172,12 +178,25 @@ public struct Checker {
             return info
         }
         let path = d.path.plainText ?? ""
-        let resolved = path.hasPrefix("/") || baseDirectory.isEmpty ? path : baseDirectory + "/" + path
+        let resolved = path.isEmpty || path.hasPrefix("/") || baseDirectory.isEmpty ? path : baseDirectory + "/" + path
+        if let problem = Checker.locationProblem(d) {
+            diagnostics.append(problem)
+            unreadable.insert(d.name.text)
+            return info
+        }
         var declared: [String: VType.Base] = [:]
         var declaredSpans: [String: Name] = [:]
+        let before = diagnostics.count
+        let settings = sourceSettings(d)
+        if diagnostics.count > before {
+            // The reader is not asked for a schema it cannot be given: its settings are wrong.
+            unreadable.insert(d.name.text)
+            return info
+        }
         for t in d.columnTypes {
-            guard let base = VType.Base(rawValue: t.type.text), base != .unknown, base != .duration else {
-                diagnostics.append(.unknownTypeName(t.type.text, at: t.type.span))
+            guard let typeName = t.type else { continue }   // a mapping line without a type
+            guard let base = VType.Base(rawValue: typeName.text), base != .unknown, base != .duration else {
+                diagnostics.append(.unknownTypeName(typeName.text, at: typeName.span))
                 continue
             }
             if declaredSpans[t.column.text] != nil {
@@ -194,19 +213,23 @@ public struct Checker {
             declared[name] = nil
         }
         let schema: SourceSchema
-        switch schemas(SchemaRequest(table: d.name.text, reader: d.reader.text, path: resolved, declared: declared,
-                                     keyColumns: keyNames)) {
+        var request = SchemaRequest(table: d.name.text, reader: d.reader.text, path: resolved, declared: declared,
+                                    keyColumns: keyNames)
+        request.settings = settings
+        switch schemas(request) {
         case .success(let s): schema = s
         case .failure(let e):
-            diagnostics.append(.unreadableSource(path, e.message, at: d.path.span))
+            diagnostics.append(.unreadableSource(path.isEmpty ? d.reader.text : path, e.message,
+                                                 at: path.isEmpty ? d.reader.span : d.path.span))
             unreadable.insert(d.name.text)
             return info
         }
         let names = schema.columns.map(\.name)
-        for (column, name) in declaredSpans where !names.contains(column) {
+        checkMappedColumns(d, schema: schema, path: path)
+        for (column, name) in declaredSpans where !names.contains(column) && d.columnTypes.first(where: { $0.column.text == column })?.header == nil {
             diagnostics.append(.unknownSourceColumn(column, table: d.name.text, path: path, columns: names, at: name.span))
         }
-        for k in d.keys where !names.contains(k.text) {
+        for k in d.keys where !names.contains(k.text) && !d.columnTypes.contains(where: { $0.column.text == k.text && $0.header != nil }) {
             diagnostics.append(.unknownSourceColumn(k.text, table: d.name.text, path: path, columns: names, at: k.span))
         }
         var seenKeys = Set<String>()
@@ -228,7 +251,8 @@ public struct Checker {
             columns.append(ColumnInfo(name: name, type: VType(type), kind: kind, span: d.name.span))
         }
         info.kind = .source(SourceInfo(path: path, resolvedPath: resolved, pathSpan: d.path.span, declaredTypes: declared,
-                                       keyColumns: keyColumns, dateColumn: Checker.dateColumn(columns), reader: d.reader.text))
+                                       keyColumns: keyColumns, dateColumn: Checker.dateColumn(columns), reader: d.reader.text,
+                                       settings: settings))
         info.columns = columns
         return info
     }

@@ -180,6 +180,12 @@ public enum CSVReader {
         for c in kinds.indices where kinds[c] == .date {
             if let error = box.parser.pendingDateError(column: c) { throw error }
         }
+        // A column nearly all of one type but for a few values: those are errors (ChunkParser+Stray).
+        for c in kinds.indices where kinds[c] == .text && !layout.enforced[c] && !options.keyColumns.contains(header.names[c]) {
+            if let stray = box.parser.strayValue(column: c) {
+                throw box.parser.strayError(column: c, row: stray.row, kind: stray.kind, others: stray.others)
+            }
+        }
         // Key columns: integers written plainly, dates, or else text.
         for c in kinds.indices where options.keyColumns.contains(header.names[c]) && !layout.enforced[c] {
             do throws(ChunkFailure) {

@@ -184,6 +184,9 @@ public struct DataSchema: Sendable, Equatable {
     public var path: String
     /// The columns, in file order.
     public var columns: [(name: String, type: ColumnType)]
+    /// Every column the source has, by the name the source gives it (a file's whole header),
+    /// when the reader selects columns or maps names; for did-you-mean.
+    public var available: [String] = []
 
     /// A schema with these columns.
     public init(path: String, columns: [(name: String, type: ColumnType)]) {

@@ -75,20 +75,29 @@ public protocol SourceReader: Sendable {
     /// take appended rows (a keyed table is diffed by key), so any change is `.replaced`.
     func changes(since cursor: SourceCursor, schema: DataSchema, options: ReadOptions, interner: Interner,
                  appends: Bool) throws(DataError) -> SourceChange
+    /// How the reader reads the source — what was declared and what it guessed — for
+    /// `velo check --verbose` and the REPL's `tables`.
+    func describe(options: ReadOptions) -> [SourceGuess]
+}
+
+extension SourceReader {
+    public func describe(options: ReadOptions) -> [SourceGuess] { [] }
 }
 
 /// The kinds of source a rule file can name, and a reader for each.
 public enum SourceReaders {
     /// The reader names a source declaration may use (`csv("sales.csv")`).
-    public static let kinds = ["csv"]
+    public static let kinds = ["csv", "sqlite", "postgres"]
 
     /// How a source is declared, for hints: `csv("path/to/file.csv")`.
     public static let example = "csv(\"path/to/file.csv\")"
 
     /// A reader of kind `kind` for `location` (a path); nil for an unknown kind.
-    public static func reader(kind: String, location: String) -> (any SourceReader)? {
+    public static func reader(kind: String, location: String, settings: SourceSettings = SourceSettings()) -> (any SourceReader)? {
         switch kind {
-        case "csv": return CSVFileReader(path: location)
+        case "csv": return DialectCSVReader(path: location, settings: settings)
+        case "sqlite": return SQLiteReader(path: location, settings: settings)
+        case "postgres": return PostgresReader(location: location, settings: settings)
         default: return nil
         }
     }

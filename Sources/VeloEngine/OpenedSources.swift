@@ -35,15 +35,15 @@ public struct OpenedSources {
             }
             let given = options.readers[info.name]
             let path = given?.label ?? options.sources[info.name] ?? source.resolvedPath
-            if given == nil, let previous, let (state, reused) = previous.reusableSource(info, path: path) {
+            if given == nil, let previous, let (state, reused) = previous.reusableSource(info, path: path, newFile: program.file) {
                 states[i] = state
                 tables.append(RuntimeTable(ref: TableRef(i), rowCount: reused.rowCount, columns: reused.columns))
                 continue
             }
-            guard let reader = given ?? SourceReaders.reader(kind: source.reader, location: path) else {
+            guard let reader = given ?? SourceReaders.reader(kind: source.reader, location: path, settings: source.settings) else {
                 throw WorkspaceError.unknownReader(table: info.name, reader: source.reader)
             }
-            let (read, columns) = try Workspace.loadSource(info, reader: reader, interner: interner)
+            let (read, columns) = try Workspace.loadSource(info, reader: reader, program: program, interner: interner)
             fresh.insert(i)
             states[i] = SourceState(reader: reader, read: read, options: Workspace.readOptions(info))
             tables.append(RuntimeTable(ref: TableRef(i), rowCount: read.table.rowCount, columns: columns))

@@ -57,15 +57,20 @@ public enum RuleCompiler {
         return { request in
             var types: [String: ColumnType] = [:]
             for (k, v) in request.declared { types[k] = ColumnType(v) }
-            guard let reader = SourceReaders.reader(kind: request.reader, location: overrides[request.table] ?? request.path) else {
+            guard let reader = SourceReaders.reader(kind: request.reader, location: overrides[request.table] ?? request.path,
+                                                    settings: request.settings) else {
                 return .failure(SchemaError(message: "unknown data source `\(request.reader)`"))
             }
             do throws(DataError) {
                 let schema = try reader.schema(options: ReadOptions(declaredTypes: types, keyColumns: request.keyColumns))
-                return .success(SourceSchema(columns: schema.columns.map { (name: $0.name, type: VType.Base($0.type)) }))
+                var out = SourceSchema(columns: schema.columns.map { (name: $0.name, type: VType.Base($0.type)) })
+                out.available = schema.available
+                return .success(out)
             } catch {
-                let place = error.line > 0 ? "line \(error.line): " : ""
-                let via = overrides[request.table].map { "\($0) (given with --source): " } ?? ""
+                let unit = request.reader == "csv" ? "line" : "row"
+                let place = error.line > 0 ? "\(unit) \(error.line)\(error.column.map { ", column \($0)" } ?? ""): " : ""
+                // A database connection given with --source is not shown: it may hold a password.
+                let via = overrides[request.table].map { request.reader == "postgres" ? "the connection given with --source: " : "\($0) (given with --source): " } ?? ""
                 return .failure(SchemaError(message: via + place + error.message))
             }
         }

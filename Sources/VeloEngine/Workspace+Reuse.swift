@@ -8,6 +8,7 @@
 // has the same rows keeps its values; everything else is evaluated.
 
 import VeloCheck
+import VeloSyntax
 import VeloData
 
 /// A 128-bit hash (two FNV-1a lanes): a fingerprint, stable within a process.
@@ -128,11 +129,14 @@ struct Fingerprints {
 extension Workspace {
     /// The previous workspace's data for a source declared the same way, if any (its runtime
     /// table is read, not shared: the caller copies the columns).
-    func reusableSource(_ info: TableInfo, path: String) -> (SourceState, RuntimeTable)? {
+    func reusableSource(_ info: TableInfo, path: String, newFile: SourceFile) -> (SourceState, RuntimeTable)? {
         guard let t = program.table(named: info.name), let state = sourceStates[t.index], state.path == path else { return nil }
         let old = program.table(t)
         guard old.columns.map(\.name) == info.columns.map(\.name), old.columns.map(\.type) == info.columns.map(\.type),
-              old.keys == info.keys, old.source?.keyColumns == info.source?.keyColumns else { return nil }
+              old.keys == info.keys, old.source?.keyColumns == info.source?.keyColumns,
+              old.source?.settings == info.source?.settings,
+              old.source?.filter.map({ program.file.text(of: $0.span) }) == info.source?.filter.map({ newFile.text(of: $0.span) })
+        else { return nil }
         return (state, evaluator.tables[t.index])
     }
 

@@ -58,10 +58,10 @@ extension Workspace {
         }
         if let newPath, newPath != state.path {
             let kind = info.source?.reader ?? ""
-            guard let reader = SourceReaders.reader(kind: kind, location: newPath) else {
+            guard let reader = SourceReaders.reader(kind: kind, location: newPath, settings: info.source?.settings ?? SourceSettings()) else {
                 throw WorkspaceError.unknownReader(table: name, reader: kind)
             }
-            let (read, columns) = try Workspace.loadSource(info, reader: reader, interner: interner)
+            let (read, columns) = try Workspace.loadSource(info, reader: reader, program: program, interner: interner)
             sourceStates[t.index] = SourceState(reader: reader, read: read, options: state.options)
             replaceRows(t, read.table.rowCount, columns, into: &dirt)
             return
@@ -81,13 +81,14 @@ extension Workspace {
             try appendRows(t, more, into: &dirt)
             sourceStates[t.index]?.cursor = cursor
         case .replaced(let data, let cursor):
-            let columns = try Workspace.columns(of: data, for: info, source: state.path)
-            try Workspace.checkUniqueKeys(info, columns, rowCount: data.rowCount, source: state.path, interner: interner)
+            let (columns, rowCount) = Workspace.filtered(try Workspace.columns(of: data, for: info, source: state.path),
+                                                         rowCount: data.rowCount, info: info, program: program, interner: interner)
+            try Workspace.checkUniqueKeys(info, columns, rowCount: rowCount, source: state.path, interner: interner)
             var next = state
             next.cursor = cursor
             next.schema = DataSchema(path: state.path, columns: data.columns.map { (name: $0.name, type: $0.type) })
             sourceStates[t.index] = next
-            replaceRows(t, data.rowCount, columns, into: &dirt)
+            replaceRows(t, rowCount, columns, into: &dirt)
         }
     }
 
@@ -121,7 +122,8 @@ extension Workspace {
     /// Takes the rows appended to source `t` (read alone by its reader).
     func appendRows(_ t: TableRef, _ more: DataTable, into dirt: inout Dirt) throws(WorkspaceError) {
         let info = program.table(t)
-        let added = try Workspace.columns(of: more, for: info, source: sourceStates[t.index]?.path ?? more.path)
+        let (added, addedCount) = Workspace.filtered(try Workspace.columns(of: more, for: info, source: sourceStates[t.index]?.path ?? more.path),
+                                                     rowCount: more.rowCount, info: info, program: program, interner: interner)
         let table = evaluator.tables[t.index]
         let start = Int32(table.rowCount)
         for c in added.indices {
@@ -130,10 +132,10 @@ extension Workspace {
             values.append(added[c])
             table.columns[c] = values
         }
-        table.rowCount += more.rowCount
-        guard more.rowCount > 0 else { return }
+        table.rowCount += addedCount
+        guard addedCount > 0 else { return }
         // The new rows are dirty: stabilisation seeds the table's rows node with them.
-        dirt.append(t.index, start..<(start + Int32(more.rowCount)))
+        dirt.append(t.index, start..<(start + Int32(addedCount)))
     }
 }
 

@@ -196,17 +196,20 @@ public final class Workspace {
     }
 
     /// Reads all of a source table's rows with the column types the program was checked with.
-    static func loadSource(_ info: TableInfo, reader: any SourceReader,
+    static func loadSource(_ info: TableInfo, reader: any SourceReader, program: CheckedProgram,
                            interner: Interner) throws(WorkspaceError) -> (SourceRead, [Values]) {
         guard info.source != nil else { throw WorkspaceError.notASource(table: info.name) }
-        let read: SourceRead
+        var read: SourceRead
         do {
             read = try reader.read(options: readOptions(info), interner: interner)
         } catch {
             throw WorkspaceError.data(error, table: info.name)
         }
-        let columns = try columns(of: read.table, for: info, source: reader.label)
-        try checkUniqueKeys(info, columns, rowCount: read.table.rowCount, source: reader.label, interner: interner)
+        // The rows its `where` line keeps (Workspace+Filters.swift); the row count is theirs.
+        let (columns, rowCount) = filtered(try columns(of: read.table, for: info, source: reader.label),
+                                           rowCount: read.table.rowCount, info: info, program: program, interner: interner)
+        read.table.rowCount = rowCount
+        try checkUniqueKeys(info, columns, rowCount: rowCount, source: reader.label, interner: interner)
         return (read, columns)
     }
 

@@ -16,6 +16,8 @@ public struct CheckRequest: Sendable {
     /// `--set NAME=VALUE` and `--asof DATE`, as for `velo run`.
     public var sets: [String]
     public var asof: String?
+    /// Also say how each source is read: declared, guessed and inferred (SourceDescription).
+    public var verbose = false
 
     public init(files: [String], staticOnly: Bool = false, strict: Bool = false, format: String = "human", sources: [String] = [],
                 sets: [String] = [], asof: String? = nil) {
@@ -76,6 +78,7 @@ public enum CheckFrontend {
                 } else {
                     console.err("\(path): \(summary)\n")
                 }
+                if request.verbose { console.out(describeSources(file, sources: sources)) }
             }
         }
         if request.format == "json" {
@@ -198,3 +201,17 @@ public enum CheckFrontend {
     }
 }
 
+extension CheckFrontend {
+    /// `--verbose`: how each source of the rule file is read.
+    static func describeSources(_ file: SourceFile, sources: [String: String]) -> String {
+        guard let program = Frontend.check(file, sourceOverrides: sources).program else { return "" }
+        var text = ""
+        for t in program.tables {
+            guard let source = t.source else { continue }
+            let path = sources[t.name] ?? source.resolvedPath
+            text += "  \(t.name) = \(source.reader)(\"\(source.path)\")\n"
+            for line in SourceDescription.lines(t, path: path, file: program.file).lines { text += "    \(line)\n" }
+        }
+        return text
+    }
+}

@@ -161,7 +161,9 @@ public enum RunFrontend {
             titles = made.map(\.title)
         }
 
-        if let path = request.output {
+        if let path = request.output, DatabaseWriter.isDatabase(path) {
+            try writeDatabase(outputs, to: path, console: console)
+        } else if let path = request.output {
             let target: OutputFiles.Target
             switch OutputFiles.target(path, format: requestedFormat, tableCount: outputs.count) {
             case .success(let t): target = t
@@ -197,6 +199,16 @@ public enum RunFrontend {
         }
         if !failures.isEmpty { throw CommandFailure(.ruleErrors) }
         try RunOutputs.failIfFlagged(ws.flags(), failOn: failOn, console: console)
+    }
+
+    /// A database (`plan.db`, `postgresql://…`): every table in one transaction (DatabaseWriter).
+    static func writeDatabase(_ outputs: [OutputTable], to path: String, console: Console) throws(CommandFailure) {
+        do throws(DatabaseWriter.Failure) {
+            try DatabaseWriter.write(outputs, to: path)
+        } catch {
+            console.err("velo: \(error)\n")
+            throw CommandFailure(.dataError)
+        }
     }
 
     static func write(_ outputs: [OutputTable], to target: OutputFiles.Target, console: Console) throws(CommandFailure) {

@@ -56,12 +56,50 @@ public struct SourceDecl: Sendable {
     public var keys: [Name]
     public var columnTypes: [ColumnTypeDecl]
     public var span: Span
+    /// Labelled arguments after the location: `delimiter: ";"`, `header: false`.
+    public var options: [SourceOption] = []
+    /// `where status != "Cancelled"`: only the rows for which this holds are the table's rows.
+    public var filter: Expr? = nil
 }
 
-/// `moq: number` inside a source table's block.
+/// `delimiter: ";"` in `csv("orders.csv", delimiter: ";")`.
+public struct SourceOption: Sendable {
+    public enum Value: Sendable {
+        case text(TextLiteral)
+        case number(Double)
+        case bool(Bool)
+    }
+    public var label: Name
+    public var value: Value
+    public var valueSpan: Span
+}
+
+/// A line of a source table's block: `moq: number`, `sku = "Item Number"`,
+/// `date = "Order Date": date("dd.mm.yyyy")`.
 public struct ColumnTypeDecl: Sendable {
     public var column: Name
-    public var type: Name
+    /// The type; nil for a mapping line without one (`sku = "Item Number"`).
+    public var type: Name?
+    /// What the source calls the column, when not its name.
+    public var header: TextLiteral? = nil
+    /// `date("dd.mm.yyyy")`: the format of this column's dates.
+    public var format: TextLiteral? = nil
+
+    public init(column: Name, type: Name?, header: TextLiteral? = nil, format: TextLiteral? = nil) {
+        self.column = column
+        self.type = type
+        self.header = header
+        self.format = format
+    }
+
+    /// The whole line's extent.
+    public var span: Span {
+        var end = column.span
+        if let h = header { end = h.span }
+        if let t = type { end = t.span }
+        if let f = format { end = f.span }
+        return column.span.through(end)
+    }
 }
 
 /// `table plan by sku from items:` and its formula columns.

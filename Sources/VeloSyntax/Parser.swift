@@ -209,43 +209,7 @@ public struct Parser {
         }
     }
 
-    // source_def: "table" NAME "=" NAME "(" STRING ")" by_clause? (_NL | ":" _NL _INDENT column_type+ _DEDENT)
-    // column_type: NAME ":" NAME _NL
-    mutating func sourceDef() throws -> SourceDecl {
-        let start = advance().span
-        let name = try expectName("a table name")
-        _ = try expect(.assign)
-        let reader = try expectName("a data source such as `csv(\"data/sales.csv\")`")
-        _ = try expect(.lparen)
-        guard check(.string) else {
-            throw fail(.unexpectedToken(peek, expected: "the file path in quotes", file: file))
-        }
-        let path = text(advance().span, interpolate: false)
-        _ = try expect(.rparen)
-        let keys = try byClause()
-        var types: [ColumnTypeDecl] = []
-        var end = tokens[index - 1].span
-        if match(.colon) != nil {
-            try blockStart("column types such as `moq: number`")
-            let level = blockDepth
-            while !check(.dedent), !check(.eof) {
-                do {
-                    let column = try expectName("a column name")
-                    _ = try expect(.colon, "`:` and a type (number, text, date or bool)")
-                    let type = try expectName("a type: number, text, date or bool")
-                    types.append(ColumnTypeDecl(column: column, type: type))
-                    end = type.span
-                    try expectNewline()
-                } catch {
-                    synchronizeLine(level: level)
-                }
-            }
-            if check(.dedent) { advance() }
-        } else {
-            try expectNewline()
-        }
-        return SourceDecl(name: name, reader: reader, path: path, keys: keys, columnTypes: types, span: start.through(end))
-    }
+    // source_def: see Parser+Sources.swift.
 
     // by_clause: "by" NAME ("," NAME)*
     mutating func byClause() throws -> [Name] {

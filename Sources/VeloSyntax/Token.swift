@@ -8,7 +8,7 @@ public enum Keyword: String, CaseIterable, Sendable {
     case last, ending, ago, after, before
     // Inside `test` blocks.
     case given, set, expect, no, within
-    // `report` statements (Parser+Reports.swift).
+    // `report` statements (Parser+Reports.swift); `where` also filters a source's rows.
     case report, columns, `where`, sort, limit, asc, desc
     // `param p = 95% between 50% and 99.9%`.
     case between

@@ -185,7 +185,7 @@ func removeFile(_ path: String) { unlink(path) }
     }
 
     @Test func theRegistryKnowsTheCSVReader() {
-        #expect(SourceReaders.kinds == ["csv"])
+        #expect(SourceReaders.kinds == ["csv", "sqlite", "postgres"])
         #expect(SourceReaders.reader(kind: "csv", location: "a.csv")?.label == "a.csv")
         #expect(SourceReaders.reader(kind: "parquet", location: "a.parquet") == nil)
     }

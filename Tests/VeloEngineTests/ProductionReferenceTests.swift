@@ -1,5 +1,5 @@
 // The production example (Examples/production/production.velo) against the reference weekly
-// projection (shared/bench/ref_projection.py, README section 5), on the generated data of
+// projection (Benchmarks/reference_projection.py), on the generated data of
 // Tests/Fixtures/engine/reference/data with open orders from gen_orders.py for three seeds
 // (7, 11, 13), horizons 8, 12 and 16 weeks, service levels 0.9, 0.95 and 0.99, and a
 // weekly capacity at the median of the week's releases (some weeks over, some under).

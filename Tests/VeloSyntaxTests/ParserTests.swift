@@ -195,7 +195,7 @@ struct ParserTests {
         }
         #expect(s.name.text == "sales" && s.reader.text == "csv" && s.path.plainText == "data/sales.csv")
         #expect(s.keys.map(\.text) == ["sku", "date"])
-        #expect(s.columnTypes.map { "\($0.column.text): \($0.type.text)" } == ["units: number", "date: date"])
+        #expect(s.columnTypes.map { "\($0.column.text): \($0.type?.text ?? "")" } == ["units: number", "date: date"])
         #expect(items.keys.isEmpty && items.columnTypes.isEmpty)
     }
 

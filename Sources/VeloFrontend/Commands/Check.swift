@@ -34,9 +34,13 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("The as-of date (YYYY-MM-DD); default: the latest date in the data.", valueName: "DATE"))
     var asof: String?
 
+    @Flag(help: "Also say how each source is read: its separator, dates, encoding and column types, declared or guessed.")
+    var verbose = false
+
     func run() throws {
-        try CheckFrontend.run(CheckRequest(files: files, staticOnly: staticOnly, strict: strict, format: format, sources: sources,
-                                           sets: sets, asof: asof),
-                              console: .standard())
+        var request = CheckRequest(files: files, staticOnly: staticOnly, strict: strict, format: format, sources: sources,
+                                   sets: sets, asof: asof)
+        request.verbose = verbose
+        try CheckFrontend.run(request, console: .standard())
     }
 }

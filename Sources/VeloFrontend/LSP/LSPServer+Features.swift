@@ -314,7 +314,7 @@ extension LSPServer {
             switch s {
             case .source(let d):
                 let keys = d.keys.map { symbol($0.text, 20, $0.span, $0.span, detail: "key") }
-                let cols = d.columnTypes.map { symbol($0.column.text, 8, $0.column.span.through($0.type.span), $0.column.span, detail: $0.type.text) }
+                let cols = d.columnTypes.map { symbol($0.column.text, 8, $0.span, $0.column.span, detail: $0.type?.text ?? ($0.header.map { "\"\($0.plainText ?? "")\"" } ?? "")) }
                 out.append(symbol(d.name.text, 23, d.span, d.name.span, detail: a.file.text(of: d.path.span), children: keys + cols))
             case .table(let d):
                 let keys = d.keys.map { symbol($0.text, 20, $0.span, $0.span, detail: "key") }

@@ -165,6 +165,12 @@ extension ReplSession {
             head += ": \(NumberFormat.grouped(rows)) row\(rows == 1 ? "" : "s")"
             let columns = t.columns.filter { c in if case .key = c.kind { return false }; return true }
             text += head + "\n  " + columns.map { "\($0.name) (\($0.type))" }.joined(separator: ", ") + "\n"
+            if t.source != nil {
+                // A source that is not a plain CSV file: how it is read, declared or guessed.
+                let path = workspace.sourcePaths[t.name] ?? t.source!.resolvedPath
+                let described = SourceDescription.lines(t, path: path, file: program.file)
+                if !described.plain { text += described.lines.map { "  " + $0 + "\n" }.joined() }
+            }
         }
         out(text.isEmpty ? "no tables (`load FILE` opens a rule file)" : text)
     }
