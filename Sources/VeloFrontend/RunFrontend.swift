@@ -4,6 +4,7 @@ import VeloCheck
 import VeloData
 import VeloEngine
 import VeloRender
+import VeloSQL
 import VeloSyntax
 
 public struct RunRequest: Sendable {
@@ -16,6 +17,14 @@ public struct RunRequest: Sendable {
     public var output: String?
     public var limit: Int?
     public var stats: Bool
+    /// Run the plan as SQL on this engine (duckdb, postgres, spark) instead of natively (EngineRun.swift).
+    public var engine: String? = nil
+    /// Sources read from tables already in the engine: NAME=schema.table.
+    public var sourceTables: [String] = []
+    /// PostgreSQL: a connection URL (default: the PG* environment).
+    public var database: String? = nil
+    /// Spark: the master URL (default local[2]).
+    public var sparkMaster: String? = nil
 
     public init(file: String, sets: [String] = [], sources: [String] = [], asof: String? = nil, tables: [String] = [],
                 format: String? = nil, output: String? = nil, limit: Int? = nil, stats: Bool = false) {
@@ -73,9 +82,25 @@ public enum RunFrontend {
             }
         }
 
-        let ws = try Frontend.open(program, WorkspaceOptions(asOf: asOf, params: params, sources: sources), console: console)
-        var outputs = selected.map { ResultTables.table(ws, $0) }
-        if includeFlags { outputs.append(ResultTables.flags(ws.flags())) }
+        var outputs: [OutputTable]
+        let failures: [CheckFailure]
+        var workspace: Workspace? = nil
+        if let engine = request.engine {
+            guard let dialect = SQLDialect(rawValue: engine) else {
+                throw usage("unknown engine `\(engine)`; choose duckdb, postgres or spark")
+            }
+            let results = try EngineRun.run(program, request: request, dialect: dialect, asOf: asOf, params: params, sources: sources,
+                                            console: console)
+            outputs = selected.map { results.tables[$0]! }
+            if includeFlags { outputs.append(ResultTables.flags(results.flags)) }
+            failures = results.failures
+        } else {
+            let ws = try Frontend.open(program, WorkspaceOptions(asOf: asOf, params: params, sources: sources), console: console)
+            outputs = selected.map { ResultTables.table(ws, $0) }
+            if includeFlags { outputs.append(ResultTables.flags(ws.flags())) }
+            failures = ws.checkFailures()
+            workspace = ws
+        }
 
         if let path = request.output {
             try write(outputs, format: format, to: path, console: console)
@@ -92,12 +117,11 @@ public enum RunFrontend {
             console.out(text.hasSuffix("\n") ? text : text + "\n")
         }
         // Checks: a failing one is an error of the plan (exit 1), after the outputs.
-        let failures = ws.checkFailures()
         for f in failures {
             let keys = f.keys.isEmpty ? "" : " [\(ResultText.keys(f.keys))]"
             console.err("check failed: \(f.check) on \(f.table)\(keys): \(ResultText.detail(f))\n")
         }
-        if request.stats {
+        if request.stats, let ws = workspace {
             var lines = ws.stats.phases.map { "  \($0.name + String(repeating: " ", count: max(0, 10 - $0.name.count))) \(NumberFormat.human($0.seconds * 1000, decimals: 1)) ms" }
             lines.append("  cells evaluated: \(NumberFormat.grouped(ws.stats.cellsEvaluated)), cut off: 0 (a full evaluation)")
             console.err("stats:\n" + lines.joined(separator: "\n") + "\n")

@@ -37,8 +37,26 @@ struct Run: ParsableCommand {
     @Flag(help: "Print the time and the number of cells of each phase.")
     var stats = false
 
+    @Option(help: "Run the plan as SQL on an engine: duckdb, postgres or spark (default: Velo's own engine).")
+    var engine: String?
+
+    @Option(name: .customLong("source-table"),
+            help: ArgumentHelp("With --engine: read a source from a table already in the engine.", valueName: "NAME=TABLE"))
+    var sourceTables: [String] = []
+
+    @Option(help: ArgumentHelp("With --engine postgres: a connection URL (default: the PG* environment).", valueName: "URL"))
+    var database: String?
+
+    @Option(name: .customLong("spark-master"), help: ArgumentHelp("With --engine spark: the master URL (default local[2]).", valueName: "URL"))
+    var sparkMaster: String?
+
     func run() throws {
-        try RunFrontend.run(RunRequest(file: file, sets: sets, sources: sources, asof: asof, tables: tables, format: format,
-                                       output: output, limit: limit, stats: stats), console: .standard())
+        var request = RunRequest(file: file, sets: sets, sources: sources, asof: asof, tables: tables, format: format,
+                                 output: output, limit: limit, stats: stats)
+        request.engine = engine
+        request.sourceTables = sourceTables
+        request.database = database
+        request.sparkMaster = sparkMaster
+        try RunFrontend.run(request, console: .standard())
     }
 }

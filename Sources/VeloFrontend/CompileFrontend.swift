@@ -1,0 +1,95 @@
+// What `velo compile` does: the checked program as one SQL script for DuckDB, PostgreSQL or Spark.
+
+import VeloCheck
+import VeloData
+import VeloRender
+import VeloSQL
+import VeloSyntax
+
+public struct CompileRequest: Sendable {
+    public var file: String
+    public var sql: String
+    public var output: String?
+    public var sets: [String]
+    public var sources: [String]
+    public var sourceTables: [String]
+    public var asof: String?
+
+    public init(file: String, sql: String, output: String? = nil, sets: [String] = [], sources: [String] = [],
+                sourceTables: [String] = [], asof: String? = nil) {
+        self.file = file
+        self.sql = sql
+        self.output = output
+        self.sets = sets
+        self.sources = sources
+        self.sourceTables = sourceTables
+        self.asof = asof
+    }
+}
+
+public enum CompileFrontend {
+    public static func run(_ request: CompileRequest, console: Console) throws(CommandFailure) {
+        guard let dialect = SQLDialect(rawValue: request.sql) else {
+            console.err("velo: unknown SQL dialect `\(request.sql)`; choose duckdb, postgres or spark\n")
+            throw CommandFailure(.usage)
+        }
+        let (program, options) = try prepare(file: request.file, dialect: dialect, sets: request.sets, sources: request.sources,
+                                             sourceTables: request.sourceTables, asof: request.asof, temporary: false, console: console)
+        let script = try compile(program, options: options, console: console)
+        let text = script.text(header: header(program, dialect: dialect))
+        if let path = request.output {
+            do { try AtomicFile.write(text, to: path) } catch {
+                console.err("velo: \(error)\n")
+                throw CommandFailure(.dataError)
+            }
+        } else {
+            console.out(text)
+        }
+    }
+
+    static func header(_ program: CheckedProgram, dialect: SQLDialect) -> [String] {
+        let name = program.file.path.split(separator: "/").last.map(String.init) ?? program.file.path
+        return [
+            "\(name), compiled to \(dialect.displayName) by `velo compile` (edit the rule file, not this script).",
+            "One table per Velo table, named after it, with Velo's column names; a comment gives each formula's line.",
+            "Missing values are NULL; why a value is missing is not carried (the native engine says why).",
+            "The flags and the failing checks are the queries at the end.",
+        ]
+    }
+
+    /// The rule file checked, and the compiler's options from the command line.
+    static func prepare(file: String, dialect: SQLDialect, sets: [String], sources: [String], sourceTables: [String], asof: String?,
+                        temporary: Bool, console: Console) throws(CommandFailure) -> (CheckedProgram, SQLOptions) {
+        let asOf = try PlanInputs.asOf(asof, console: console)
+        let paths = try PlanInputs.sources(sources, console: console)
+        var tables: [String: String] = [:]
+        for s in sourceTables {
+            guard let eq = s.firstIndex(of: "="), eq != s.startIndex, s.index(after: eq) != s.endIndex else {
+                console.err("velo: --source-table needs NAME=TABLE (e.g. sales=public.sales), found `\(s)`\n")
+                throw CommandFailure(.usage)
+            }
+            tables[String(s[..<eq])] = String(s[s.index(after: eq)...])
+        }
+        let (_, program) = try Frontend.loadProgram(file, sourceOverrides: paths, console: console)
+        for name in Array(paths.keys) + Array(tables.keys) where program.table(named: name).map({ !program.table($0).isSource }) ?? true {
+            let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
+            console.err("velo: `\(name)` is not a source table of \(file)\(hint)\n")
+            throw CommandFailure(.usage)
+        }
+        let params = try PlanInputs.params(sets, program: program, file: file, console: console)
+        return (program, SQLOptions(dialect: dialect, asOf: asOf, params: params, sourcePaths: paths, sourceTables: tables,
+                                    temporary: temporary))
+    }
+
+    /// Compiles, or says which construct the dialect cannot express (exit 1, like a rule error).
+    static func compile(_ program: CheckedProgram, options: SQLOptions, console: Console) throws(CommandFailure) -> SQLScript {
+        do {
+            return try SQLCompiler.compile(program, options: options)
+        } catch {
+            let d = Diagnostic(code: "not-in-sql", error.message, at: error.span,
+                                     hint: "run it on the native engine (without --engine), or rewrite the formula")
+            Frontend.render([d], in: program.file, console: console)
+            throw CommandFailure(.ruleErrors)
+        }
+    }
+}
