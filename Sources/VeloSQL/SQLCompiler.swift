@@ -139,7 +139,7 @@ public final class SQLCompiler {
                 CREATE OR REPLACE TEMPORARY VIEW \(view) (\(cols))
                 USING csv OPTIONS (path \(d.string(path)), header 'true');
                 """))
-            statements.append(.sql(comment: [], text: "CACHE TABLE \(d.quote(name)) AS SELECT * FROM \(view);"))
+            statements.append(.sql(comment: [], text: "CACHE LAZY TABLE \(d.quote(name)) AS SELECT * FROM \(view);"))
         }
     }
 

@@ -164,7 +164,7 @@ public enum SQLDialect: String, CaseIterable, Sendable {
             let drop = temporary ? "" : "DROP \(asTable ? "TABLE" : "VIEW") IF EXISTS \(n) CASCADE;\n"
             return "\(drop)CREATE \(temporary ? "TEMP " : "")\(asTable ? "TABLE" : "VIEW") \(n) AS\n\(query);"
         case .spark:
-            return asTable ? "CACHE TABLE \(n) AS\n\(query);" : "CREATE OR REPLACE TEMPORARY VIEW \(n) AS\n\(query);"
+            return asTable ? "CACHE LAZY TABLE \(n) AS\n\(query);" : "CREATE OR REPLACE TEMPORARY VIEW \(n) AS\n\(query);"
         }
     }
 }
