@@ -6,6 +6,12 @@ import VeloRender
 import VeloSQL
 import VeloSyntax
 
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 public struct CompileRequest: Sendable {
     public var file: String
     public var sql: String
@@ -14,6 +20,8 @@ public struct CompileRequest: Sendable {
     public var sources: [String]
     public var sourceTables: [String]
     public var asof: String?
+    /// PostgreSQL: where `--source-table` tables are (default: the PG* environment).
+    public var database: String? = nil
 
     public init(file: String, sql: String, output: String? = nil, sets: [String] = [], sources: [String] = [],
                 sourceTables: [String] = [], asof: String? = nil) {
@@ -34,7 +42,8 @@ public enum CompileFrontend {
             throw CommandFailure(.usage)
         }
         let (program, options) = try prepare(file: request.file, dialect: dialect, sets: request.sets, sources: request.sources,
-                                             sourceTables: request.sourceTables, asof: request.asof, temporary: false, console: console)
+                                             sourceTables: request.sourceTables, asof: request.asof, temporary: false,
+                                             database: request.database, console: console)
         let script = try compile(program, options: options, console: console)
         let text = script.text(header: header(program, dialect: dialect))
         if let path = request.output {
@@ -59,7 +68,7 @@ public enum CompileFrontend {
 
     /// The rule file checked, and the compiler's options from the command line.
     static func prepare(file: String, dialect: SQLDialect, sets: [String], sources: [String], sourceTables: [String], asof: String?,
-                        temporary: Bool, console: Console) throws(CommandFailure) -> (CheckedProgram, SQLOptions) {
+                        temporary: Bool, database: String? = nil, console: Console) throws(CommandFailure) -> (CheckedProgram, SQLOptions) {
         let asOf = try PlanInputs.asOf(asof, console: console)
         let paths = try PlanInputs.sources(sources, console: console)
         var tables: [String: String] = [:]
@@ -70,7 +79,12 @@ public enum CompileFrontend {
             }
             tables[String(s[..<eq])] = String(s[s.index(after: eq)...])
         }
-        let (_, program) = try Frontend.loadProgram(file, sourceOverrides: paths, console: console)
+        // A source already in the engine is checked against a sample of its rows (its schema).
+        var checkPaths = paths
+        for (name, table) in tables.sorted(by: { $0.key < $1.key }) {
+            checkPaths[name] = try sample(table, dialect: dialect, database: database, console: console)
+        }
+        let (_, program) = try Frontend.loadProgram(file, sourceOverrides: checkPaths, console: console)
         for name in Array(paths.keys) + Array(tables.keys) where program.table(named: name).map({ !program.table($0).isSource }) ?? true {
             let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
             console.err("velo: `\(name)` is not a source table of \(file)\(hint)\n")
@@ -79,6 +93,26 @@ public enum CompileFrontend {
         let params = try PlanInputs.params(sets, program: program, file: file, console: console)
         return (program, SQLOptions(dialect: dialect, asOf: asOf, params: params, sourcePaths: paths, sourceTables: tables,
                                     temporary: temporary))
+    }
+
+    /// A sample of a table in the engine, written as a CSV file for the checker.
+    static func sample(_ table: String, dialect: SQLDialect, database: String?, console: Console) throws(CommandFailure) -> String {
+        guard dialect == .postgres else {
+            console.err("velo: --source-table reads tables of PostgreSQL; for \(dialect.displayName), give the data with --source\n")
+            throw CommandFailure(.usage)
+        }
+        do {
+            let text = try SQLRunner.postgresSample(table, options: SQLEngineOptions(connection: database ?? ""))
+            let path = "/tmp/velo-sample-\(getpid())-\(table.filter { $0.isLetter || $0.isNumber || $0 == "_" }).csv"
+            try AtomicFile.write(text, to: path)
+            return path
+        } catch let e as SQLRunError {
+            console.err("velo: \(e.message)\n")
+            throw CommandFailure(.dataError)
+        } catch {
+            console.err("velo: \(error)\n")
+            throw CommandFailure(.dataError)
+        }
     }
 
     /// Compiles, or says which construct the dialect cannot express (exit 1, like a rule error).

@@ -15,6 +15,21 @@ struct EngineResults {
 }
 
 enum EngineRun {
+    /// The files the rule file is checked against: with `--source-table`, a sample of each table.
+    static func sourcesToCheck(_ request: RunRequest, sources: [String: String], console: Console) throws(CommandFailure) -> [String: String] {
+        guard let engine = request.engine, let dialect = SQLDialect(rawValue: engine), !request.sourceTables.isEmpty else { return sources }
+        var out = sources
+        for s in request.sourceTables {
+            guard let eq = s.firstIndex(of: "="), eq != s.startIndex, s.index(after: eq) != s.endIndex else {
+                console.err("velo: --source-table needs NAME=TABLE (e.g. sales=public.sales), found `\(s)`\n")
+                throw CommandFailure(.usage)
+            }
+            out[String(s[..<eq])] = try CompileFrontend.sample(String(s[s.index(after: eq)...]), dialect: dialect,
+                                                               database: request.database, console: console)
+        }
+        return out
+    }
+
     static func run(_ program: CheckedProgram, request: RunRequest, dialect: SQLDialect, asOf: Int32?, params: [String: Literal],
                     sources: [String: String], console: Console) throws(CommandFailure) -> EngineResults {
         var tables: [String: String] = [:]
@@ -30,7 +45,7 @@ enum EngineRun {
             }
             tables[name] = String(s[s.index(after: eq)...])
         }
-        let options = SQLOptions(dialect: dialect, asOf: asOf, params: params, sourcePaths: sources, sourceTables: tables, temporary: true)
+        let options = SQLOptions(dialect: dialect, asOf: asOf, params: params, sourcePaths: sources, sourceTables: tables, temporary: !request.writeBack)
         let engine = SQLEngineOptions(connection: request.database ?? "", sparkMaster: request.sparkMaster)
         return try run(program, options: options, engine: engine, console: console)
     }

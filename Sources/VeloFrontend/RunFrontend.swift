@@ -25,6 +25,8 @@ public struct RunRequest: Sendable {
     public var database: String? = nil
     /// Spark: the master URL (default local[2]).
     public var sparkMaster: String? = nil
+    /// With an engine: keep the computed tables in the database (persistent tables), not temporary ones.
+    public var writeBack = false
 
     public init(file: String, sets: [String] = [], sources: [String] = [], asof: String? = nil, tables: [String] = [],
                 format: String? = nil, output: String? = nil, limit: Int? = nil, stats: Bool = false) {
@@ -60,7 +62,8 @@ public enum RunFrontend {
         let sources = try PlanInputs.sources(request.sources, console: console)
         if let limit = request.limit, limit < 0 { throw usage("--limit must be 0 or more") }
 
-        let (_, program) = try Frontend.loadProgram(request.file, sourceOverrides: sources, console: console)
+        let checked = try EngineRun.sourcesToCheck(request, sources: sources, console: console)
+        let (_, program) = try Frontend.loadProgram(request.file, sourceOverrides: checked, console: console)
         for name in sources.keys where program.table(named: name).map({ !program.table($0).isSource }) ?? true {
             let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
             throw usage("--source: `\(name)` is not a source table of \(request.file)\(hint)")

@@ -108,3 +108,33 @@ extension SQLRunner {
         }
     }
 }
+
+extension SQLRunner {
+    /// A table already in PostgreSQL as CSV text (a header and up to `limit` rows), so the
+    /// checker can read its schema as it reads a CSV file's (`--source-table`).
+    public static func postgresSample(_ table: String, limit: Int = 1000, options: SQLEngineOptions) throws(SQLRunError) -> String {
+        guard let conn = PQconnectdb(options.connection) else { throw SQLRunError("PostgreSQL: cannot allocate a connection") }
+        defer { PQfinish(conn) }
+        guard PQstatus(conn) == CONNECTION_OK else { throw SQLRunError("PostgreSQL: cannot connect: \(errorText(conn))") }
+        let setup = PQexec(conn, "SET DateStyle = ISO; SET extra_float_digits = 1")
+        PQclear(setup)
+        let r = PQexec(conn, "SELECT * FROM \(table) LIMIT \(limit)")
+        defer { PQclear(r) }
+        guard PQresultStatus(r) == PGRES_TUPLES_OK else { throw SQLRunError("PostgreSQL: \(errorText(conn))") }
+        let n = Int(PQntuples(r)), m = Int(PQnfields(r))
+        func field(_ s: String) -> String {
+            s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingAll("\"", with: "\"\"") + "\"" : s
+        }
+        var lines = [(0..<m).map { field(String(cString: PQfname(r, Int32($0)))) }.joined(separator: ",")]
+        let boolOid: UInt32 = 16
+        for i in 0..<n {
+            lines.append((0..<m).map { j -> String in
+                if PQgetisnull(r, Int32(i), Int32(j)) == 1 { return "" }
+                let text = String(cString: PQgetvalue(r, Int32(i), Int32(j)))
+                if PQftype(r, Int32(j)) == boolOid { return text == "t" ? "true" : "false" }
+                return field(text)
+            }.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -20,7 +20,7 @@ public enum SQLValue: Sendable, Equatable {
 public struct SQLEngineOptions: Sendable {
     /// PostgreSQL: a connection URL or `key=value` string; empty: the standard PG* environment.
     public var connection: String
-    /// Spark: the master URL (default local[2]).
+    /// Spark: the master URL (default: Spark's configuration, else local mode on every core).
     public var sparkMaster: String?
     /// The Python interpreter for DuckDB and Spark (VELO_PYTHON, else python3).
     public var python: String
@@ -58,7 +58,7 @@ public enum SQLRunner {
         }
         let request: [String: Any] = [
             "engine": script.dialect.rawValue,
-            "master": options.sparkMaster ?? "local[2]",
+            "master": options.sparkMaster ?? "",
             "statements": statements,
             "queries": script.queries.map(\.sql),
             "types": script.queries.map { $0.types.map(\.base.rawValue) },
@@ -77,16 +77,9 @@ public enum SQLRunner {
         } catch {
             throw SQLRunError("cannot write the request: \(error)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [options.python, program, input, output]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        _ = fm.createFile(atPath: errors, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: errors)
-        do { try process.run() } catch { throw SQLRunError("cannot start \(options.python): \(error)") }
-        process.waitUntilExit()
-        if process.terminationStatus != 0 {
+        let status = Spawn.run([options.python, program, input, output], stderr: errors)
+        if status == -1 { throw SQLRunError("cannot start \(options.python)") }
+        if status != 0 {
             let text = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
             let lines = text.split(separator: "\n").map(String.init)
             let message = lines.last { $0.hasPrefix("velo-sql: ") }.map { String($0.dropFirst(10)) }
@@ -170,7 +163,10 @@ def main():
             import os
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
             from pyspark.sql import SparkSession
-            spark = (SparkSession.builder.master(request["master"]).appName("velo")
+            builder = SparkSession.builder
+            if request["master"]:
+                builder = builder.master(request["master"])
+            spark = (builder.appName("velo")
                      .config("spark.ui.enabled", "false")
                      .config("spark.sql.shuffle.partitions", "4")
                      .config("spark.sql.session.timeZone", "UTC")

@@ -30,11 +30,16 @@ struct Compile: ParsableCommand {
             help: ArgumentHelp("Read a source from a table already in the engine.", valueName: "NAME=TABLE"))
     var sourceTables: [String] = []
 
+    @Option(help: ArgumentHelp("With --source-table: a PostgreSQL connection URL (default: the PG* environment).", valueName: "URL"))
+    var database: String?
+
     @Option(help: ArgumentHelp("The as-of date (YYYY-MM-DD); default: the latest date in the data.", valueName: "DATE"))
     var asof: String?
 
     func run() throws {
-        try CompileFrontend.run(CompileRequest(file: file, sql: sql, output: output, sets: sets, sources: sources,
-                                               sourceTables: sourceTables, asof: asof), console: .standard())
+        var request = CompileRequest(file: file, sql: sql, output: output, sets: sets, sources: sources,
+                                     sourceTables: sourceTables, asof: asof)
+        request.database = database
+        try CompileFrontend.run(request, console: .standard())
     }
 }

@@ -47,8 +47,11 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("With --engine postgres: a connection URL (default: the PG* environment).", valueName: "URL"))
     var database: String?
 
-    @Option(name: .customLong("spark-master"), help: ArgumentHelp("With --engine spark: the master URL (default local[2]).", valueName: "URL"))
+    @Option(name: .customLong("spark-master"), help: ArgumentHelp("With --engine spark: the master URL (default: Spark's configuration, else local).", valueName: "URL"))
     var sparkMaster: String?
+
+    @Flag(name: .customLong("write-back"), help: "With --engine: keep the computed tables in the database (not temporary).")
+    var writeBack = false
 
     func run() throws {
         var request = RunRequest(file: file, sets: sets, sources: sources, asof: asof, tables: tables, format: format,
@@ -57,6 +60,7 @@ struct Run: ParsableCommand {
         request.sourceTables = sourceTables
         request.database = database
         request.sparkMaster = sparkMaster
+        request.writeBack = writeBack
         try RunFrontend.run(request, console: .standard())
     }
 }
