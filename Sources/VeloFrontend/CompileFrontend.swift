@@ -79,7 +79,9 @@ public enum CompileFrontend {
             }
             tables[String(s[..<eq])] = String(s[s.index(after: eq)...])
         }
-        // A source already in the engine is checked against a sample of its rows (its schema).
+        // A source already in the engine is checked against a sample of its rows (its schema);
+        // first, each name must be a source of the rule file.
+        try requireSources(Array(tables.keys), of: file, console: console)
         var checkPaths = paths
         for (name, table) in tables.sorted(by: { $0.key < $1.key }) {
             checkPaths[name] = try sample(table, dialect: dialect, database: database, console: console)
@@ -93,6 +95,21 @@ public enum CompileFrontend {
         let params = try PlanInputs.params(sets, program: program, file: file, console: console)
         return (program, SQLOptions(dialect: dialect, asOf: asOf, params: params, sourcePaths: paths, sourceTables: tables,
                                     temporary: temporary))
+    }
+
+    /// Names that must be source tables of the rule file (read from its syntax: no data needed).
+    static func requireSources(_ names: [String], of file: String, console: Console) throws(CommandFailure) {
+        guard !names.isEmpty else { return }
+        let source = try Frontend.readRuleFile(file, console: console)
+        let declared = Parser.parse(source).program.statements.compactMap { s -> String? in
+            if case .source(let d) = s { return d.name.text }
+            return nil
+        }
+        for name in names.sorted() where !declared.contains(name) {
+            let hint = Suggest.didYouMean(name, in: declared).map { ": \($0)" } ?? ""
+            console.err("velo: `\(name)` is not a source table of \(file)\(hint)\n")
+            throw CommandFailure(.usage)
+        }
     }
 
     /// A sample of a table in the engine, written as a CSV file for the checker.

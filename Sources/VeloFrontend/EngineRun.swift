@@ -19,6 +19,8 @@ enum EngineRun {
     static func sourcesToCheck(_ request: RunRequest, sources: [String: String], console: Console) throws(CommandFailure) -> [String: String] {
         guard let engine = request.engine, let dialect = SQLDialect(rawValue: engine), !request.sourceTables.isEmpty else { return sources }
         var out = sources
+        let names = request.sourceTables.compactMap { s in s.firstIndex(of: "=").map { String(s[..<$0]) } }
+        try CompileFrontend.requireSources(names, of: request.file, console: console)
         for s in request.sourceTables {
             guard let eq = s.firstIndex(of: "="), eq != s.startIndex, s.index(after: eq) != s.endIndex else {
                 console.err("velo: --source-table needs NAME=TABLE (e.g. sales=public.sales), found `\(s)`\n")
