@@ -19,6 +19,7 @@ public enum SQLValue: Sendable, Equatable {
 
 public struct SQLEngineOptions: Sendable {
     /// PostgreSQL: a connection URL or `key=value` string; empty: the standard PG* environment.
+    /// DuckDB: a database file (empty: in memory).
     public var connection: String
     /// Spark: the master URL (default: Spark's configuration, else local mode on every core).
     public var sparkMaster: String?
@@ -59,6 +60,7 @@ public enum SQLRunner {
         let request: [String: Any] = [
             "engine": script.dialect.rawValue,
             "master": options.sparkMaster ?? "",
+            "database": options.connection,
             "statements": statements,
             "queries": script.queries.map(\.sql),
             "types": script.queries.map { $0.types.map(\.base.rawValue) },
@@ -154,7 +156,7 @@ def main():
     try:
         if engine == "duckdb":
             import duckdb
-            con = duckdb.connect()
+            con = duckdb.connect(request.get("database") or ":memory:")
             def execute(sql):
                 return con.execute(sql)
             def rows(sql):

@@ -69,6 +69,22 @@ struct CrossEngineTests {
         #expect(native.out.contains("— (division by zero)"))
     }
 
+    @Test("--write-back keeps the computed tables in the engine's database (a DuckDB file)")
+    func writeBack() throws {
+        let dir = SQLSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/plans.duckdb"
+        var request = RunRequest(file: SQLSupport.root + "/" + SQLSupport.programs[0], tables: ["flags"], format: "csv")
+        request.engine = "duckdb"
+        request.database = file
+        request.writeBack = true
+        let o = SQLSupport.run(request)
+        #expect(o.status == 0, "\(o.err)")
+        #expect(o.out.hasPrefix("flag,severity,table,keys,message\nvelocity_shift,warning,series,"))
+        let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        #expect(size > 0)
+    }
+
     /// The text with `— (reason)` as `—` and runs of spaces and rule characters as one space.
     func withoutReasons(_ text: String) -> String {
         var out = "", inReason = false

@@ -44,7 +44,7 @@ struct Run: ParsableCommand {
             help: ArgumentHelp("With --engine: read a source from a table already in the engine.", valueName: "NAME=TABLE"))
     var sourceTables: [String] = []
 
-    @Option(help: ArgumentHelp("With --engine postgres: a connection URL (default: the PG* environment).", valueName: "URL"))
+    @Option(help: ArgumentHelp("With --engine postgres: a connection URL (default: the PG* environment); duckdb: a database file.", valueName: "URL"))
     var database: String?
 
     @Option(name: .customLong("spark-master"), help: ArgumentHelp("With --engine spark: the master URL (default: Spark's configuration, else local).", valueName: "URL"))
