@@ -33,10 +33,15 @@ let package = Package(
         .target(name: "VeloRender", dependencies: ["VeloData", "CSQLite", "CPostgres"], swiftSettings: strict),
         .target(name: "VeloCheck", dependencies: ["VeloSyntax", "VeloData"], swiftSettings: strict),
         .target(name: "VeloEngine", dependencies: ["VeloCheck", "VeloData", "VeloSyntax", "VeloStdlib"], swiftSettings: strict),
+        // SQL: compiles the checked program (through its evaluation graph) to DuckDB, PostgreSQL and Spark
+        // SQL and runs it there; PostgreSQL through libpq (Debian: libpq-dev).
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
+        .target(name: "VeloSQL", dependencies: ["VeloCheck", "VeloEngine", "VeloData", "VeloSyntax", "VeloStdlib", "CLibPQ"],
+                swiftSettings: strict),
         .target(
             name: "VeloFrontend",
             dependencies: [
-                "VeloSyntax", "VeloCheck", "VeloEngine", "VeloData", "VeloRender", "CReadline",
+                "VeloSyntax", "VeloCheck", "VeloEngine", "VeloData", "VeloRender", "CReadline", "VeloSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -50,5 +55,7 @@ let package = Package(
         // The engine tests word reasons and messages with the frontend's `ResultText`, to pin the text too.
         .testTarget(name: "VeloEngineTests", dependencies: ["VeloEngine", "VeloCheck", "VeloData", "VeloFrontend"], swiftSettings: strict),
         .testTarget(name: "VeloFrontendTests", dependencies: ["VeloFrontend"], swiftSettings: strict),
+        .testTarget(name: "VeloSQLTests", dependencies: ["VeloSQL", "VeloFrontend", "VeloCheck", "VeloEngine"],
+                    exclude: ["Golden"], swiftSettings: strict),
     ]
 )

@@ -4,6 +4,7 @@ import VeloCheck
 import VeloData
 import VeloEngine
 import VeloRender
+import VeloSQL
 import VeloSyntax
 
 public struct RunRequest: Sendable {
@@ -26,6 +27,16 @@ public struct RunRequest: Sendable {
     public var sparkline: Bool = true
     /// `--scenario FILE`: edits written down, one `set` a line (before `--set`).
     public var scenario: String?
+    /// Run the plan as SQL on this engine (duckdb, postgres, spark) instead of natively (EngineRun.swift).
+    public var engine: String? = nil
+    /// Sources read from tables already in the engine: NAME=schema.table.
+    public var sourceTables: [String] = []
+    /// PostgreSQL: a connection URL (default: the PG* environment).
+    public var database: String? = nil
+    /// Spark: the master URL (default local[2]).
+    public var sparkMaster: String? = nil
+    /// With an engine: keep the computed tables in the database (persistent tables), not temporary ones.
+    public var writeBack = false
 
     public init(file: String, sets: [String] = [], sources: [String] = [], asof: String? = nil, tables: [String] = [],
                 format: String? = nil, output: String? = nil, limit: Int? = nil, stats: Bool = false,
@@ -59,7 +70,7 @@ public enum RunFrontend {
             }
             requestedFormat = parsed
         }
-        var format = requestedFormat ?? .table
+        let format = requestedFormat ?? .table
         let failOn = try RunOutputs.failOn(request.failOn, console: console)
         let asOf = try PlanInputs.asOf(request.asof, console: console)
         let sources = try PlanInputs.sources(request.sources, console: console)
@@ -67,13 +78,15 @@ public enum RunFrontend {
 
         // The pipeline, stage by stage; each stage's failure ends the command with its status.
         // 1. Parse and 2. check (a test file `X.test.velo` is checked against `X.velo`).
+        // (With --engine and --source-table, the checker reads those sources' schemas from the engine.)
+        let checkedSources = try EngineRun.sourcesToCheck(request, sources: sources, console: console)
         let file = try Frontend.readRuleFile(request.file, console: console)
         let rules: LoadedRules
         if TestFiles.ruleFile(forTestFile: file.path) != nil {
-            rules = Frontend.check(file, sourceOverrides: sources)
+            rules = Frontend.check(file, sourceOverrides: checkedSources)
         } else {
             let (ast, syntax) = Parser.parse(file)
-            let (checked, diagnostics) = RuleCompiler.check(ast, syntax: syntax, file: file, sourceOverrides: sources)
+            let (checked, diagnostics) = RuleCompiler.check(ast, syntax: syntax, file: file, sourceOverrides: checkedSources)
             rules = LoadedRules(file: file, program: checked, diagnostics: diagnostics)
         }
         let program = try Frontend.program(of: rules, console: console)
@@ -115,6 +128,25 @@ public enum RunFrontend {
             reports = [r]
         } else if request.tables.isEmpty {
             reports = Array(program.reports.indices)
+        }
+
+        // 3–5 on another engine: the plan compiled to SQL and run there (EngineRun.swift).
+        if let engine = request.engine {
+            guard let dialect = SQLDialect(rawValue: engine) else {
+                throw usage("unknown engine `\(engine)`; choose duckdb, postgres or spark")
+            }
+            if request.report != nil { throw usage("--report runs on Velo's own engine; with --engine, name the tables with --table") }
+            if !reports.isEmpty {
+                console.err("velo: the rule file's reports run on Velo's own engine; with --engine the tables are printed (name them with --table)\n")
+            }
+            let results = try EngineRun.run(program, request: request, dialect: dialect, asOf: asOf, params: params, sources: sources,
+                                            console: console)
+            var outputs = selected.map { results.tables[$0]! }
+            if includeFlags { outputs.append(ResultTables.flags(results.flags)) }
+            try emit(outputs, titles: outputs.map { _ in nil }, format: format, requestedFormat: requestedFormat, request: request, console: console)
+            try reportChecks(results.failures, console: console)
+            try RunOutputs.failIfFlagged(results.flags, failOn: failOn, console: console)
+            return
         }
 
         // 3. Lower to the evaluation graph, 4. open the sources, 5. evaluate.
@@ -161,13 +193,29 @@ public enum RunFrontend {
             titles = made.map(\.title)
         }
 
+        try emit(outputs, titles: titles, format: format, requestedFormat: requestedFormat, request: request, console: console)
+        if request.stats {
+            var lines = ws.stats.phases.map { "  \($0.name + String(repeating: " ", count: max(0, 10 - $0.name.count))) \(NumberFormat.human($0.seconds * 1000, decimals: 1)) ms" }
+            lines.append("  cells evaluated: \(NumberFormat.grouped(ws.stats.cellsEvaluated)), cut off: 0 (a full evaluation)")
+            console.err("stats:\n" + lines.joined(separator: "\n") + "\n")
+        }
+        try reportChecks(ws.checkFailures(), console: console)
+        try RunOutputs.failIfFlagged(ws.flags(), failOn: failOn, console: console)
+    }
+
+    /// Writes the outputs to `--output` (a file, a folder or a database) or prints them.
+    static func emit(_ outputs: [OutputTable], titles: [String?], format: OutputFormat, requestedFormat: OutputFormat?,
+                     request: RunRequest, console: Console) throws(CommandFailure) {
+        var format = format
         if let path = request.output, DatabaseWriter.isDatabase(path) {
             try writeDatabase(outputs, to: path, console: console)
         } else if let path = request.output {
             let target: OutputFiles.Target
             switch OutputFiles.target(path, format: requestedFormat, tableCount: outputs.count) {
             case .success(let t): target = t
-            case .failure(let m): throw usage(m.text)
+            case .failure(let m):
+                console.err("velo: \(m.text)\n")
+                throw CommandFailure(.usage)
             }
             format = target.format
             try write(outputs, to: target, console: console)
@@ -186,19 +234,15 @@ public enum RunFrontend {
             }
             console.out(text.hasSuffix("\n") ? text : text + "\n")
         }
-        // Checks: a failing one is an error of the plan (exit 1), after the outputs.
-        let failures = ws.checkFailures()
+    }
+
+    /// Checks: a failing one is an error of the plan (exit 1), printed after the outputs.
+    static func reportChecks(_ failures: [CheckFailure], console: Console) throws(CommandFailure) {
         for f in failures {
             let keys = f.keys.isEmpty ? "" : " [\(ResultText.keys(f.keys))]"
             console.err("check failed: \(f.check) on \(f.table)\(keys): \(ResultText.detail(f))\n")
         }
-        if request.stats {
-            var lines = ws.stats.phases.map { "  \($0.name + String(repeating: " ", count: max(0, 10 - $0.name.count))) \(NumberFormat.human($0.seconds * 1000, decimals: 1)) ms" }
-            lines.append("  cells evaluated: \(NumberFormat.grouped(ws.stats.cellsEvaluated)), cut off: 0 (a full evaluation)")
-            console.err("stats:\n" + lines.joined(separator: "\n") + "\n")
-        }
         if !failures.isEmpty { throw CommandFailure(.ruleErrors) }
-        try RunOutputs.failIfFlagged(ws.flags(), failOn: failOn, console: console)
     }
 
     /// A database (`plan.db`, `postgresql://…`): every table in one transaction (DatabaseWriter).

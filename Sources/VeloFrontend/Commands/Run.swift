@@ -53,12 +53,33 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("no-sparkline"), help: "No column of the recent daily units in human output.")
     var noSparkline = false
 
+    @Option(help: "Run the plan as SQL on an engine: duckdb, postgres or spark (default: Velo's own engine).")
+    var engine: String?
+
+    @Option(name: .customLong("source-table"),
+            help: ArgumentHelp("With --engine: read a source from a table already in the engine.", valueName: "NAME=TABLE"))
+    var sourceTables: [String] = []
+
+    @Option(help: ArgumentHelp("With --engine postgres: a connection URL (default: the PG* environment); duckdb: a database file.", valueName: "URL"))
+    var database: String?
+
+    @Option(name: .customLong("spark-master"), help: ArgumentHelp("With --engine spark: the master URL (default: Spark's configuration, else local).", valueName: "URL"))
+    var sparkMaster: String?
+
+    @Flag(name: .customLong("write-back"), help: "With --engine: keep the computed tables in the database (not temporary).")
+    var writeBack = false
+
     func run() throws {
         var request = RunRequest(file: file, sets: sets, sources: sources, asof: asof, tables: tables, format: format,
                                  output: output, limit: limit, stats: stats, report: report, failOn: failOn)
         request.pivot = pivot
         request.sparkline = !noSparkline
         request.scenario = scenario
+        request.engine = engine
+        request.sourceTables = sourceTables
+        request.database = database
+        request.sparkMaster = sparkMaster
+        request.writeBack = writeBack
         try RunFrontend.run(request, console: .standard())
     }
 }

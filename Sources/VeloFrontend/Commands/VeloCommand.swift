@@ -23,7 +23,7 @@ public struct VeloCommand: ParsableCommand {
             value, unreadable rule file); 3 the data cannot be read or is invalid, or an output cannot be written.
             """,
         version: version,
-        subcommands: [Check.self, Run.self, Report.self, Test.self, Watch.self, Bench.self, Repl.self, Fmt.self, Lsp.self]
+        subcommands: [Check.self, Run.self, Report.self, Compile.self, Test.self, Watch.self, Bench.self, Repl.self, Fmt.self, Lsp.self]
     )
 
     public init() {}

@@ -1,0 +1,66 @@
+// Error paths of `velo compile` and `velo run --engine`: each with its exit status and message.
+
+import Foundation
+import Testing
+@testable import VeloFrontend
+
+struct SQLErrorTests {
+    let plan = SQLSupport.root + "/Examples/replenishment/plan.velo"
+
+    @Test("an unknown dialect is a usage error")
+    func unknownDialect() {
+        let o = SQLSupport.compile(CompileRequest(file: plan, sql: "oracle"))
+        #expect(o.status == 2)
+        #expect(o.err == "velo: unknown SQL dialect `oracle`; choose duckdb, postgres or spark\n")
+    }
+
+    @Test("an unknown engine is a usage error")
+    func unknownEngine() {
+        var r = RunRequest(file: plan)
+        r.engine = "sqlite"
+        let o = SQLSupport.run(r)
+        #expect(o.status == 2)
+        #expect(o.err == "velo: unknown engine `sqlite`; choose duckdb, postgres or spark\n")
+    }
+
+    @Test("--source-table names a source table")
+    func sourceTableNotASource() {
+        let o = SQLSupport.compile(CompileRequest(file: plan, sql: "postgres", sourceTables: ["plan=public.plan"]))
+        #expect(o.status == 2)
+        #expect(o.err.contains("`plan` is not a source table"))
+        let bad = SQLSupport.compile(CompileRequest(file: plan, sql: "postgres", sourceTables: ["sales"]))
+        #expect(bad.status == 2)
+        #expect(bad.err.contains("--source-table needs NAME=TABLE"))
+    }
+
+    @Test("a construct the dialect cannot express names it, its line and the dialect")
+    func unsupportedConstruct() throws {
+        let dir = SQLSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/z.velo"
+        try """
+            table items = csv("\(SQLSupport.root)/Examples/replenishment/data/items.csv") by sku
+
+            table risk by sku from items:
+              k = z(items.unit_cost / 100)
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        for dialect in ["duckdb", "postgres", "spark"] {
+            let o = SQLSupport.compile(CompileRequest(file: file, sql: dialect))
+            #expect(o.status == 1)
+            let name = dialect == "duckdb" ? "DuckDB" : dialect == "postgres" ? "PostgreSQL" : "Spark SQL"
+            #expect(o.err.contains("z.velo:4:7: error: `z` of a value that varies by row cannot be compiled to \(name)"), "\(o.err)")
+            #expect(o.err.contains("hint: run it on the native engine"))
+        }
+    }
+
+    @Test("PostgreSQL that cannot be reached is a data error (exit 3)")
+    func postgresUnreachable() {
+        var r = RunRequest(file: plan)
+        r.engine = "postgres"
+        r.database = "postgresql://velo@127.0.0.1:1/none?connect_timeout=2"
+        let o = SQLSupport.run(r)
+        #expect(o.status == 3)
+        #expect(o.err.hasPrefix("velo: PostgreSQL: cannot connect"), "\(o.err)")
+    }
+}
