@@ -55,7 +55,7 @@ let package = Package(
         // The engine tests word reasons and messages with the frontend's `ResultText`, to pin the text too.
         .testTarget(name: "VeloEngineTests", dependencies: ["VeloEngine", "VeloCheck", "VeloData", "VeloFrontend"], swiftSettings: strict),
         .testTarget(name: "VeloFrontendTests", dependencies: ["VeloFrontend"], swiftSettings: strict),
-        .testTarget(name: "VeloSQLTests", dependencies: ["VeloSQL", "VeloFrontend", "VeloCheck", "VeloEngine"],
+        .testTarget(name: "VeloSQLTests", dependencies: ["VeloSQL", "VeloFrontend", "VeloCheck", "VeloEngine", "VeloSyntax"],
                     exclude: ["Golden"], swiftSettings: strict),
     ]
 )

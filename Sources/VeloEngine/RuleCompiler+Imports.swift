@@ -30,6 +30,32 @@ extension RuleCompiler {
         /// The import statement in the importing file, and the path as written there.
         var importSpan: Span
         var path: String
+        /// The file whose own text starts at `start` (as it is opened), and that text's length.
+        var file: String
+        var length: Int
+    }
+
+    /// A rule file's text followed by the text of every file it imports, and where each
+    /// imported file's own text lies in it (for an editor: a declaration found in the
+    /// combined text is shown in the file it is written in). Nil without imports.
+    public struct ImportedText: Sendable {
+        public var combined: SourceFile
+        /// (path of the imported file, where its text starts in `combined`, its length)
+        public var parts: [(file: String, start: Int, length: Int)]
+
+        /// The imported file and the offset in it of an offset of the combined text.
+        public func place(_ offset: Int) -> (file: String, offset: Int)? {
+            guard let p = parts.first(where: { offset >= $0.start && offset <= $0.start + $0.length }) else { return nil }
+            return (p.file, offset - p.start)
+        }
+    }
+
+    public static func importedText(_ file: SourceFile) -> ImportedText? {
+        let (ast, syntax) = Parser.parse(file)
+        guard !syntax.hasErrors, ast.statements.contains(where: { if case .importFile = $0 { return true } else { return false } }) else { return nil }
+        let (text, segments, _) = combine(file, ast, chain: [normalized(file.path)])
+        return ImportedText(combined: SourceFile(path: file.path, text: text),
+                            parts: segments.map { (file: normalized($0.file), start: $0.start, length: $0.length) })
     }
 
     /// The importing file's text followed by every imported file's (and theirs), with where
@@ -76,10 +102,12 @@ extension RuleCompiler {
             let start = text.utf8.count + 1
             text += "\n" + sub.text
             let folder = directory(of: rel)
-            segments.append(ImportedSegment(start: start, end: start + sub.text.utf8.count, directory: folder, importSpan: d.span, path: rel))
+            segments.append(ImportedSegment(start: start, end: start + sub.text.utf8.count, directory: folder, importSpan: d.span, path: rel,
+                                            file: resolved, length: source.utf8.count))
             for s in sub.segments {
                 segments.append(ImportedSegment(start: start + s.start, end: start + s.end,
-                                                directory: join(folder, s.directory), importSpan: d.span, path: rel))
+                                                directory: join(folder, s.directory), importSpan: d.span, path: rel,
+                                                file: s.file, length: s.length))
             }
         }
         return (text, segments, diagnostics)

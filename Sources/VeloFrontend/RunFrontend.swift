@@ -136,11 +136,11 @@ public enum RunFrontend {
                 throw usage("unknown engine `\(engine)`; choose duckdb, postgres or spark")
             }
             if request.report != nil { throw usage("--report runs on Velo's own engine; with --engine, name the tables with --table") }
+            let results = try EngineRun.run(program, request: request, dialect: dialect, asOf: asOf, params: params, sources: sources,
+                                            console: console)
             if !reports.isEmpty {
                 console.err("velo: the rule file's reports run on Velo's own engine; with --engine the tables are printed (name them with --table)\n")
             }
-            let results = try EngineRun.run(program, request: request, dialect: dialect, asOf: asOf, params: params, sources: sources,
-                                            console: console)
             var outputs = selected.map { results.tables[$0]! }
             if includeFlags { outputs.append(ResultTables.flags(results.flags)) }
             try emit(outputs, titles: outputs.map { _ in nil }, format: format, requestedFormat: requestedFormat, request: request, console: console)

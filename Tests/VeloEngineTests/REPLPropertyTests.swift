@@ -140,7 +140,9 @@ private final class REPLPropertyRun {
         case 0, 1:
             let p = r.pick(gprogram.params)
             var gen = ProgramGenerator(seed: r.next())
-            let text = gen.paramText(p.type)
+            var text = gen.paramText(p.type)
+            // A percentage param takes percentages (a plain `3` is refused: "did you mean 3%?").
+            if p.value.hasSuffix("%"), !text.hasSuffix("%") { text += "%" }
             next.params[p.name] = text
             guard type("set \(p.name) = \(text)") else { return "set \(p.name) failed:\n\(capture.take())" }
             record(next)

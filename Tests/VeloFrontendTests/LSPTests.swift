@@ -265,6 +265,40 @@ import VeloSyntax
         #expect(lsp.waitForExit() == 1)
     }
 
+    @Test("definition and references reach into an imported rule file")
+    func acrossImports() throws {
+        // The production example imports the replenishment rules: `plan.safety_stock` is
+        // declared there and used in both files.
+        let root = NSTemporaryDirectory() + "velo-lsp-import-\(getpid())-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        for example in ["replenishment", "production"] {
+            try FileManager.default.copyItem(atPath: FrontendHarness.root + "/Examples/" + example, toPath: root + "/" + example)
+        }
+        let path = root + "/production/production.velo", planPath = root + "/replenishment/plan.velo"
+        let uri = LSPDocument.uri(fromPath: path), planURI = LSPDocument.uri(fromPath: planPath)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let plan = try String(contentsOfFile: planPath, encoding: .utf8)
+        let lsp = try LSPProcess()
+        _ = try lsp.initialize()
+        lsp.notify("textDocument/didOpen", ["textDocument": ["uri": .string(uri), "languageId": "velo", "version": 1, "text": .string(text)]])
+        #expect(try lsp.diagnostics(uri).isEmpty)
+        let use = try #require(LSPFixture.find("plan.safety_stock", in: text))
+        let at = LSPFixture.position(use.line, use.character + "plan.".count + 2)
+        let definition = try lsp.request("textDocument/definition", ["textDocument": ["uri": .string(uri)], "position": at])
+        let def = try #require(LSPFixture.find("safety_stock", in: plan, after: "table plan"))
+        #expect(definition["result"]?["uri"]?.string == planURI, "\(definition)")
+        #expect(definition["result"]?["range"]?["start"]?["line"]?.int == def.line)
+        #expect(definition["result"]?["range"]?["start"]?["character"]?.int == def.character)
+        let references = try lsp.request("textDocument/references", ["textDocument": ["uri": .string(uri)], "position": at,
+                                                                     "context": ["includeDeclaration": true]])
+        let uris = (references["result"]?.array ?? []).compactMap { $0["uri"]?.string }
+        #expect(uris.contains(uri) && uris.contains(planURI), "\(references)")
+        #expect(uris.filter { $0 == uri }.count == text.components(separatedBy: "plan.safety_stock").count - 1)
+        lsp.notify("exit")
+        _ = lsp.waitForExit()
+    }
+
     /// Applies text edits (protocol positions; ASCII lines here) to a text.
     func apply(_ edits: [JSONValue], to text: String) -> String {
         let doc = LSPDocument(uri: "file:///edit.velo", text: text, version: 0)

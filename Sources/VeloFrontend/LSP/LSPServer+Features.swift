@@ -188,7 +188,7 @@ extension LSPServer {
         guard let o = a.model.occurrence(at: offset) else { return .null }
         let includeDeclaration = params["context"]?["includeDeclaration"]?.bool ?? true
         var out: [JSONValue] = []
-        for (file, occurrences) in [(doc, a.model.occurrences)] + pairedOccurrences(doc, a) {
+        for (file, occurrences) in ownAndImportedOccurrences(doc, a) + pairedOccurrences(doc, a) {
             for r in occurrences where r.symbol == o.symbol && (includeDeclaration || !r.isDefinition) {
                 out.append(["uri": .string(file.uri), "range": file.range(of: r.span)])
             }
@@ -273,7 +273,7 @@ extension LSPServer {
         case .function: break
         }
         var changes: [String: JSONValue] = [:]
-        for (file, occurrences) in [(doc, m.occurrences)] + pairedOccurrences(doc, a) {
+        for (file, occurrences) in ownAndImportedOccurrences(doc, a) + pairedOccurrences(doc, a) {
             let edits = occurrences.filter { $0.symbol == o.symbol }.map { r -> JSONValue in
                 ["range": file.range(of: r.span), "newText": .string(newName)]
             }

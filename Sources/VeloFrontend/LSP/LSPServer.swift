@@ -47,6 +47,9 @@ struct LSPAnalysis {
     var model: LSPModel
     /// Where the declarations are: this document, or the rule file a test file tests.
     var definitionsURI: String
+    /// With `import`s: the document's text followed by the imported files' (the model's
+    /// definitions), and where each imported file lies in it.
+    var imports: RuleCompiler.ImportedText? = nil
 }
 
 public final class LSPServer: @unchecked Sendable {
@@ -279,6 +282,7 @@ public final class LSPServer: @unchecked Sendable {
         let ast = Parser.parse(file).program
         var model: LSPModel
         var definitionsURI = doc.uri
+        var imports: RuleCompiler.ImportedText? = nil
         if let rulePath = TestFiles.ruleFile(forTestFile: doc.path) {
             // A test file names the tables, columns and params of its rule file.
             let ruleURI = LSPDocument.uri(fromPath: rulePath)
@@ -290,13 +294,21 @@ public final class LSPServer: @unchecked Sendable {
             let program = rules.program ?? lastGood[doc.uri] ?? lastGood[definitionsURI] ?? RuleCompiler.compile(ruleFile).program
             model = LSPModel.declarations(Parser.parse(ruleFile).program, definitions: ruleFile, program: program)
             model.index(ast, isDefinitionsFile: false)
+        } else if let imported = RuleCompiler.importedText(file) {
+            // Imported tables and params are declared in the combined text; their places map
+            // back to the imported files (`location`, `importedOccurrences`).
+            if let p = rules.program { lastGood[doc.uri] = p }
+            let all = Parser.parse(imported.combined).program
+            model = LSPModel.declarations(all, definitions: imported.combined, program: rules.program ?? lastGood[doc.uri])
+            model.index(all, isDefinitionsFile: true)
+            imports = imported
         } else {
             if let p = rules.program { lastGood[doc.uri] = p }
             model = LSPModel.declarations(ast, definitions: file, program: rules.program ?? lastGood[doc.uri])
             model.index(ast, isDefinitionsFile: true)
         }
         let a = LSPAnalysis(generation: doc.generation, file: file, ast: ast, diagnostics: rules.diagnostics,
-                            program: rules.program, model: model, definitionsURI: definitionsURI)
+                            program: rules.program, model: model, definitionsURI: definitionsURI, imports: imports)
         analyses[doc.uri] = a
         return a
     }
@@ -337,6 +349,10 @@ public final class LSPServer: @unchecked Sendable {
 
     /// A span of the definitions file as a protocol location.
     func location(_ span: Span, _ a: LSPAnalysis) -> JSONValue {
+        if let imports = a.imports, span.start > a.file.bytes.count, let (path, offset) = imports.place(span.start),
+           let other = openOrRead(path) {
+            return ["uri": .string(other.uri), "range": other.range(of: Span(start: offset, length: span.length))]
+        }
         if let doc = documents[a.definitionsURI] {
             return ["uri": .string(doc.uri), "range": doc.range(of: span)]
         }
@@ -364,5 +380,27 @@ final class LSPFlag: @unchecked Sendable {
     var value: Bool {
         get { pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }; return stored }
         set { pthread_mutex_lock(&lock); stored = newValue; pthread_mutex_unlock(&lock) }
+    }
+}
+
+extension LSPServer {
+    /// A file as the editor has it open, else as it is on disk.
+    func openOrRead(_ path: String) -> LSPDocument? {
+        if let open = documents.values.first(where: { $0.path == path }) { return open }
+        guard let bytes = Frontend.readFile(path), let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        return LSPDocument(uri: LSPDocument.uri(fromPath: path), text: text, version: 0)
+    }
+
+    /// The document's own occurrences, and those in each file it imports (spans in that file).
+    func ownAndImportedOccurrences(_ doc: LSPDocument, _ a: LSPAnalysis) -> [(LSPDocument, [LSPOccurrence])] {
+        let length = a.file.bytes.count
+        var out = [(doc, a.model.occurrences.filter { $0.span.start <= length })]
+        guard let imports = a.imports else { return out }
+        for part in imports.parts {
+            guard let other = openOrRead(part.file) else { continue }
+            let inside = a.model.occurrences.filter { $0.span.start >= part.start && $0.span.end <= part.start + part.length }
+            out.append((other, inside.map { var o = $0; o.span = Span(start: o.span.start - part.start, length: o.span.length); return o }))
+        }
+        return out
     }
 }

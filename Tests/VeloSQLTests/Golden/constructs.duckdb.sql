@@ -11,7 +11,7 @@ SELECT * FROM read_csv('Tests/Fixtures/sql/../../../Examples/replenishment/data/
 -- items: ../../../Examples/replenishment/data/items.csv (constructs.velo:4)
 CREATE OR REPLACE TABLE items AS
 SELECT * FROM read_csv('Tests/Fixtures/sql/../../../Examples/replenishment/data/items.csv', header = true, auto_detect = false,
-  columns = {'sku': 'VARCHAR', 'moq': 'DOUBLE', 'case_pack': 'DOUBLE', 'lead_time_days': 'DOUBLE', 'lead_time_sd_days': 'DOUBLE', 'unit_cost': 'DOUBLE', 'below_moq_surcharge_pct': 'DOUBLE', 'holding_cost_pct_per_year': 'DOUBLE'});
+  columns = {'sku': 'VARCHAR', 'moq': 'DOUBLE', 'case_pack': 'DOUBLE', 'lead_time_days': 'DOUBLE', 'lead_time_sd_days': 'DOUBLE', 'unit_cost': 'DOUBLE', 'below_moq_surcharge_pct': 'DOUBLE', 'holding_cost_pct_per_year': 'DOUBLE', 'supplier': 'VARCHAR'});
 
 -- inventory: ../../../Examples/replenishment/data/inventory.csv (constructs.velo:5)
 CREATE OR REPLACE TABLE inventory AS
@@ -140,7 +140,7 @@ SELECT
   t."week",
   -- constructs.velo:28  until = days_between(asof(), restock)
   CAST((t.restock - (SELECT as_of_date FROM velo_asof)) AS DOUBLE) AS until,
-  -- constructs.velo:29  power = mean ^ 0.5) + 2 ^ 3 - exp(ln(2)) + log10(100) + abs(-1) + floor(1.5) + ceil(1.2)
+  -- constructs.velo:29  power = (mean ^ 0.5) + 2 ^ 3 - exp(ln(2)) + log10(100) + abs(-1) + floor(1.5) + ceil(1.2)
   ((((((CASE WHEN t.mean >= 0 THEN sqrt(t.mean) END + power(2::DOUBLE, 3::DOUBLE)) - exp(CASE WHEN 2::DOUBLE > 0 THEN ln(2::DOUBLE) END)) + CASE WHEN 100::DOUBLE > 0 THEN log10(100::DOUBLE) END) + abs((-1::DOUBLE))) + floor(1.5::DOUBLE)) + ceil(1.2::DOUBLE)) AS power,
   -- constructs.velo:31  need_units = max(0, mean * 14 - (inventory.on_hand ?? 0))
   CASE WHEN ((t.mean * 14::DOUBLE) - COALESCE(inventory.on_hand, 0::DOUBLE)) IS NULL THEN NULL ELSE greatest(0::DOUBLE, ((t.mean * 14::DOUBLE) - COALESCE(inventory.on_hand, 0::DOUBLE))) END AS need_units,
@@ -206,7 +206,7 @@ SELECT t.sku, t.cover AS value_1
 FROM daily AS t
 WHERE COALESCE(t.cover < 10::DOUBLE AND NOT (abs(t.cover - 10::DOUBLE) <= 1e-12 * greatest(abs(t.cover), abs(10::DOUBLE))), FALSE);
 
--- check daily: packs <= (inventory.on_hand ?? 0 on daily: rows where `packs <= (inventory.on_hand ?? 0` does not hold (constructs.velo:45)
+-- check daily: packs <= (inventory.on_hand ?? 0) on daily: rows where `packs <= (inventory.on_hand ?? 0)` does not hold (constructs.velo:45)
 SELECT t.sku, t.packs
 FROM daily AS t
 LEFT JOIN inventory AS inventory ON inventory.sku = t.sku

@@ -24,10 +24,11 @@ CREATE TABLE items (
   lead_time_sd_days double precision,
   unit_cost double precision,
   below_moq_surcharge_pct double precision,
-  holding_cost_pct_per_year double precision
+  holding_cost_pct_per_year double precision,
+  supplier text
 );
 
-\copy items (sku, moq, case_pack, lead_time_days, lead_time_sd_days, unit_cost, below_moq_surcharge_pct, holding_cost_pct_per_year) FROM 'Tests/Fixtures/sql/../../../Examples/replenishment/data/items.csv' WITH (FORMAT csv, HEADER true)
+\copy items (sku, moq, case_pack, lead_time_days, lead_time_sd_days, unit_cost, below_moq_surcharge_pct, holding_cost_pct_per_year, supplier) FROM 'Tests/Fixtures/sql/../../../Examples/replenishment/data/items.csv' WITH (FORMAT csv, HEADER true)
 
 -- inventory: ../../../Examples/replenishment/data/inventory.csv (constructs.velo:5)
 DROP TABLE IF EXISTS inventory CASCADE;
@@ -165,7 +166,7 @@ SELECT
   t."week",
   -- constructs.velo:28  until = days_between(asof(), restock)
   CAST((t.restock - (SELECT as_of_date FROM velo_asof)) AS double precision) AS until,
-  -- constructs.velo:29  power = mean ^ 0.5) + 2 ^ 3 - exp(ln(2)) + log10(100) + abs(-1) + floor(1.5) + ceil(1.2)
+  -- constructs.velo:29  power = (mean ^ 0.5) + 2 ^ 3 - exp(ln(2)) + log10(100) + abs(-1) + floor(1.5) + ceil(1.2)
   ((((((CASE WHEN t.mean >= 0 THEN sqrt(t.mean) END + power(2::float8, 3::float8)) - exp(CASE WHEN 2::float8 > 0 THEN ln(2::float8) END)) + CASE WHEN 100::float8 > 0 THEN log10(100::float8) END) + abs((-1::float8))) + floor(1.5::float8)) + ceil(1.2::float8)) AS power,
   -- constructs.velo:31  need_units = max(0, mean * 14 - (inventory.on_hand ?? 0))
   CASE WHEN ((t.mean * 14::float8) - COALESCE(inventory.on_hand, 0::float8)) IS NULL THEN NULL ELSE greatest(0::float8, ((t.mean * 14::float8) - COALESCE(inventory.on_hand, 0::float8))) END AS need_units,
@@ -233,7 +234,7 @@ SELECT t.sku, t.cover AS value_1
 FROM daily AS t
 WHERE COALESCE(t.cover < 10::float8 AND NOT (abs(t.cover - 10::float8) <= 1e-12 * greatest(abs(t.cover), abs(10::float8))), FALSE);
 
--- check daily: packs <= (inventory.on_hand ?? 0 on daily: rows where `packs <= (inventory.on_hand ?? 0` does not hold (constructs.velo:45)
+-- check daily: packs <= (inventory.on_hand ?? 0) on daily: rows where `packs <= (inventory.on_hand ?? 0)` does not hold (constructs.velo:45)
 SELECT t.sku, t.packs
 FROM daily AS t
 LEFT JOIN inventory AS inventory ON inventory.sku = t.sku

@@ -10,7 +10,7 @@ USING csv OPTIONS (path 'Tests/Fixtures/sql/../../../Examples/replenishment/data
 CACHE LAZY TABLE sales AS SELECT * FROM sales__csv;
 
 -- items: ../../../Examples/replenishment/data/items.csv (constructs.velo:4)
-CREATE OR REPLACE TEMPORARY VIEW items__csv (sku STRING, moq DOUBLE, case_pack DOUBLE, lead_time_days DOUBLE, lead_time_sd_days DOUBLE, unit_cost DOUBLE, below_moq_surcharge_pct DOUBLE, holding_cost_pct_per_year DOUBLE)
+CREATE OR REPLACE TEMPORARY VIEW items__csv (sku STRING, moq DOUBLE, case_pack DOUBLE, lead_time_days DOUBLE, lead_time_sd_days DOUBLE, unit_cost DOUBLE, below_moq_surcharge_pct DOUBLE, holding_cost_pct_per_year DOUBLE, supplier STRING)
 USING csv OPTIONS (path 'Tests/Fixtures/sql/../../../Examples/replenishment/data/items.csv', header 'true');
 
 CACHE LAZY TABLE items AS SELECT * FROM items__csv;
@@ -143,7 +143,7 @@ SELECT
   t.`week`,
   -- constructs.velo:28  until = days_between(asof(), restock)
   CAST(datediff(t.restock, (SELECT as_of_date FROM velo_asof)) AS DOUBLE) AS until,
-  -- constructs.velo:29  power = mean ^ 0.5) + 2 ^ 3 - exp(ln(2)) + log10(100) + abs(-1) + floor(1.5) + ceil(1.2)
+  -- constructs.velo:29  power = (mean ^ 0.5) + 2 ^ 3 - exp(ln(2)) + log10(100) + abs(-1) + floor(1.5) + ceil(1.2)
   ((((((CASE WHEN t.mean >= 0 THEN sqrt(t.mean) END + power(2D, 3D)) - exp(CASE WHEN 2D > 0 THEN ln(2D) END)) + CASE WHEN 100D > 0 THEN log10(100D) END) + abs((-1D))) + CAST(floor(1.5D) AS DOUBLE)) + CAST(ceil(1.2D) AS DOUBLE)) AS power,
   -- constructs.velo:31  need_units = max(0, mean * 14 - (inventory.on_hand ?? 0))
   CASE WHEN ((t.mean * 14D) - COALESCE(inventory.on_hand, 0D)) IS NULL THEN NULL ELSE greatest(0D, ((t.mean * 14D) - COALESCE(inventory.on_hand, 0D))) END AS need_units,
@@ -209,7 +209,7 @@ SELECT t.sku, t.cover AS value_1
 FROM daily AS t
 WHERE COALESCE(t.cover < 10D AND NOT (abs(t.cover - 10D) <= 1e-12 * greatest(abs(t.cover), abs(10D))), FALSE);
 
--- check daily: packs <= (inventory.on_hand ?? 0 on daily: rows where `packs <= (inventory.on_hand ?? 0` does not hold (constructs.velo:45)
+-- check daily: packs <= (inventory.on_hand ?? 0) on daily: rows where `packs <= (inventory.on_hand ?? 0)` does not hold (constructs.velo:45)
 SELECT t.sku, t.packs
 FROM daily AS t
 LEFT JOIN inventory AS inventory ON inventory.sku = t.sku

@@ -11,7 +11,7 @@ SELECT * FROM read_csv('Examples/moq_decision/../replenishment/data/sales.csv', 
 -- items: ../replenishment/data/items.csv (moq.velo:9)
 CREATE OR REPLACE TABLE items AS
 SELECT * FROM read_csv('Examples/moq_decision/../replenishment/data/items.csv', header = true, auto_detect = false,
-  columns = {'sku': 'VARCHAR', 'moq': 'DOUBLE', 'case_pack': 'DOUBLE', 'lead_time_days': 'DOUBLE', 'lead_time_sd_days': 'DOUBLE', 'unit_cost': 'DOUBLE', 'below_moq_surcharge_pct': 'DOUBLE', 'holding_cost_pct_per_year': 'DOUBLE'});
+  columns = {'sku': 'VARCHAR', 'moq': 'DOUBLE', 'case_pack': 'DOUBLE', 'lead_time_days': 'DOUBLE', 'lead_time_sd_days': 'DOUBLE', 'unit_cost': 'DOUBLE', 'below_moq_surcharge_pct': 'DOUBLE', 'holding_cost_pct_per_year': 'DOUBLE', 'supplier': 'VARCHAR'});
 
 -- the as-of date: the latest date in sales
 CREATE OR REPLACE TABLE velo_asof AS
@@ -27,7 +27,7 @@ SELECT
   CASE WHEN COALESCE(a1.m1, 0) > 0 THEN NULL ELSE COALESCE(a1.l1, 0) / 231::DOUBLE END AS velocity,
   -- moq.velo:18  moq = items.moq
   items.moq AS moq,
-  -- moq.velo:21  overage_cost = items.unit_cost * (items.holding_cost_pct_per_year * months_to_sell_extra / 12 + (1 - salvage_rate
+  -- moq.velo:21  overage_cost = items.unit_cost * (items.holding_cost_pct_per_year * months_to_sell_extra / 12 + (1 - salvage_rate))
   (items.unit_cost * (((items.holding_cost_pct_per_year * 3::DOUBLE /* months_to_sell_extra */) / NULLIF(12::DOUBLE, 0)) + (1::DOUBLE - 0.4::DOUBLE /* salvage_rate */))) AS overage_cost
 FROM (
   SELECT DISTINCT sku FROM items

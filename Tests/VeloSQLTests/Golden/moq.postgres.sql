@@ -24,10 +24,11 @@ CREATE TABLE items (
   lead_time_sd_days double precision,
   unit_cost double precision,
   below_moq_surcharge_pct double precision,
-  holding_cost_pct_per_year double precision
+  holding_cost_pct_per_year double precision,
+  supplier text
 );
 
-\copy items (sku, moq, case_pack, lead_time_days, lead_time_sd_days, unit_cost, below_moq_surcharge_pct, holding_cost_pct_per_year) FROM 'Examples/moq_decision/../replenishment/data/items.csv' WITH (FORMAT csv, HEADER true)
+\copy items (sku, moq, case_pack, lead_time_days, lead_time_sd_days, unit_cost, below_moq_surcharge_pct, holding_cost_pct_per_year, supplier) FROM 'Examples/moq_decision/../replenishment/data/items.csv' WITH (FORMAT csv, HEADER true)
 
 -- the as-of date: the latest date in sales
 DROP TABLE IF EXISTS velo_asof CASCADE;
@@ -45,7 +46,7 @@ SELECT
   CASE WHEN COALESCE(a1.m1, 0) > 0 THEN NULL ELSE COALESCE(a1.l1, 0) / 231::float8 END AS velocity,
   -- moq.velo:18  moq = items.moq
   items.moq AS moq,
-  -- moq.velo:21  overage_cost = items.unit_cost * (items.holding_cost_pct_per_year * months_to_sell_extra / 12 + (1 - salvage_rate
+  -- moq.velo:21  overage_cost = items.unit_cost * (items.holding_cost_pct_per_year * months_to_sell_extra / 12 + (1 - salvage_rate))
   (items.unit_cost * (((items.holding_cost_pct_per_year * 3::float8 /* months_to_sell_extra */) / NULLIF(12::float8, 0)) + (1::float8 - 0.4::float8 /* salvage_rate */))) AS overage_cost
 FROM (
   SELECT DISTINCT sku FROM items

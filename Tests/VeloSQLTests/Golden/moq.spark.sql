@@ -10,7 +10,7 @@ USING csv OPTIONS (path 'Examples/moq_decision/../replenishment/data/sales.csv',
 CACHE LAZY TABLE sales AS SELECT * FROM sales__csv;
 
 -- items: ../replenishment/data/items.csv (moq.velo:9)
-CREATE OR REPLACE TEMPORARY VIEW items__csv (sku STRING, moq DOUBLE, case_pack DOUBLE, lead_time_days DOUBLE, lead_time_sd_days DOUBLE, unit_cost DOUBLE, below_moq_surcharge_pct DOUBLE, holding_cost_pct_per_year DOUBLE)
+CREATE OR REPLACE TEMPORARY VIEW items__csv (sku STRING, moq DOUBLE, case_pack DOUBLE, lead_time_days DOUBLE, lead_time_sd_days DOUBLE, unit_cost DOUBLE, below_moq_surcharge_pct DOUBLE, holding_cost_pct_per_year DOUBLE, supplier STRING)
 USING csv OPTIONS (path 'Examples/moq_decision/../replenishment/data/items.csv', header 'true');
 
 CACHE LAZY TABLE items AS SELECT * FROM items__csv;
@@ -29,7 +29,7 @@ SELECT
   CASE WHEN COALESCE(a1.m1, 0) > 0 THEN NULL ELSE COALESCE(a1.l1, 0) / 231D END AS velocity,
   -- moq.velo:18  moq = items.moq
   items.moq AS moq,
-  -- moq.velo:21  overage_cost = items.unit_cost * (items.holding_cost_pct_per_year * months_to_sell_extra / 12 + (1 - salvage_rate
+  -- moq.velo:21  overage_cost = items.unit_cost * (items.holding_cost_pct_per_year * months_to_sell_extra / 12 + (1 - salvage_rate))
   (items.unit_cost * (((items.holding_cost_pct_per_year * 3D /* months_to_sell_extra */) / NULLIF(12D, 0)) + (1D - 0.4D /* salvage_rate */))) AS overage_cost
 FROM (
   SELECT DISTINCT sku FROM items

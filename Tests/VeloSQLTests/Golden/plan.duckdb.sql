@@ -11,7 +11,7 @@ SELECT * FROM read_csv('Examples/replenishment/data/sales.csv', header = true, a
 -- items: data/items.csv (plan.velo:8)
 CREATE OR REPLACE TABLE items AS
 SELECT * FROM read_csv('Examples/replenishment/data/items.csv', header = true, auto_detect = false,
-  columns = {'sku': 'VARCHAR', 'moq': 'DOUBLE', 'case_pack': 'DOUBLE', 'lead_time_days': 'DOUBLE', 'lead_time_sd_days': 'DOUBLE', 'unit_cost': 'DOUBLE', 'below_moq_surcharge_pct': 'DOUBLE', 'holding_cost_pct_per_year': 'DOUBLE'});
+  columns = {'sku': 'VARCHAR', 'moq': 'DOUBLE', 'case_pack': 'DOUBLE', 'lead_time_days': 'DOUBLE', 'lead_time_sd_days': 'DOUBLE', 'unit_cost': 'DOUBLE', 'below_moq_surcharge_pct': 'DOUBLE', 'holding_cost_pct_per_year': 'DOUBLE', 'supplier': 'VARCHAR'});
 
 -- inventory: data/inventory.csv (plan.velo:9)
 CREATE OR REPLACE TABLE inventory AS
@@ -198,7 +198,17 @@ SELECT t.sku, t.channel, t.velocity_change AS value_1
 FROM series AS t
 WHERE t."exception";
 
--- check plan: order_qty >= 0 on plan: rows where `order_qty >= 0` does not hold (plan.velo:41)
+-- flag new_launch (warning) on series (plan.velo:43)
+SELECT t.sku, t.channel, t.velocity AS value_1
+FROM series AS t
+WHERE (COALESCE(abs(t.prior_velocity - 0::DOUBLE) <= 1e-12 * greatest(abs(t.prior_velocity), abs(0::DOUBLE)), FALSE) AND COALESCE(t.velocity > 0::DOUBLE AND NOT (abs(t.velocity - 0::DOUBLE) <= 1e-12 * greatest(abs(t.velocity), abs(0::DOUBLE))), FALSE));
+
+-- flag gone_quiet (warning) on series (plan.velo:46)
+SELECT t.sku, t.channel, t.prior_velocity AS value_1
+FROM series AS t
+WHERE (COALESCE(abs(t.velocity - 0::DOUBLE) <= 1e-12 * greatest(abs(t.velocity), abs(0::DOUBLE)), FALSE) AND COALESCE(t.prior_velocity > 0::DOUBLE AND NOT (abs(t.prior_velocity - 0::DOUBLE) <= 1e-12 * greatest(abs(t.prior_velocity), abs(0::DOUBLE))), FALSE));
+
+-- check plan: order_qty >= 0 on plan: rows where `order_qty >= 0` does not hold (plan.velo:49)
 SELECT t.sku, t.order_qty
 FROM plan AS t
 WHERE NOT COALESCE(COALESCE((t.order_qty >= 0::DOUBLE OR abs(t.order_qty - 0::DOUBLE) <= 1e-12 * greatest(abs(t.order_qty), abs(0::DOUBLE))), FALSE), FALSE);

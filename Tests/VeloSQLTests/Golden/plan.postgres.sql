@@ -24,10 +24,11 @@ CREATE TABLE items (
   lead_time_sd_days double precision,
   unit_cost double precision,
   below_moq_surcharge_pct double precision,
-  holding_cost_pct_per_year double precision
+  holding_cost_pct_per_year double precision,
+  supplier text
 );
 
-\copy items (sku, moq, case_pack, lead_time_days, lead_time_sd_days, unit_cost, below_moq_surcharge_pct, holding_cost_pct_per_year) FROM 'Examples/replenishment/data/items.csv' WITH (FORMAT csv, HEADER true)
+\copy items (sku, moq, case_pack, lead_time_days, lead_time_sd_days, unit_cost, below_moq_surcharge_pct, holding_cost_pct_per_year, supplier) FROM 'Examples/replenishment/data/items.csv' WITH (FORMAT csv, HEADER true)
 
 -- inventory: data/inventory.csv (plan.velo:9)
 DROP TABLE IF EXISTS inventory CASCADE;
@@ -229,7 +230,17 @@ SELECT t.sku, t.channel, t.velocity_change AS value_1
 FROM series AS t
 WHERE t."exception";
 
--- check plan: order_qty >= 0 on plan: rows where `order_qty >= 0` does not hold (plan.velo:41)
+-- flag new_launch (warning) on series (plan.velo:43)
+SELECT t.sku, t.channel, t.velocity AS value_1
+FROM series AS t
+WHERE (COALESCE(abs(t.prior_velocity - 0::float8) <= 1e-12 * greatest(abs(t.prior_velocity), abs(0::float8)), FALSE) AND COALESCE(t.velocity > 0::float8 AND NOT (abs(t.velocity - 0::float8) <= 1e-12 * greatest(abs(t.velocity), abs(0::float8))), FALSE));
+
+-- flag gone_quiet (warning) on series (plan.velo:46)
+SELECT t.sku, t.channel, t.prior_velocity AS value_1
+FROM series AS t
+WHERE (COALESCE(abs(t.velocity - 0::float8) <= 1e-12 * greatest(abs(t.velocity), abs(0::float8)), FALSE) AND COALESCE(t.prior_velocity > 0::float8 AND NOT (abs(t.prior_velocity - 0::float8) <= 1e-12 * greatest(abs(t.prior_velocity), abs(0::float8))), FALSE));
+
+-- check plan: order_qty >= 0 on plan: rows where `order_qty >= 0` does not hold (plan.velo:49)
 SELECT t.sku, t.order_qty
 FROM plan AS t
 WHERE NOT COALESCE(COALESCE((t.order_qty >= 0::float8 OR abs(t.order_qty - 0::float8) <= 1e-12 * greatest(abs(t.order_qty), abs(0::float8))), FALSE), FALSE);
