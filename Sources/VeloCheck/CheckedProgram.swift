@@ -283,3 +283,18 @@ public struct CExpr: Sendable {
         }
     }
 }
+
+extension CheckInfo {
+    /// The table's own columns the condition reads (outside aggregates): the values a failure
+    /// shows, on every engine.
+    public var shownColumns: [Int] {
+        var shown: [Int] = []
+        func collect(_ e: CExpr) {
+            if case .column(let ref) = e.kind, ref.table == table, !shown.contains(ref.column) { shown.append(ref.column) }
+            if case .aggregate = e.kind { return }
+            e.forEachChild(collect)
+        }
+        collect(condition)
+        return shown
+    }
+}

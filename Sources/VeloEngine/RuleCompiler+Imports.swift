@@ -179,7 +179,8 @@ extension RuleCompiler {
         return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
     }
 
-    static func readWhole(_ path: String) -> [UInt8]? {
+    /// A whole file's bytes (nil when it cannot be read): rule files and imports.
+    public static func readWhole(_ path: String) -> [UInt8]? {
         guard let f = fopen(path, "rb") else { return nil }
         defer { fclose(f) }
         var bytes: [UInt8] = []

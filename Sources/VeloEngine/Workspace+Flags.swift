@@ -98,13 +98,7 @@ extension Workspace {
         let failing = cond.indices.filter { cond[$0] != 1 }.map { i in rows.map { $0[i] } ?? Int32(i) }
         guard !failing.isEmpty else { return [:] }
         // The table's own columns the condition reads, to show their values.
-        var shown: [Int] = []
-        func collect(_ e: CExpr) {
-            if case .column(let ref) = e.kind, ref.table == check.table, !shown.contains(ref.column) { shown.append(ref.column) }
-            if case .aggregate = e.kind { return }
-            e.forEachChild(collect)
-        }
-        collect(check.condition)
+        let shown = check.shownColumns
         let table = program.table(check.table)
         let values = shown.map { c in
             evaluator.evaluate(CExpr(.column(ColumnRef(check.table, c)), table.columns[c].type, check.span), in: check.table, rows: failing)

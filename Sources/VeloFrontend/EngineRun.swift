@@ -88,7 +88,7 @@ enum EngineRun {
             case .check(let i):
                 let check = program.checks[i]
                 let info = program.table(check.table)
-                let shown = checkShown(check)
+                let shown = check.shownColumns
                 for (r, row) in sorted.enumerated() {
                     let cells = shown.enumerated().map { j, c in
                         CheckedCell(ColumnRef(check.table, c), name: info.columns[c].name,
@@ -100,18 +100,6 @@ enum EngineRun {
             }
         }
         return out
-    }
-
-    /// The table's own columns a check's condition reads (outside aggregates), as the native engine shows them.
-    static func checkShown(_ check: CheckInfo) -> [Int] {
-        var shown: [Int] = []
-        func collect(_ e: CExpr) {
-            if case .column(let ref) = e.kind, ref.table == check.table, !shown.contains(ref.column) { shown.append(ref.column) }
-            if case .aggregate = e.kind { return }
-            e.forEachChild(collect)
-        }
-        collect(check.condition)
-        return shown
     }
 
     static func cell(_ v: SQLValue) -> CellValue {

@@ -131,18 +131,7 @@ public enum Frontend {
         console.err(renderer.render(diagnostics, in: file))
     }
 
-    static func readFile(_ path: String) -> [UInt8]? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
-            if n < buffer.count { break }
-        }
-        return ferror(f) == 0 ? bytes : nil
-    }
+    static func readFile(_ path: String) -> [UInt8]? { RuleCompiler.readWhole(path) }
 
     /// The status for a rule file with errors: unreadable data is a data error (3),
     /// anything else an error in the rules (1).

@@ -304,24 +304,12 @@ public final class SQLCompiler {
         return ResultQuery(purpose: .flag(i), sql: q, types: types, keyCount: info.keys.count)
     }
 
-    /// The table's own columns a check's condition reads (outside aggregates), as the native engine shows them.
-    func checkShownColumns(_ check: CheckInfo) -> [Int] {
-        var shown: [Int] = []
-        func collect(_ e: CExpr) {
-            if case .column(let ref) = e.kind, ref.table == check.table, !shown.contains(ref.column) { shown.append(ref.column) }
-            if case .aggregate = e.kind { return }
-            e.forEachChild(collect)
-        }
-        collect(check.condition)
-        return shown
-    }
-
     func checkQuery(_ i: Int) throws(SQLCompileError) -> ResultQuery {
         let check = program.checks[i]
         let info = program.table(check.table)
         let scope = Scope(table: check.table, alias: "t", from: "\(relation[check.table.index]!) AS t")
         let condition = try expression(check.condition, in: scope)
-        let shown = checkShownColumns(check)
+        let shown = check.shownColumns
         let select = info.keys.map { "t.\(d.quote($0))" } + shown.map { "t.\(d.quote(info.columns[$0].name))" }
         let types = info.keyColumns.map { info.columns[$0].type } + shown.map { info.columns[$0].type }
         var q = "-- check \(check.name) on \(info.name): rows where `\(check.source)` does not hold (\(at(check.span)))\n"
