@@ -85,4 +85,25 @@ struct REPLReproTests {
         #expect(s.execute("totals.thrice = units * 3"), "output:\n\(c.take())")
         #expect(Self.show(s, c, "totals").contains("   12     24      36"))
     }
+
+    @Test func aReloadWhoseFileDropsASetRowDropsThatEditAndSaysSo() throws {
+        let dir = try Self.folder("""
+            table items = csv("items.csv") by sku
+            table plan by sku from items:
+              cases = roundup(items.moq, items.case_pack)
+
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (s, c) = ReplHarness.session(file: dir + "/plan.velo")
+        #expect(s.execute("set items.moq[\"S01\"] = 99"))
+        #expect(s.execute("set items.moq[\"S02\"] = 50"))
+        try Self.items.replacingOccurrences(of: "S01,10,6,2024-05-01\n", with: "")
+            .write(toFile: dir + "/items.csv", atomically: true, encoding: .utf8)
+        _ = c.take()
+        #expect(s.execute("reload"), "output:\n\(c.take())")
+        let out = c.take()
+        #expect(out.contains("set items.moq[\"S01\"] dropped"), "output:\n\(out)")
+        let shown = Self.show(s, c, "plan")
+        #expect(!shown.contains("S01") && shown.contains("S02     60"), "\(shown)")
+    }
 }

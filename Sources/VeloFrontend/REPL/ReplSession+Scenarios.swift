@@ -162,6 +162,11 @@ extension ReplSession {
             do {
                 ws = try Workspace.open(program, options: WorkspaceOptions(asOf: model.asOfPinned ? model.asOf : nil,
                                                                          params: model.params, sources: sourceOverrides))
+                // A cell whose row the files no longer have cannot be set: its edit is dropped, said.
+                for target in model.cells.keys.sorted(by: { $0.text < $1.text }) where Self.fileValue(of: target, in: ws) == nil {
+                    model.cells[target] = nil
+                    dropped.append("scenario \(s.name): set \(target.text) dropped: `\(target.table)` has no such row or column now")
+                }
                 let cells = model.cells.sorted { $0.key.text < $1.key.text }
                 // What undo puts back is what the files say now, not what they said at the `set`.
                 // (Every cell any scenario's history can still set back, not only the current ones.)
