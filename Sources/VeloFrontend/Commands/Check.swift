@@ -25,21 +25,14 @@ struct Check: ParsableCommand {
     @Option(help: "Output: human, github (workflow annotations) or json.")
     var format: String = "human"
 
-    @Option(name: .customLong("source"), help: ArgumentHelp("Read a source table from another file.", valueName: "NAME=PATH"))
-    var sources: [String] = []
-
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a param, e.g. --set service_level=98%.", valueName: "NAME=VALUE"))
-    var sets: [String] = []
-
-    @Option(help: ArgumentHelp("The as-of date (YYYY-MM-DD); default: the latest date in the data.", valueName: "DATE"))
-    var asof: String?
+    @OptionGroup var inputs: PlanInputOptions
 
     @Flag(help: "Also say how each source is read: its separator, dates, encoding and column types, declared or guessed.")
     var verbose = false
 
     func run() throws {
-        var request = CheckRequest(files: files, staticOnly: staticOnly, strict: strict, format: format, sources: sources,
-                                   sets: sets, asof: asof)
+        var request = CheckRequest(files: files, staticOnly: staticOnly, strict: strict, format: format, sources: inputs.sources,
+                                   sets: inputs.sets, asof: inputs.asof)
         request.verbose = verbose
         try CheckFrontend.run(request, console: .standard())
     }

@@ -16,19 +16,12 @@ struct Repl: ParsableCommand {
     @ArgumentParser.Argument(help: "The rule file to open.")
     var file: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a param, e.g. --set service_level=98%.", valueName: "NAME=VALUE"))
-    var sets: [String] = []
-
-    @Option(name: .customLong("source"), help: ArgumentHelp("Read a source table from another file.", valueName: "NAME=PATH"))
-    var sources: [String] = []
-
-    @Option(help: ArgumentHelp("The as-of date (YYYY-MM-DD); default: the latest date in the data.", valueName: "DATE"))
-    var asof: String?
+    @OptionGroup var inputs: PlanInputOptions
 
     func run() throws {
         let console = Console.standard()
-        let asOf = try PlanInputs.asOf(asof, console: console)
-        let overrides = try PlanInputs.sources(sources, console: console)
-        try ReplFrontend.run(ReplOptions(file: file, sets: sets, sources: overrides, asOf: asOf), console: console)
+        let asOf = try PlanInputs.asOf(inputs.asof, console: console)
+        let overrides = try PlanInputs.sources(inputs.sources, console: console)
+        try ReplFrontend.run(ReplOptions(file: file, sets: inputs.sets, sources: overrides, asOf: asOf), console: console)
     }
 }

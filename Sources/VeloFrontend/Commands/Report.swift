@@ -17,20 +17,13 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("The page to write.", valueName: "OUT.html"))
     var html: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a param, e.g. --set service_level=98%.", valueName: "NAME=VALUE"))
-    var sets: [String] = []
-
-    @Option(name: .customLong("source"), help: ArgumentHelp("Read a source table from another file.", valueName: "NAME=PATH"))
-    var sources: [String] = []
-
-    @Option(help: ArgumentHelp("The as-of date (YYYY-MM-DD); default: the latest date in the data.", valueName: "DATE"))
-    var asof: String?
+    @OptionGroup var inputs: PlanInputOptions
 
     @Option(name: .customLong("compare"), help: ArgumentHelp("A second param set to compare with (repeatable).", valueName: "NAME=VALUE"))
     var compare: [String] = []
 
     func run() throws {
-        try ReportFrontend.run(ReportRequest(file: file, html: html, sets: sets, sources: sources, asof: asof, compare: compare),
+        try ReportFrontend.run(ReportRequest(file: file, html: html, sets: inputs.sets, sources: inputs.sources, asof: inputs.asof, compare: compare),
                                console: .standard())
     }
 }

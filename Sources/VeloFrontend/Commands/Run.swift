@@ -14,14 +14,7 @@ struct Run: ParsableCommand {
     @ArgumentParser.Argument(help: "The rule file.")
     var file: String
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a param, e.g. --set service_level=98%.", valueName: "NAME=VALUE"))
-    var sets: [String] = []
-
-    @Option(name: .customLong("source"), help: ArgumentHelp("Read a source table from another file.", valueName: "NAME=PATH"))
-    var sources: [String] = []
-
-    @Option(help: ArgumentHelp("The as-of date (YYYY-MM-DD); default: the latest date in the data.", valueName: "DATE"))
-    var asof: String?
+    @OptionGroup var inputs: PlanInputOptions
 
     @Option(name: .customLong("table"), help: ArgumentHelp("A table to output (repeatable); `flags` names the flags.", valueName: "NAME"))
     var tables: [String] = []
@@ -70,7 +63,7 @@ struct Run: ParsableCommand {
     var writeBack = false
 
     func run() throws {
-        var request = RunRequest(file: file, sets: sets, sources: sources, asof: asof, tables: tables, format: format,
+        var request = RunRequest(file: file, sets: inputs.sets, sources: inputs.sources, asof: inputs.asof, tables: tables, format: format,
                                  output: output, limit: limit, stats: stats, report: report, failOn: failOn)
         request.pivot = pivot
         request.sparkline = !noSparkline
