@@ -1,5 +1,6 @@
 // `report` statements: the table (or `flags`), its columns, filter and sort keys resolved;
-// the filter is a true/false condition over the table's rows, like a flag's.
+// the filter is a true/false condition over the table's rows, like a flag's (over the flags:
+// Checker+FlagFilters.swift).
 
 import VeloSyntax
 
@@ -24,6 +25,8 @@ public struct ReportInfo: Sendable {
     public var sort: [SortKey]
     public var limit: Int?
     public var span: Span
+    /// `where` on a report over the flags (Checker+FlagFilters.swift).
+    public var flagFilter: FlagCondition? = nil
 }
 
 extension CheckedProgram {
@@ -53,14 +56,15 @@ extension Checker {
             let target: ReportInfo.Target
             let names: [String]
             var filter: CExpr? = nil
+            var flagFilter: FlagCondition? = nil
             if r.table.text == "flags" {
                 target = .flags
                 var keys: [String] = []
                 for f in flags { for k in tables[f.table.index].keys where !keys.contains(k) { keys.append(k) } }
                 names = ["flag", "severity", "table"] + keys + ["message"]
                 if let f = r.filter {
-                    diagnostics.append(.reportFilterOnFlags(at: f.span))
-                    ok = false
+                    flagFilter = flagCondition(f, columns: flagColumnTypes(flags))
+                    if flagFilter == nil { ok = false }
                 }
                 for c in r.columns + r.sort.map(\.column) where !names.contains(c.text) {
                     diagnostics.append(.unknownColumn(c.text, table: "flags", candidates: names, isSource: false, at: c.span))
@@ -90,18 +94,13 @@ extension Checker {
             guard ok else { continue }
             reports.append(ReportInfo(name: r.name.text, target: target, title: r.title?.plainText, columns: r.columns.map(\.text),
                                       filter: filter, sort: r.sort.map { .init(column: $0.column.text, descending: $0.descending) },
-                                      limit: r.limit?.value, span: r.name.span))
+                                      limit: r.limit?.value, span: r.name.span, flagFilter: flagFilter))
         }
         return reports
     }
 }
 
 extension Diagnostic {
-    static func reportFilterOnFlags(at span: Span) -> Diagnostic {
-        Diagnostic(code: "report-flags-filter", "a report on flags cannot have `where`", at: span,
-                   hint: "put the condition in the flag itself, or give it a severity and `sort by severity`")
-    }
-
     static func reportColumnTwice(_ name: String, at span: Span) -> Diagnostic {
         Diagnostic(code: "duplicate", "column `\(name)` is listed twice in the report", at: span, hint: "list each column once")
     }

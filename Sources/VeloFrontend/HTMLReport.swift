@@ -2,8 +2,10 @@
 // inline CSS and SVG, nothing from the network, no JavaScript. The reports (or every table)
 // as tables worded as in the terminal; per flagged row whose table reads windows over an
 // event table, a chart of the daily units over its windows (window days shaded, zero-filled
-// days marked, each window's aggregate as a level line: velocity against prior); with
-// --compare, the what-if's deltas per column and the rows that moved most.
+// days marked, each window's aggregate as a level line: velocity against prior); per series
+// of a period table, its level against thresholds with planned runs, and loads against
+// limits (HTMLReport+Periods.swift); with --compare, the what-if's deltas per column and the
+// rows that moved most.
 //
 // Marks carry classes the tests count: svg.chart (one per flagged row), rect.day (a day
 // with rows), circle.zero-day (a zero-filled day), rect.window, line.level, rect.delta.
@@ -95,6 +97,7 @@ enum HTMLReport {
             body += charts
         }
 
+        body += periodCharts(ws)
         if let (label, other) = input.compare { body += compareSection(ws, other, label: label) }
         return """
             <!DOCTYPE html>
@@ -105,6 +108,7 @@ enum HTMLReport {
             <title>\(e(input.path)) — Velo report</title>
             <style>
             \(style)
+            \(periodStyle)
             </style>
             </head>
             <body>

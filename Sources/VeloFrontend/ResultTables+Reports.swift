@@ -21,8 +21,12 @@ extension ResultTables {
             full = table(ws, t)
             rows = ws.reportRows(index) ?? []
         case .flags:
-            full = flags(ws.flags(), program: ws.program)
+            let hits = ws.flags()
+            full = flags(hits, program: ws.program)
             rows = Array(0..<full.rowCount)
+            if let condition = report.flagFilter {
+                rows = rows.filter { holds(condition, hits[$0], program: ws.program) }
+            }
             let keys = report.sort.compactMap { k in full.columns.first { $0.name == k.column }.map { ($0, k.descending) } }
             rows.sort { a, b in
                 for (c, descending) in keys {
@@ -47,6 +51,48 @@ extension ResultTables {
         let count = rows.count == total ? "\(NumberFormat.grouped(total)) row\(total == 1 ? "" : "s")"
             : "\(NumberFormat.grouped(rows.count)) of \(NumberFormat.grouped(total)) rows"
         return ReportOutput(table: picked, title: "\(what) (\(count))")
+    }
+
+    /// Whether a report's `where` over the flags holds for one raised flag (a missing key:
+    /// no comparison holds).
+    static func holds(_ c: FlagCondition, _ hit: FlagHit, program: CheckedProgram) -> Bool {
+        switch c {
+        case .and(let a, let b): return holds(a, hit, program: program) && holds(b, hit, program: program)
+        case .or(let a, let b): return holds(a, hit, program: program) || holds(b, hit, program: program)
+        case .not(let a): return !holds(a, hit, program: program)
+        case .compare(let column, let op, let value):
+            func test<T: Comparable>(_ x: T, _ y: T) -> Bool {
+                switch op {
+                case .equal: return x == y
+                case .notEqual: return x != y
+                case .less: return x < y
+                case .lessEqual: return x <= y
+                case .greater: return x > y
+                case .greaterEqual: return x >= y
+                default: return false
+                }
+            }
+            let cell: CellValue
+            switch column {
+            case "flag": cell = .text(hit.flag)
+            case "table": cell = .text(hit.table)
+            case "message": cell = .text(ResultText.message(hit))
+            case "severity":
+                guard case .text(let w) = value, let s = FlagSeverity(rawValue: w) else { return false }
+                return test(hit.severity.rank, s.rank)
+            default:
+                guard let t = program.table(named: hit.table), let k = program.table(t).keys.firstIndex(of: column), k < hit.keys.count else {
+                    return false   // a flag on a table without that key
+                }
+                cell = hit.keys[k]
+            }
+            switch (cell, value) {
+            case (.text(let x), .text(let y)): return test(x, y)
+            case (.number(let x), .number(let y)): return test(x, y)
+            case (.date(let x), .date(let y)): return test(x, y)
+            default: return false
+            }
+        }
     }
 
     /// The values of `column` at `rows`, in that order.

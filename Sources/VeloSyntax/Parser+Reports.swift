@@ -6,6 +6,9 @@
 //     where cadence == "weekly"
 //     sort by cover_days, order_qty desc
 //     limit 20
+//
+//   report exceptions on flags:
+//     where severity >= warning and flag != "gone_quiet"
 
 extension Parser {
     // report_def: "report" NAME "on" NAME (_NL | ":" _NL _INDENT report_clause+ _DEDENT)
@@ -66,6 +69,14 @@ extension Parser {
             report.columns = [try reportColumn("a column name")]
             while match(.comma) != nil { report.columns.append(try reportColumn("a column name")) }
         } else if match(.where) != nil {
+            // On flags, `flag`, `severity` and `table` are the flags table's columns here.
+            if report.table.text == "flags" {
+                var i = index
+                while i < tokens.count, ![.newline, .eof, .dedent].contains(tokens[i].kind) {
+                    if [.keyword(.flag), .keyword(.severity), .keyword(.table)].contains(tokens[i].kind) { tokens[i].kind = .identifier }
+                    i += 1
+                }
+            }
             report.filter = try expression()
         } else if match(.sort) != nil {
             _ = try expect(.by, "`by` and the columns to sort by")
