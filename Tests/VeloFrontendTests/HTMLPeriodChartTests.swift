@@ -150,5 +150,19 @@ struct HTMLPeriodChartTests {
         try #require(fields.count == 4, "\(stats) \(statsErr)")
         #expect(Int(fields[2])! > 20, "a blank screenshot: \(stats)")
         #expect(Double(fields[3].trimmingCharacters(in: .whitespacesAndNewlines))! > 0.02, "a blank screenshot: \(stats)")
+        // VELO_SCREENSHOT=1: the README's picture, the first SKU's chart and the capacity's.
+        if ProcessInfo.processInfo.environment["VELO_SCREENSHOT"].map({ !$0.isEmpty }) == true,
+           let body = page.range(of: "<body>"), let periods = page.range(of: "<h2>By period"),
+           let capacity = page.range(of: "<h3>capacity") {
+            let firstSeries = page.range(of: "<h4>", range: periods.upperBound..<page.endIndex)
+            let secondSeries = firstSeries.flatMap { page.range(of: "<h4>", range: $0.upperBound..<page.endIndex) }
+            let cut = String(page[..<body.upperBound]) + String(page[periods.lowerBound..<(secondSeries?.lowerBound ?? capacity.lowerBound)])
+                + String(page[capacity.lowerBound...])
+            try cut.write(toFile: dir + "/cut.html", atomically: true, encoding: .utf8)
+            let png = dir + "/periods.png"
+            _ = try HTMLReportTests.run(HTMLReportTests.chromium!, common + ["--window-size=900,880", "--screenshot=" + png, "file://" + dir + "/cut.html"])
+            try? FileManager.default.removeItem(atPath: FrontendHarness.root + "/docs/report-periods.png")
+            try FileManager.default.copyItem(atPath: png, toPath: FrontendHarness.root + "/docs/report-periods.png")
+        }
     }
 }
