@@ -137,6 +137,8 @@ struct GProgram {
     var tables: [GDerived]
     var flags: [GFlag]
     var checks: [GCheck]
+    /// `report` statements (ProgramGenerator+Reports.swift).
+    var reports: [GReport] = []
 
     var text: String {
         var s = GSchema.header + "\n\n"
@@ -159,6 +161,7 @@ struct GProgram {
         for c in checks {
             s += "check " + (c.name.map { "\($0) on " } ?? "") + "\(c.table): \(c.condition)\n"
         }
+        for report in reports { s += "\n" + report.text }
         return s
     }
 
@@ -170,6 +173,7 @@ struct GProgram {
         }
         for f in flags { out.append(f.condition); if let m = f.message { out.append(m) } }
         for c in checks { out.append(c.condition) }
+        for report in reports { out += report.mentioned }
         return out
     }
 
@@ -242,6 +246,7 @@ struct ProgramGenerator {
         }
         for _ in 0..<r.int(3) { addFlag(&p) }
         for _ in 0..<r.int(3) { addCheck(&p) }
+        for _ in 0..<r.int(3) { addReport(&p) }
         return p
     }
 
@@ -388,6 +393,14 @@ struct ProgramGenerator {
                 }
                 addCheck(&p)
                 return "add check"
+            case 9 where r.int(3) == 0:
+                // Add or drop a report.
+                if !p.reports.isEmpty && r.int(2) == 0 {
+                    let g = p.reports.remove(at: r.int(p.reports.count))
+                    return "drop report \(g.name)"
+                }
+                addReport(&p)
+                return "add report \(p.reports.last!.name)"
             default:
                 // Change a param's value in the rule file, or add a param that was not there.
                 if let missing = Self.params.first(where: { q in !p.params.contains { $0.name == q.name } }), r.int(3) == 0 {

@@ -619,6 +619,7 @@ func propertyDifferences(_ inc: Workspace, _ fresh: Workspace) -> [String] {
         out.append("check failures: incremental only \(checksA.filter { !checksB.contains($0) }), fresh only \(checksB.filter { !checksA.contains($0) })"
                    + (Set(checksA) == Set(checksB) ? " (order differs)" : ""))
     }
+    out += reportDifferences(inc, fresh)
     return out
 }
 
@@ -966,6 +967,13 @@ enum PropertyShrinker {
                 visit(c.condition)
                 seen[c.name.contains(": ") ? "check unnamed" : "check named", default: 0] += 1
             }
+            for r in program.reports {
+                if let f = r.filter { visit(f) }
+                seen[r.target == .flags ? "report on flags" : "report on a table", default: 0] += 1
+                if r.filter != nil || r.flagFilter != nil { seen["report where", default: 0] += 1 }
+                if r.sort.contains(where: \.descending) { seen["report sort desc", default: 0] += 1 }
+                if r.limit != nil { seen["report limit", default: 0] += 1 }
+            }
         }
         var expected = ["literal number", "literal text", "literal date", "literal bool", "literal duration", "literal missing",
                         "literal missing(reason)", "param", "column", "lookup", "cell", "aggregate", "negate", "not",
@@ -975,7 +983,8 @@ enum PropertyShrinker {
                         "rows union of several", "flag error", "flag warning", "flag info", "message value",
                         "message formatted value", "check named", "check unnamed",
                         "formula number", "formula bool", "formula date", "formula duration", "formula text",
-                        "period table", "previous", "shift", "cumulative", "period date", "aggregate into periods"]
+                        "period table", "previous", "shift", "cumulative", "period date", "aggregate into periods",
+                        "report on flags", "report on a table", "report where", "report sort desc", "report limit"]
         expected += BinaryOp.allCases.map { "binary \($0.rawValue)" }
         expected += Builtin.allCases.map { "builtin \($0.rawValue)" }
         expected += AggregateFunction.allCases.map { "aggregate \($0.rawValue)" }
