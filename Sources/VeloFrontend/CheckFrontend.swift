@@ -54,6 +54,21 @@ public enum CheckFrontend {
             console.err("velo: velo check --set takes params (NAME=VALUE); `\(rows)` changes rows: use it with velo run or velo report\n")
             throw CommandFailure(.usage)
         }
+        // A --source names a source table of at least one of the files, as for `velo run`.
+        if !sources.isEmpty {
+            var known: [String] = []
+            for path in request.files where !path.hasSuffix(".test.velo") {
+                let file = try Frontend.readRuleFile(path, console: console)
+                if let program = Frontend.check(file, sourceOverrides: sources).program {
+                    known += program.tables.filter(\.isSource).map(\.name)
+                }
+            }
+            for name in sources.keys.sorted() where !known.isEmpty && !known.contains(name) {
+                let hint = Suggest.didYouMean(name, in: known).map { ": \($0)" } ?? ""
+                console.err("velo: --source: `\(name)` is not a source table of \(request.files.joined(separator: ", "))\(hint)\n")
+                throw CommandFailure(.usage)
+            }
+        }
         var worst: ExitStatus = .ok
         var reports: [String] = []
         for path in request.files {

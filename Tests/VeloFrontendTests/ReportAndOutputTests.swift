@@ -151,6 +151,25 @@ struct ReportAndOutputTests {
         let (badDate, _) = check(CheckRequest(files: [Self.plan], asof: "yesterday"))
         #expect(badDate == .usage)
     }
+
+    @Test func checkTakesSource() throws {
+        func check(_ r: CheckRequest) -> (VeloFrontend.ExitStatus?, String) {
+            let capture = FrontendHarness.Capture()
+            do { try CheckFrontend.run(r, console: capture.console); return (nil, capture.out + capture.err) } catch {
+                return (error.status, capture.out + capture.err)
+            }
+        }
+        let dir = FrontendHarness.scratch()
+        defer { FrontendHarness.remove(dir) }
+        // Another sales feed: SKU000001 sells on the web only now, a new launch there.
+        try "date,sku,channel,units\n2024-12-31,SKU000001,web,30\n".write(toFile: dir + "/sales.csv", atomically: true, encoding: .utf8)
+        let (ok, text) = check(CheckRequest(files: [Self.plan], sources: ["sales=" + dir + "/sales.csv"]))
+        #expect(ok == nil, "\(text)")
+        #expect(text.contains("new_launch") && text.contains("SKU000001"), "\(text)")
+        #expect(!text.contains("SKU000010"), "the committed feed's new launch is not in this one: \(text)")
+        let (unknown, why) = check(CheckRequest(files: [Self.plan], sources: ["nosuch=" + dir + "/sales.csv"]))
+        #expect(unknown == .usage, "\(why)")
+    }
 }
 
 @Suite("velo run --set on many rows")
