@@ -126,6 +126,29 @@ struct HTMLPeriodChartTests {
         #expect(page.contains("The series of report short"))
     }
 
+    /// `velo report` takes --set, --source and --asof as `velo run` does.
+    @Test func reportTakesSetSourceAndAsOf() throws {
+        let dir = FrontendHarness.scratch()
+        defer { FrontendHarness.remove(dir) }
+        let plan = HTMLReportTests.plan
+        func page(_ r: ReportRequest) throws -> String {
+            try ReportFrontend.run(r, console: FrontendHarness.Capture().console)
+            return try String(contentsOfFile: r.html!, encoding: .utf8)
+        }
+        let base = try page(ReportRequest(file: plan, html: dir + "/a.html"))
+        #expect(Self.count("<svg class=\"chart\"", in: base) == 5)
+        // No velocity moves more than 90%: only the new launch's three series are charted.
+        let calm = try page(ReportRequest(file: plan, html: dir + "/b.html", sets: ["velocity_threshold=90%"]))
+        #expect(Self.count("<svg class=\"chart\"", in: calm) == 3)
+        #expect(calm.contains("velocity_threshold = 90%"))
+        let early = try page(ReportRequest(file: plan, html: dir + "/c.html", asof: "2024-12-01"))
+        #expect(early.contains("as of 2024-12-01"))
+        try "date,sku,channel,units\n2024-12-31,SKU000001,web,30\n".write(toFile: dir + "/sales.csv", atomically: true, encoding: .utf8)
+        let other = try page(ReportRequest(file: plan, html: dir + "/d.html", sources: ["sales=" + dir + "/sales.csv"]))
+        #expect(Self.count("<svg class=\"chart\"", in: other) == 1)
+        #expect(other.contains("<h3>series [SKU000001, web]</h3>"))
+    }
+
     @Test(.enabled(if: HTMLReportTests.chromium != nil, "chromium is not installed (scripts/setup.sh installs it)"))
     func rendersInHeadlessChromium() throws {
         let dir = FrontendHarness.scratch()
