@@ -135,15 +135,27 @@ public enum RunFrontend {
             guard let dialect = SQLDialect(rawValue: engine) else {
                 throw usage("unknown engine `\(engine)`; choose duckdb, postgres or spark")
             }
-            if request.report != nil { throw usage("--report runs on Velo's own engine; with --engine, name the tables with --table") }
             let results = try EngineRun.run(program, request: request, dialect: dialect, asOf: asOf, params: params, sources: sources,
                                             console: console)
-            if !reports.isEmpty {
-                console.err("velo: the rule file's reports run on Velo's own engine; with --engine the tables are printed (name them with --table)\n")
+            // The reports over the engine's tables (ResultTables+Reports.swift), when their filters allow.
+            let made = reports.map { ResultTables.report(program, $0, params: params, tables: results.tables, flags: results.flags) }
+            var outputs: [OutputTable], titles: [String?]
+            if !made.isEmpty, made.allSatisfy({ $0 != nil }) {
+                outputs = made.map { $0!.table }
+                titles = made.map { $0!.title }
+            } else {
+                let cannot = zip(reports, made).filter { $0.1 == nil }.map { program.reports[$0.0].name }
+                if request.report != nil {
+                    throw usage("--report \(cannot.joined()): its `where` runs on Velo's own engine only; with --engine, name the tables with --table")
+                }
+                if !reports.isEmpty {
+                    console.err("velo: report \(cannot.joined(separator: ", ")) filters with more than comparisons of its table's columns, which runs on Velo's own engine; with --engine the tables are printed (name them with --table)\n")
+                }
+                outputs = selected.map { results.tables[$0]! }
+                if includeFlags { outputs.append(ResultTables.flags(results.flags)) }
+                titles = outputs.map { _ in nil }
             }
-            var outputs = selected.map { results.tables[$0]! }
-            if includeFlags { outputs.append(ResultTables.flags(results.flags)) }
-            try emit(outputs, titles: outputs.map { _ in nil }, format: format, requestedFormat: requestedFormat, request: request, console: console)
+            try emit(outputs, titles: titles, format: format, requestedFormat: requestedFormat, request: request, console: console)
             try reportChecks(results.failures, console: console)
             try RunOutputs.failIfFlagged(results.flags, failOn: failOn, console: console)
             return
