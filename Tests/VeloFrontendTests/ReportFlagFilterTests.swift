@@ -48,6 +48,35 @@ struct ReportFlagFilterTests {
         #expect(human.out.hasPrefix("web (1 of 5 rows)\n"), "\(human.out)")
     }
 
+    @Test func severityIsOrderedInWhereAndSort() throws {
+        let dir = FrontendHarness.scratch()
+        defer { FrontendHarness.remove(dir) }
+        try "sku,moq\nA,1\nB,4\n".write(toFile: dir + "/items.csv", atomically: true, encoding: .utf8)
+        try """
+            table items = csv("items.csv") by sku
+
+            table plan by sku from items:
+              qty = items.moq * 2
+
+            flag big on plan when qty > 5 severity error
+            flag small on plan when qty <= 5 severity info
+            flag mid on plan when qty > 3 severity warning
+
+            report sorted on flags:
+              columns flag, severity, sku
+              sort by severity desc, flag
+
+            report serious on flags:
+              columns flag
+              where severity >= warning
+            """.write(toFile: dir + "/p.velo", atomically: true, encoding: .utf8)
+        let sorted = FrontendHarness.run(RunRequest(file: dir + "/p.velo", format: "csv", report: "sorted"))
+        #expect(FrontendHarness.records(sorted.out) == [["flag", "severity", "sku"], ["big", "error", "B"], ["mid", "warning", "B"], ["small", "info", "A"]],
+                "\(sorted.out) \(sorted.err)")
+        let serious = FrontendHarness.run(RunRequest(file: dir + "/p.velo", format: "csv", report: "serious"))
+        #expect(FrontendHarness.records(serious.out) == [["flag"], ["big"], ["mid"]], "\(serious.out)")
+    }
+
     @Test func roundTripsThroughFmt() throws {
         let text = """
             table items = csv("items.csv") by sku
