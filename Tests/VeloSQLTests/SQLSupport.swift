@@ -17,6 +17,8 @@ enum SQLSupport {
         "Examples/retrospective/retro.velo",
         "Examples/moq_decision/moq.velo",
         "Tests/Fixtures/sql/constructs.velo",
+        "Examples/production/production.velo",
+        "Examples/production/lot_sizing.velo",
     ]
 
     static var recording: Bool {
