@@ -15,8 +15,8 @@
 //   terms of a recurrence) they are LEFT JOINs to the table's rows at the other period.
 // - A recurrence (opening = previous(closing), closing = opening + …) is a recursive CTE on
 //   DuckDB and PostgreSQL: the first period, then each period from the row of the period
-//   before. Within a period its columns are computed in their order, a column read later in
-//   the same period is inlined. Spark SQL (3.x and 4.0) has no recursive CTE: the periods
+//   before. Within a period its columns are computed in their order, each in a LATERAL
+//   subquery that the later ones read. Spark SQL (3.x and 4.0) has no recursive CTE: the periods
 //   are unrolled, one cached table per period up to the horizon.
 
 import VeloCheck
@@ -216,15 +216,19 @@ extension SQLCompiler {
             let scope = Scope(table: t, alias: "t", from: from)
             scope.recurrence = RecurrenceTerm(anchor: anchor, members: members, previousAlias: "r")
             var select = keys.map { "t.\($0)" }
-            for ref in group {
+            var laterals: [String] = []
+            for (i, ref) in group.enumerated() {
                 let col = info.columns[ref.column]
                 guard let e = col.formula else { continue }
+                // Each column in a LATERAL subquery of its own, which the later ones read.
                 let sql = "CAST(" + typed(try expression(e, in: scope), e.type, col.type) + " AS \(d.sqlType(col.type)))"
-                select.append(formulaComment(col.name, e) + "\n" + sql + " AS \(d.quote(col.name))")
-                scope.recurrence?.computed[ref.column] = sql
+                let alias = "rv\(i + 1)", name = d.quote(col.name)
+                laterals.append(formulaComment(col.name, e) + "\nCROSS JOIN LATERAL (SELECT \(sql) AS \(name)) AS \(alias)")
+                select.append("\(alias).\(name)")
+                scope.recurrence?.computed[ref.column] = "\(alias).\(name)"
             }
-            var q = "SELECT\n" + select.map { indent($0, by: 2) }.joined(separator: ",\n") + "\nFROM " + scope.from
-            for j in scope.renderJoins() { q += "\n" + j }
+            var q = "SELECT " + select.joined(separator: ", ") + "\nFROM " + scope.from
+            for j in scope.renderJoins() + laterals { q += "\n" + j }
             if let condition { q += "\nWHERE " + condition }
             return q
         }
