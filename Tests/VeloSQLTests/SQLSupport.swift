@@ -19,6 +19,7 @@ enum SQLSupport {
         "Tests/Fixtures/sql/constructs.velo",
         "Examples/production/production.velo",
         "Examples/production/lot_sizing.velo",
+        "Tests/Fixtures/sql/periods.velo",
     ]
 
     static var recording: Bool {
