@@ -1,8 +1,7 @@
 // The cross-engine harness (as PRQL's integration tests): every example and fixture program
 // runs on the native engine and on each SQL engine; the CSV outputs (rows sorted by key, as
 // both write them) are compared pairwise, numbers within 1e-9 relative, naming the two engines
-// that differ. Spark runs the main example and the production projection only: its start-up costs a minute
-// on this machine.
+// that differ. Spark runs the main example only: its start-up costs a minute on this machine.
 
 import Foundation
 import Testing
@@ -40,8 +39,11 @@ struct CrossEngineTests {
         #expect(problems.isEmpty, "\(problems.prefix(20).joined(separator: "\n"))")
     }
 
-    @Test("Spark (local mode) gives the native engine's results on the main example and the production projection",
-          arguments: ["Examples/replenishment/plan.velo", "Examples/production/production.velo"])
+    // The production projection (period tables, a recurrence unrolled per period) is not in this
+    // set yet: under load its script spent more than 20 minutes in Spark's analysis of the chain of
+    // cached tables (each step's plan holds every step before it).
+    @Test("Spark (local mode) gives the native engine's results on the main example",
+          arguments: ["Examples/replenishment/plan.velo"])
     func spark(_ program: String) {
         let (_, expected) = SQLSupport.outputs(program, engine: nil)
         let (spark, actual) = SQLSupport.outputs(program, engine: "spark")
