@@ -5,6 +5,7 @@ checking that every engine agrees with the DuckDB reference plan (Benchmarks/ref
   python3 Benchmarks/engines.py --size S --seeds 1 2 3 --engines duckdb postgres spark
   python3 Benchmarks/engines.py --size M --engines duckdb postgres --runs 3
   python3 Benchmarks/engines.py --size L --engines duckdb spark --runs 1 --velo .build-bench/release/velo
+  python3 Benchmarks/engines.py --size L --engines duckdb --no-native --data-dir /tmp/scratch
 
 Data is generated (or reused) under $VELO_BENCH_DATA (default /tmp/velo-bench) as bench.py does.
 PostgreSQL: a throwaway server is started in a temporary directory (Debian's binaries) unless
@@ -69,6 +70,7 @@ def main():
     ap.add_argument("--velo", default=os.path.join(REPO, ".build", "debug", "velo"))
     ap.add_argument("--database", help="PostgreSQL connection string (default: a throwaway server)")
     ap.add_argument("--data-dir", default=os.environ.get("VELO_BENCH_DATA", "/tmp/velo-bench"))
+    ap.add_argument("--no-native", action="store_true", help="time the SQL engines only (not velo's own engine)")
     args = ap.parse_args()
     database, stop = args.database, None
     if "postgres" in args.engines and not database:
@@ -81,7 +83,7 @@ def main():
             ref = os.path.join(outs, "reference")
             ref_cmd = [sys.executable, os.path.join(HERE, "reference_duckdb.py"), "--data", data, "--out", ref]
             times = {"reference": [timed(ref_cmd) for _ in range(args.runs)]}
-            for engine in ["native"] + args.engines:
+            for engine in ([] if args.no_native else ["native"]) + args.engines:
                 out = os.path.join(outs, engine)
                 times[engine] = [timed(velo_cmd(args.velo, data, out, engine, database)) for _ in range(args.runs)]
                 ok, detail = bench.compare(out, ref)

@@ -28,6 +28,9 @@ final class AggregateGroup {
     let on: [String]
     let inner: Scope
     let dateColumn: String?
+    /// Events summed into a period table: the last name of `on` is the period of each row's
+    /// date (`g.velo_period`), kept for periods 1…horizon.
+    var binnedHorizon: Int? = nil
     /// plain: aggregate columns over the target rows; windows: per-day columns.
     var innerColumns: [String] = []
     /// windows: per-group columns over the days.
@@ -82,6 +85,13 @@ extension SQLCompiler {
         } else if a.function == .wavg {
             throw unsupported("`wavg` without a window", span)
         }
+        var innerFrom = "\(rel) AS g"
+        if let b = a.alignment.binning {
+            guard a.window == nil else { throw unsupported("a window over events summed into periods", span) }
+            kindKey = "bin|\(b.early.rawValue)"
+            let date = "b.\(d.quote(targetInfo.columns[b.dateColumn].name))"
+            innerFrom = "(SELECT b.*, \(periodOf(date, b)) AS velo_period FROM \(rel) AS b) AS g"
+        }
         let key = "agg|\(target.index)|\(onKey)|\(kindKey)"
         let group: AggregateGroup
         if let g = s.groups[key] {
@@ -89,7 +99,8 @@ extension SQLCompiler {
         } else {
             let alias = nextAlias("a")
             group = AggregateGroup(alias: alias, kind: kind, relation: rel, on: on,
-                                   inner: Scope(table: target, alias: "g", from: "\(rel) AS g"), dateColumn: dateColumn)
+                                   inner: Scope(table: target, alias: "g", from: innerFrom), dateColumn: dateColumn)
+            if let b = a.alignment.binning { group.binnedHorizon = horizon(b.axis) }
             s.groups[key] = group
             let outerScopeAlias = s.alias
             _ = s.join(key: key) { (alias, { self.render(group, contextAlias: outerScopeAlias, outerStart: outerStart) }) }
@@ -200,11 +211,17 @@ extension SQLCompiler {
         var body: String
         switch group.kind {
         case .plain:
-            var q = "SELECT " + (onG + group.innerColumns).joined(separator: ", ") + "\nFROM \(g.from)"
+            var picked = onG, grouped = onG, conditions = onG.map { "\($0) IS NOT NULL" }
+            if let h = group.binnedHorizon, let key = group.on.last {
+                picked[picked.count - 1] = "g.velo_period AS \(d.quote(key))"
+                grouped[grouped.count - 1] = "g.velo_period"
+                conditions[conditions.count - 1] = "g.velo_period BETWEEN 1 AND \(h)"
+            }
+            var q = "SELECT " + (picked + group.innerColumns).joined(separator: ", ") + "\nFROM \(g.from)"
             for j in g.renderJoins() { q += "\n" + j }
             if !onG.isEmpty {
-                q += "\nWHERE " + onG.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
-                q += "\nGROUP BY " + onG.joined(separator: ", ")
+                q += "\nWHERE " + conditions.joined(separator: " AND ")
+                q += "\nGROUP BY " + grouped.joined(separator: ", ")
             }
             body = q
         case .asOf(let first, let last, _):

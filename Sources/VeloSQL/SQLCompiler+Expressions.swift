@@ -22,6 +22,12 @@ final class Scope {
     var joins: [(key: String, alias: String, render: () -> String)] = []
     /// Aggregate groups sharing one subquery, by key.
     var groups: [String: AggregateGroup] = [:]
+    /// Reads along time may be window functions over this scope's rows (a table's step);
+    /// elsewhere (flags, checks, a recurrence's terms) they are joins (SQLCompiler+Periods.swift).
+    var windowed = false
+    /// Inside a recurrence: the SQL of its columns computed earlier in the same period, and
+    /// how `previous` of its columns reads (the first period's value, or the previous row).
+    var recurrence: RecurrenceTerm? = nil
 
     init(table: TableRef, alias: String, from: String) {
         self.table = table
@@ -44,14 +50,17 @@ extension SQLCompiler {
 
     func expression(_ e: CExpr, in s: Scope) throws(SQLCompileError) -> String {
         switch e.kind {
-        case .shift, .periodDate:
-            throw unsupported("a read along time (`previous`, `shift`, `cumulative`, period dates)", e.span)
+        case .shift(let shift):
+            return try timeRead(shift, e, in: s)
+        case .periodDate(let axis, let key, let end):
+            return periodDate(axis, period: col(s.alias, program.column(key).name), end: end)
         case .literal(let l):
             return literal(l, type: e.type)
         case .param(let p):
             return literal(paramValue(p), type: e.type) + " /* \(program.params[p].name) */"
         case .column(let ref):
             guard ref.table == s.table else { throw unsupported("a column of another table without alignment", e.span) }
+            if let same = s.recurrence?.computed[ref.column] { return same }
             return col(s.alias, program.column(ref).name)
         case .lookup(let ref, let a):
             let alias = lookupJoin(a, in: s)

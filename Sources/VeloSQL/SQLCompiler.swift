@@ -56,18 +56,30 @@ public final class SQLCompiler {
         return try c.run()
     }
 
+    /// With `import`s: where each imported file's text lies in the program's, and those files.
+    let imports: (text: RuleCompiler.ImportedText, files: [String: SourceFile])?
+
     init(_ program: CheckedProgram, options: SQLOptions) {
         self.program = program
         self.graph = EvaluationGraph(program)
         self.options = options
+        self.imports = SQLCompiler.importedFiles(program)
+    }
+
+    /// The imported files of a program (read again, as `RuleCompiler` read them).
+    static func importedFiles(_ program: CheckedProgram) -> (text: RuleCompiler.ImportedText, files: [String: SourceFile])? {
+        guard let bytes = RuleCompiler.readWhole(program.file.path), let main = String(validating: bytes, as: UTF8.self),
+              main.utf8.count < program.file.text.utf8.count,
+              let text = RuleCompiler.importedText(SourceFile(path: program.file.path, text: main)) else { return nil }
+        var files: [String: SourceFile] = [:]
+        for part in text.parts {
+            guard let b = RuleCompiler.readWhole(part.file), let t = String(validating: b, as: UTF8.self) else { continue }
+            files[part.file] = SourceFile(path: part.file, text: t)
+        }
+        return (text, files)
     }
 
     func run() throws(SQLCompileError) -> SQLScript {
-        // Period tables (their rows are series x periods, their recurrences run period by
-        // period) are not lowered to SQL yet: refused by name, never compiled wrong.
-        if let t = program.tables.first(where: { $0.periods != nil }) {
-            throw unsupported("the period table `\(t.name)` (time-phased tables)", t.span)
-        }
         for (t, table) in program.tables.enumerated() where table.isSource { try source(TableRef(t)) }
         asOfStatement()
         try derivedTables()
@@ -85,11 +97,15 @@ public final class SQLCompiler {
     // MARK: - Helpers
 
     func line(_ span: Span) -> Int { program.file.location(of: span.start).line }
-    var fileName: String {
-        let p = program.file.path
-        return p.split(separator: "/").last.map(String.init) ?? p
+    var fileName: String { SQLCompiler.baseName(program.file.path) }
+    static func baseName(_ p: String) -> String { p.split(separator: "/").last.map(String.init) ?? p }
+    /// `file:line` of a span, in the file it was written in (an imported rule file's own lines).
+    func at(_ span: Span) -> String {
+        if let imports, let (file, offset) = imports.text.place(span.start), let source = imports.files[file] {
+            return "\(SQLCompiler.baseName(file)):\(source.location(of: offset).line)"
+        }
+        return "\(fileName):\(line(span))"
     }
-    func at(_ span: Span) -> String { "\(fileName):\(line(span))" }
 
     func unsupported(_ construct: String, _ span: Span) -> SQLCompileError {
         SQLCompileError(construct: construct, span: span, dialect: d)
@@ -176,7 +192,19 @@ public final class SQLCompiler {
     func formulaSteps() -> [ColumnRef: Int] {
         var step: [ColumnRef: Int] = [:]
         for node in graph.order {
-            guard case .column(let ref) = node, program.column(ref).formula != nil else { continue }
+            guard case .column(let ref) = node, program.column(ref).formula != nil, step[ref] == nil else { continue }
+            // A recurrence is one step: after everything its columns read outside it.
+            if let g = graph.recurrenceOf[ref] {
+                let members = graph.recurrences[g]
+                var s = 1
+                for m in members {
+                    for edge in graph.inputs[.column(m)] ?? [] {
+                        if case .column(let input) = edge.input, !members.contains(input), let si = step[input] { s = max(s, si + 1) }
+                    }
+                }
+                for m in members { step[m] = s }
+                continue
+            }
             var s = 1
             for edge in graph.inputs[node] ?? [] {
                 if case .column(let input) = edge.input, let si = step[input] { s = max(s, si + 1) }
@@ -189,20 +217,38 @@ public final class SQLCompiler {
     func derivedTables() throws(SQLCompileError) {
         let steps = formulaSteps()
         let maxStep = steps.values.max() ?? 1
-        // Per table, the steps it has (a table without formulas has one step: its rows).
-        var tableSteps: [Int: [Int]] = [:]
+        // Per table, its steps in order: (level, the recurrence computed, or nil: plain formulas).
+        // A table without formulas has one step: its rows; one whose first step is a recurrence
+        // gets its rows first.
+        var units: [Int: [(level: Int, group: Int?)]] = [:]
         for (t, table) in program.tables.enumerated() where !table.isSource {
-            let s = Set(table.columns.indices.compactMap { steps[ColumnRef(TableRef(t), $0)] })
-            tableSteps[t] = s.isEmpty ? [1] : s.sorted()
+            var list: [(level: Int, group: Int?)] = []
+            for c in table.columns.indices {
+                let ref = ColumnRef(TableRef(t), c)
+                guard let level = steps[ref] else { continue }
+                let g = graph.recurrenceOf[ref]
+                if !list.contains(where: { $0.level == level && $0.group == g }) { list.append((level, g)) }
+            }
+            list.sort { ($0.level, $0.group ?? -1) < ($1.level, $1.group ?? -1) }
+            if list.isEmpty { list = [(1, nil)] }
+            if list[0].group != nil { list.insert((0, nil), at: 0) }
+            units[t] = list
         }
-        for level in 1...maxStep {
+        for level in 0...maxStep {
             for (t, table) in program.tables.enumerated() where !table.isSource {
-                guard let mine = tableSteps[t], mine.contains(level) else { continue }
-                let columns = table.columns.indices.filter { steps[ColumnRef(TableRef(t), $0)] == level }
-                let isLast = mine.last == level
-                let position = mine.firstIndex(of: level)! + 1
-                let name = isLast ? table.name : "\(table.name)__\(position)"
-                try step(TableRef(t), columns: columns, name: name, first: position == 1, last: isLast)
+                guard let mine = units[t] else { continue }
+                for (position, unit) in mine.enumerated() where unit.level == level {
+                    let isLast = position == mine.count - 1
+                    let name = isLast ? table.name : "\(table.name)__\(position + 1)"
+                    if let g = unit.group {
+                        try recurrenceStep(TableRef(t), group: graph.recurrences[g], name: name)
+                    } else {
+                        let columns = table.columns.indices.filter {
+                            steps[ColumnRef(TableRef(t), $0)] == level && graph.recurrenceOf[ColumnRef(TableRef(t), $0)] == nil
+                        }
+                        try step(TableRef(t), columns: columns, name: name, first: position == 0, last: isLast)
+                    }
+                }
             }
         }
     }
@@ -212,14 +258,13 @@ public final class SQLCompiler {
         let info = program.table(t)
         let from = first ? "(\n" + indent(try rowsQuery(t), by: 2) + "\n) AS t" : "\(relation[t.index]!) AS t"
         let scope = Scope(table: t, alias: "t", from: from)
+        scope.windowed = true
         var select: [String] = []
         for c in info.columns.indices {
             let col = info.columns[c]
             if columns.contains(c), let e = col.formula {
                 let sql = try expression(e, in: scope)
-                let source = (col.name + " = " + program.file.text(of: e.span)).split(separator: "\n")
-                    .map { $0.trimmingCharacters() }.joined(separator: " ")
-                select.append("-- \(at(e.span))  \(source)\n" + typed(sql, e.type, col.type) + " AS \(d.quote(col.name))")
+                select.append(formulaComment(col.name, e) + "\n" + typed(sql, e.type, col.type) + " AS \(d.quote(col.name))")
                 built.insert(ColumnRef(t, c))
             } else if case .key = col.kind {
                 select.append("t.\(d.quote(col.name))")
@@ -253,9 +298,9 @@ public final class SQLCompiler {
     func rowsQuery(_ t: TableRef) throws(SQLCompileError) -> String {
         let info = program.table(t)
         guard case .derived(let spec) = info.kind else { return "" }
-        func drawn(_ f: TableRef, window: CheckedWindow?) throws(SQLCompileError) -> String {
+        func drawn(_ f: TableRef, window: CheckedWindow?, keys names: [String]? = nil) throws(SQLCompileError) -> String {
             let source = program.table(f)
-            let keys = info.keys.map { d.quote($0) }
+            let keys = (names ?? info.keys).map { d.quote($0) }
             var conditions = keys.map { "\($0) IS NOT NULL" }
             if let w = window {
                 guard case .asOf(let ago) = w.anchor, let dc = source.source?.dateColumn else {
@@ -266,6 +311,19 @@ public final class SQLCompiler {
             }
             return "SELECT DISTINCT \(keys.joined(separator: ", ")) FROM \(relation[f.index]!)"
                 + (conditions.isEmpty ? "" : "\nWHERE " + conditions.joined(separator: "\n  AND "))
+        }
+        // A period table: the tuples of its other keys, each with the periods 1…H.
+        if let axis = info.periods {
+            let rowKeys = Array(info.keys.dropLast())
+            switch spec {
+            case .single: return periodRows(axis, drawn: nil)
+            case .from(let f, let window):
+                return periodRows(axis, drawn: rowKeys.isEmpty ? nil : try drawn(f, window: window, keys: rowKeys))
+            case .union(let ts):
+                var parts: [String] = []
+                for f in ts { parts.append(try drawn(f, window: nil, keys: rowKeys)) }
+                return periodRows(axis, drawn: parts.joined(separator: "\nUNION\n"))
+            }
         }
         switch spec {
         case .single:

@@ -39,9 +39,12 @@ struct CrossEngineTests {
         #expect(problems.isEmpty, "\(problems.prefix(20).joined(separator: "\n"))")
     }
 
-    @Test("Spark (local mode) gives the native engine's results on the main example")
-    func spark() {
-        let program = SQLSupport.programs[0]
+    // The production projection (period tables, a recurrence unrolled per period) is not in this
+    // set yet: under load its script spent more than 20 minutes in Spark's analysis of the chain of
+    // cached tables (each step's plan holds every step before it).
+    @Test("Spark (local mode) gives the native engine's results on the main example",
+          arguments: ["Examples/replenishment/plan.velo"])
+    func spark(_ program: String) {
         let (_, expected) = SQLSupport.outputs(program, engine: nil)
         let (spark, actual) = SQLSupport.outputs(program, engine: "spark")
         #expect(spark.status == 0, "\(spark.err)")

@@ -54,6 +54,32 @@ struct SQLErrorTests {
         }
     }
 
+    @Test("a recurrence Spark would unroll past 1,000 periods is refused for Spark only, at the table's line")
+    func longRecurrenceOnSpark() throws {
+        let dir = SQLSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/long.velo"
+        try """
+            table items = csv("\(SQLSupport.root)/Examples/replenishment/data/items.csv") by sku
+
+            param days_ahead = 1200
+
+            table stock by sku, n from items over days(days_ahead):
+              level = previous(level, first: 0) + items.moq
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let spark = SQLSupport.compile(CompileRequest(file: file, sql: "spark"))
+        #expect(spark.status == 1)
+        #expect(spark.err.contains("long.velo:5:7: error: a recurrence over more than 1000 periods cannot be compiled to Spark SQL"), "\(spark.err)")
+        let small = SQLSupport.compile(CompileRequest(file: file, sql: "spark", sets: ["days_ahead=30"]))
+        #expect(small.status == 0, "\(small.err)")
+        for dialect in ["duckdb", "postgres"] {
+            let o = SQLSupport.compile(CompileRequest(file: file, sql: dialect))
+            #expect(o.status == 0, "\(o.err)")
+            #expect(o.out.contains("WITH RECURSIVE stock__rec AS ("))
+        }
+    }
+
     @Test("PostgreSQL that cannot be reached is a data error (exit 3)")
     func postgresUnreachable() {
         var r = RunRequest(file: plan)

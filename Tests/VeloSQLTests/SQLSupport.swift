@@ -17,6 +17,9 @@ enum SQLSupport {
         "Examples/retrospective/retro.velo",
         "Examples/moq_decision/moq.velo",
         "Tests/Fixtures/sql/constructs.velo",
+        "Examples/production/production.velo",
+        "Examples/production/lot_sizing.velo",
+        "Tests/Fixtures/sql/periods.velo",
     ]
 
     static var recording: Bool {

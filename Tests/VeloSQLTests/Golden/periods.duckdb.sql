@@ -1,0 +1,263 @@
+-- periods.velo, compiled to DuckDB by `velo compile` (edit the rule file, not this script).
+-- One table per Velo table, named after it, with Velo's column names; a comment gives each formula's line.
+-- Missing values are NULL; why a value is missing is not carried (the native engine says why).
+-- The flags and the failing checks are the queries at the end.
+
+-- sales: ../../../Examples/replenishment/data/sales.csv (periods.velo:6)
+CREATE OR REPLACE TABLE sales AS
+SELECT * FROM read_csv('Tests/Fixtures/sql/../../../Examples/replenishment/data/sales.csv', header = true, auto_detect = false,
+  columns = {'date': 'DATE', 'sku': 'VARCHAR', 'channel': 'VARCHAR', 'units': 'DOUBLE'});
+
+-- items: ../../../Examples/replenishment/data/items.csv (periods.velo:7)
+CREATE OR REPLACE TABLE items AS
+SELECT * FROM read_csv('Tests/Fixtures/sql/../../../Examples/replenishment/data/items.csv', header = true, auto_detect = false,
+  columns = {'sku': 'VARCHAR', 'moq': 'DOUBLE', 'case_pack': 'DOUBLE', 'lead_time_days': 'DOUBLE', 'lead_time_sd_days': 'DOUBLE', 'unit_cost': 'DOUBLE', 'below_moq_surcharge_pct': 'DOUBLE', 'holding_cost_pct_per_year': 'DOUBLE', 'supplier': 'VARCHAR'});
+
+-- purchase_orders: ../../../Examples/production/data/purchase_orders.csv (periods.velo:8)
+CREATE OR REPLACE TABLE purchase_orders AS
+SELECT * FROM read_csv('Tests/Fixtures/sql/../../../Examples/production/data/purchase_orders.csv', header = true, auto_detect = false,
+  columns = {'po': 'VARCHAR', 'sku': 'VARCHAR', 'due_date': 'DATE', 'qty': 'DOUBLE'});
+
+-- the as-of date: the latest date in sales
+CREATE OR REPLACE TABLE velo_asof AS
+SELECT MAX(d) AS as_of_date FROM (
+  SELECT MAX("date") AS d FROM sales
+) AS dates;
+
+-- monthly by sku, month (periods.velo:13), step monthly__1
+CREATE OR REPLACE TABLE monthly__1 AS
+SELECT
+  t.sku,
+  t."month",
+  -- periods.velo:14  first_day = period_start()
+  CAST(CAST(date_trunc('month', ((SELECT as_of_date FROM velo_asof) + 1)) AS DATE) + to_months(CAST((CAST(trunc(t."month") AS INTEGER) - 1) AS INTEGER)) AS DATE) AS first_day,
+  -- periods.velo:15  last_day = period_end()
+  (CAST(CAST(date_trunc('month', ((SELECT as_of_date FROM velo_asof) + 1)) AS DATE) + to_months(CAST(CAST(trunc(t."month") AS INTEGER) AS INTEGER)) AS DATE) - 1) AS last_day,
+  -- periods.velo:16  due = sum(purchase_orders.qty)
+  CASE WHEN COALESCE(a1.m1, 0) > 0 THEN NULL ELSE COALESCE(a1.v1, 0) END AS due,
+  -- periods.velo:17  orders = count(purchase_orders.qty)
+  CAST(COALESCE(a1.v2, 0) AS DOUBLE) AS orders
+FROM (
+  SELECT k.*, s."month"
+  FROM (
+    SELECT DISTINCT sku FROM items
+    WHERE sku IS NOT NULL
+  ) AS k
+  CROSS JOIN (
+    SELECT CAST(p AS DOUBLE) AS "month" FROM range(1, 5) AS s(p)
+  ) AS s
+) AS t
+LEFT JOIN (
+  SELECT g.sku, g.velo_period AS "month", SUM(g.qty) AS v1, COUNT(*) - COUNT(g.qty) AS m1, COUNT(g.qty) AS v2
+  FROM (SELECT b.*, CASE WHEN b.due_date < CAST(date_trunc('month', ((SELECT as_of_date FROM velo_asof) + 1)) AS DATE) THEN 0::DOUBLE ELSE ((CAST(EXTRACT(YEAR FROM b.due_date) AS DOUBLE) * 12 + CAST(EXTRACT(MONTH FROM b.due_date) AS DOUBLE)) - (CAST(EXTRACT(YEAR FROM CAST(date_trunc('month', ((SELECT as_of_date FROM velo_asof) + 1)) AS DATE)) AS DOUBLE) * 12 + CAST(EXTRACT(MONTH FROM CAST(date_trunc('month', ((SELECT as_of_date FROM velo_asof) + 1)) AS DATE)) AS DOUBLE)) + 1) END AS velo_period FROM purchase_orders AS b) AS g
+  WHERE g.sku IS NOT NULL AND g.velo_period BETWEEN 1 AND 4
+  GROUP BY g.sku, g.velo_period
+) AS a1 ON a1.sku = t.sku AND a1."month" = t."month";
+
+-- iso by sku, week (periods.velo:26), step iso__1
+CREATE OR REPLACE TABLE iso__1 AS
+SELECT
+  t.sku,
+  t."week",
+  -- periods.velo:27  start = period_start()
+  ((((SELECT as_of_date FROM velo_asof) + 1) + (1 - CAST(CAST(isodow(((SELECT as_of_date FROM velo_asof) + 1)) AS DOUBLE) AS INTEGER))) + (7 * CAST(trunc(t."week") AS INTEGER) - 7)) AS start,
+  -- periods.velo:28  finish = period_end()
+  (((((SELECT as_of_date FROM velo_asof) + 1) + (1 - CAST(CAST(isodow(((SELECT as_of_date FROM velo_asof) + 1)) AS DOUBLE) AS INTEGER))) + (7 * CAST(trunc(t."week") AS INTEGER) - 7)) + 6) AS finish,
+  -- periods.velo:29  due = sum(purchase_orders.qty, early: first)
+  CASE WHEN COALESCE(a2.m1, 0) > 0 THEN NULL ELSE COALESCE(a2.v1, 0) END AS due
+FROM (
+  SELECT k.*, s."week"
+  FROM (
+    SELECT DISTINCT sku FROM items
+    WHERE sku IS NOT NULL
+  ) AS k
+  CROSS JOIN (
+    SELECT CAST(p AS DOUBLE) AS "week" FROM range(1, 7) AS s(p)
+  ) AS s
+) AS t
+LEFT JOIN (
+  SELECT g.sku, g.velo_period AS "week", SUM(g.qty) AS v1, COUNT(*) - COUNT(g.qty) AS m1
+  FROM (SELECT b.*, CASE WHEN b.due_date < (((SELECT as_of_date FROM velo_asof) + 1) + (1 - CAST(CAST(isodow(((SELECT as_of_date FROM velo_asof) + 1)) AS DOUBLE) AS INTEGER))) THEN 1::DOUBLE ELSE (floor(CAST((b.due_date - (((SELECT as_of_date FROM velo_asof) + 1) + (1 - CAST(CAST(isodow(((SELECT as_of_date FROM velo_asof) + 1)) AS DOUBLE) AS INTEGER)))) AS DOUBLE) / 7) + 1) END AS velo_period FROM purchase_orders AS b) AS g
+  WHERE g.sku IS NOT NULL AND g.velo_period BETWEEN 1 AND 6
+  GROUP BY g.sku, g.velo_period
+) AS a2 ON a2.sku = t.sku AND a2."week" = t."week";
+
+-- daily by n (periods.velo:33), step daily__1
+CREATE OR REPLACE TABLE daily__1 AS
+SELECT
+  t.n,
+  -- periods.velo:34  start = period_start()
+  ((SELECT as_of_date FROM velo_asof) + CAST(trunc(t.n) AS INTEGER)) AS start,
+  -- periods.velo:35  due = sum(purchase_orders.qty)
+  CASE WHEN COALESCE(a3.m1, 0) > 0 THEN NULL ELSE COALESCE(a3.v1, 0) END AS due
+FROM (
+  SELECT CAST(p AS DOUBLE) AS n FROM range(1, 11) AS s(p)
+) AS t
+LEFT JOIN (
+  SELECT g.velo_period AS n, SUM(g.qty) AS v1, COUNT(*) - COUNT(g.qty) AS m1
+  FROM (SELECT b.*, CASE WHEN b.due_date <= (SELECT as_of_date FROM velo_asof) THEN 0::DOUBLE ELSE CAST((b.due_date - (SELECT as_of_date FROM velo_asof)) AS DOUBLE) END AS velo_period FROM purchase_orders AS b) AS g
+  WHERE g.velo_period BETWEEN 1 AND 10
+  GROUP BY g.velo_period
+) AS a3 ON a3.n = t.n;
+
+-- monthly, next step (formulas that read the ones before)
+CREATE OR REPLACE TABLE monthly__2 AS
+SELECT
+  t.sku,
+  t."month",
+  t.first_day,
+  t.last_day,
+  t.due,
+  t.orders,
+  -- periods.velo:18  running = cumulative(due)
+  CASE WHEN COUNT(*) OVER (PARTITION BY t.sku ORDER BY t."month" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) > COUNT(t.due) OVER (PARTITION BY t.sku ORDER BY t."month" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) THEN NULL ELSE SUM(t.due) OVER (PARTITION BY t.sku ORDER BY t."month" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) END AS running,
+  -- periods.velo:19  prior = previous(due, first: missing("none before"))
+  CASE WHEN t."month" = 1 THEN CAST(NULL AS DOUBLE) ELSE LAG(t.due) OVER (PARTITION BY t.sku ORDER BY t."month") END AS prior,
+  -- periods.velo:21  later = shift(due, 1)
+  LEAD(t.due, 1) OVER (PARTITION BY t.sku ORDER BY t."month") AS later,
+  -- periods.velo:22  earlier = shift(due, -lag)
+  LAG(t.due, 2) OVER (PARTITION BY t.sku ORDER BY t."month") AS earlier,
+  -- periods.velo:23  by_lead = shift(due, floor(items.lead_time_days / 30))
+  p4.due AS by_lead,
+  -- periods.velo:24  halfway = shift(due, items.lead_time_days / 7)
+  p5.due AS halfway
+FROM monthly__1 AS t
+LEFT JOIN items AS items ON items.sku = t.sku
+LEFT JOIN monthly__1 AS p4 ON p4.sku = t.sku AND p4."month" = t."month" + (floor((items.lead_time_days / NULLIF(30::DOUBLE, 0))))
+LEFT JOIN monthly__1 AS p5 ON p5.sku = t.sku AND p5."month" = t."month" + ((items.lead_time_days / NULLIF(7::DOUBLE, 0)));
+
+-- iso: the recurrence backlog, period after period (periods.velo:26)
+CREATE OR REPLACE TABLE iso__2 AS
+WITH RECURSIVE iso__2__rec AS (
+  SELECT t.sku, t."week", rv1.backlog
+  FROM iso__1 AS t
+  -- periods.velo:30  backlog = max(previous(backlog, first: 0) + 500 - due, 0)
+  CROSS JOIN LATERAL (SELECT CAST(CASE WHEN ((0::DOUBLE + 500::DOUBLE) - t.due) IS NULL THEN NULL ELSE greatest(((0::DOUBLE + 500::DOUBLE) - t.due), 0::DOUBLE) END AS DOUBLE) AS backlog) AS rv1
+  WHERE t."week" = 1
+  UNION ALL
+  SELECT t.sku, t."week", rv1.backlog
+  FROM iso__2__rec AS r
+  JOIN iso__1 AS t ON t.sku = r.sku AND t."week" = r."week" + 1
+  -- periods.velo:30  backlog = max(previous(backlog, first: 0) + 500 - due, 0)
+  CROSS JOIN LATERAL (SELECT CAST(CASE WHEN ((r.backlog + 500::DOUBLE) - t.due) IS NULL THEN NULL ELSE greatest(((r.backlog + 500::DOUBLE) - t.due), 0::DOUBLE) END AS DOUBLE) AS backlog) AS rv1
+)
+SELECT t.sku, t."week", t.start, t.finish, t.due, r.backlog
+FROM iso__1 AS t
+LEFT JOIN iso__2__rec AS r ON r.sku = t.sku AND r."week" = t."week";
+
+-- daily, next step (formulas that read the ones before)
+CREATE OR REPLACE TABLE daily AS
+SELECT
+  t.n,
+  t.start,
+  t.due,
+  -- periods.velo:36  busy = due > 5000
+  COALESCE(t.due > 5000::DOUBLE AND NOT (abs(t.due - 5000::DOUBLE) <= 1e-12 * greatest(abs(t.due), abs(5000::DOUBLE))), FALSE) AS busy
+FROM daily__1 AS t;
+
+-- month_totals by month (periods.velo:38), step month_totals__1
+CREATE OR REPLACE TABLE month_totals__1 AS
+SELECT
+  t."month",
+  -- periods.velo:39  due = sum(monthly.due)
+  CASE WHEN COALESCE(a6.m1, 0) > 0 THEN NULL ELSE COALESCE(a6.v1, 0) END AS due
+FROM (
+  SELECT CAST(p AS DOUBLE) AS "month" FROM range(1, 5) AS s(p)
+) AS t
+LEFT JOIN (
+  SELECT g."month", SUM(g.due) AS v1, COUNT(*) - COUNT(g.due) AS m1
+  FROM monthly__2 AS g
+  WHERE g."month" IS NOT NULL
+  GROUP BY g."month"
+) AS a6 ON a6."month" = t."month";
+
+-- first_months by sku (periods.velo:42), step first_months__1
+CREATE OR REPLACE TABLE first_months__1 AS
+SELECT
+  t.sku,
+  -- periods.velo:43  first_big = first_period(monthly.due > 3000)
+  CASE WHEN COALESCE(CASE WHEN COALESCE(a7.m1, 0) > 0 THEN NULL ELSE a7.v1 END < 1000000000000000.0::DOUBLE AND NOT (abs(CASE WHEN COALESCE(a7.m1, 0) > 0 THEN NULL ELSE a7.v1 END - 1000000000000000.0::DOUBLE) <= 1e-12 * greatest(abs(CASE WHEN COALESCE(a7.m1, 0) > 0 THEN NULL ELSE a7.v1 END), abs(1000000000000000.0::DOUBLE))), FALSE) THEN CASE WHEN COALESCE(a7.m2, 0) > 0 THEN NULL ELSE a7.v2 END ELSE CAST(NULL AS DOUBLE) END AS first_big
+FROM (
+  SELECT DISTINCT sku FROM items
+  WHERE sku IS NOT NULL
+) AS t
+LEFT JOIN (
+  SELECT g.sku, MIN(CASE WHEN COALESCE(g.due > 3000::DOUBLE AND NOT (abs(g.due - 3000::DOUBLE) <= 1e-12 * greatest(abs(g.due), abs(3000::DOUBLE))), FALSE) THEN g."month" ELSE 1000000000000000.0::DOUBLE END) AS v1, COUNT(*) - COUNT(CASE WHEN COALESCE(g.due > 3000::DOUBLE AND NOT (abs(g.due - 3000::DOUBLE) <= 1e-12 * greatest(abs(g.due), abs(3000::DOUBLE))), FALSE) THEN g."month" ELSE 1000000000000000.0::DOUBLE END) AS m1, MIN(CASE WHEN COALESCE(g.due > 3000::DOUBLE AND NOT (abs(g.due - 3000::DOUBLE) <= 1e-12 * greatest(abs(g.due), abs(3000::DOUBLE))), FALSE) THEN g."month" ELSE 1000000000000000.0::DOUBLE END) AS v2, COUNT(*) - COUNT(CASE WHEN COALESCE(g.due > 3000::DOUBLE AND NOT (abs(g.due - 3000::DOUBLE) <= 1e-12 * greatest(abs(g.due), abs(3000::DOUBLE))), FALSE) THEN g."month" ELSE 1000000000000000.0::DOUBLE END) AS m2
+  FROM monthly__2 AS g
+  WHERE g.sku IS NOT NULL
+  GROUP BY g.sku
+) AS a7 ON a7.sku = t.sku;
+
+-- monthly, next step (formulas that read the ones before)
+CREATE OR REPLACE TABLE monthly AS
+SELECT
+  t.sku,
+  t."month",
+  t.first_day,
+  t.last_day,
+  t.due,
+  t.orders,
+  t.running,
+  t.prior,
+  -- periods.velo:20  gaps = cumulative(prior)
+  CASE WHEN COUNT(*) OVER (PARTITION BY t.sku ORDER BY t."month" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) > COUNT(t.prior) OVER (PARTITION BY t.sku ORDER BY t."month" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) THEN NULL ELSE SUM(t.prior) OVER (PARTITION BY t.sku ORDER BY t."month" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) END AS gaps,
+  t.later,
+  t.earlier,
+  t.by_lead,
+  t.halfway
+FROM monthly__2 AS t;
+
+-- iso: the recurrence weeks, period after period (periods.velo:26)
+CREATE OR REPLACE TABLE iso AS
+WITH RECURSIVE iso__rec AS (
+  SELECT t.sku, t."week", rv1.weeks
+  FROM iso__2 AS t
+  -- periods.velo:31  weeks = if backlog > 0 then previous(weeks, first: 0) + 1 else 0
+  CROSS JOIN LATERAL (SELECT CAST(CASE WHEN COALESCE(t.backlog > 0::DOUBLE AND NOT (abs(t.backlog - 0::DOUBLE) <= 1e-12 * greatest(abs(t.backlog), abs(0::DOUBLE))), FALSE) THEN (0::DOUBLE + 1::DOUBLE) ELSE 0::DOUBLE END AS DOUBLE) AS weeks) AS rv1
+  WHERE t."week" = 1
+  UNION ALL
+  SELECT t.sku, t."week", rv1.weeks
+  FROM iso__rec AS r
+  JOIN iso__2 AS t ON t.sku = r.sku AND t."week" = r."week" + 1
+  -- periods.velo:31  weeks = if backlog > 0 then previous(weeks, first: 0) + 1 else 0
+  CROSS JOIN LATERAL (SELECT CAST(CASE WHEN COALESCE(t.backlog > 0::DOUBLE AND NOT (abs(t.backlog - 0::DOUBLE) <= 1e-12 * greatest(abs(t.backlog), abs(0::DOUBLE))), FALSE) THEN (r.weeks + 1::DOUBLE) ELSE 0::DOUBLE END AS DOUBLE) AS weeks) AS rv1
+)
+SELECT t.sku, t."week", t.start, t.finish, t.due, t.backlog, r.weeks
+FROM iso__2 AS t
+LEFT JOIN iso__rec AS r ON r.sku = t.sku AND r."week" = t."week";
+
+-- month_totals, next step (formulas that read the ones before)
+CREATE OR REPLACE TABLE month_totals AS
+SELECT
+  t."month",
+  t.due,
+  -- periods.velo:40  most = max(monthly.running)
+  CASE WHEN COALESCE(a8.m1, 0) > 0 THEN NULL ELSE a8.v1 END AS most
+FROM month_totals__1 AS t
+LEFT JOIN (
+  SELECT g."month", MAX(g.running) AS v1, COUNT(*) - COUNT(g.running) AS m1
+  FROM monthly AS g
+  WHERE g."month" IS NOT NULL
+  GROUP BY g."month"
+) AS a8 ON a8."month" = t."month";
+
+-- first_months, next step (formulas that read the ones before)
+CREATE OR REPLACE TABLE first_months AS
+SELECT
+  t.sku,
+  t.first_big,
+  -- periods.velo:44  late = first_big > 2
+  COALESCE(t.first_big > 2::DOUBLE AND NOT (abs(t.first_big - 2::DOUBLE) <= 1e-12 * greatest(abs(t.first_big), abs(2::DOUBLE))), FALSE) AS late
+FROM first_months__1 AS t;
+
+-- flag busy_day (warning) on daily (periods.velo:46)
+SELECT t.n, t.due AS value_1
+FROM daily AS t
+WHERE t.busy;
+
+-- flag growing (info) on monthly (periods.velo:49)
+SELECT t.sku, t."month", t.due AS value_1
+FROM monthly AS t
+LEFT JOIN monthly AS p9 ON p9.sku = t.sku AND p9."month" = t."month" + (-1)
+LEFT JOIN monthly AS p10 ON p10.sku = t.sku AND p10."month" = t."month" + 1::DOUBLE
+WHERE (COALESCE(t.due > CASE WHEN t."month" = 1 THEN 0::DOUBLE ELSE p9.due END AND NOT (abs(t.due - CASE WHEN t."month" = 1 THEN 0::DOUBLE ELSE p9.due END) <= 1e-12 * greatest(abs(t.due), abs(CASE WHEN t."month" = 1 THEN 0::DOUBLE ELSE p9.due END))), FALSE) AND (p10.due IS NULL));

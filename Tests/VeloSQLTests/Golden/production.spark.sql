@@ -1,0 +1,576 @@
+-- production.velo, compiled to Spark SQL by `velo compile` (edit the rule file, not this script).
+-- One table per Velo table, named after it, with Velo's column names; a comment gives each formula's line.
+-- Missing values are NULL; why a value is missing is not carried (the native engine says why).
+-- The flags and the failing checks are the queries at the end.
+
+-- purchase_orders: data/purchase_orders.csv (production.velo:10)
+CREATE OR REPLACE TEMPORARY VIEW purchase_orders__csv (po STRING, sku STRING, due_date DATE, qty DOUBLE)
+USING csv OPTIONS (path 'Examples/production/data/purchase_orders.csv', header 'true');
+
+CACHE LAZY TABLE purchase_orders AS SELECT * FROM purchase_orders__csv;
+
+-- sales: ../replenishment/data/sales.csv (plan.velo:7)
+CREATE OR REPLACE TEMPORARY VIEW sales__csv (`date` DATE, sku STRING, channel STRING, units DOUBLE)
+USING csv OPTIONS (path 'Examples/production/../replenishment/data/sales.csv', header 'true');
+
+CACHE LAZY TABLE sales AS SELECT * FROM sales__csv;
+
+-- items: ../replenishment/data/items.csv (plan.velo:8)
+CREATE OR REPLACE TEMPORARY VIEW items__csv (sku STRING, moq DOUBLE, case_pack DOUBLE, lead_time_days DOUBLE, lead_time_sd_days DOUBLE, unit_cost DOUBLE, below_moq_surcharge_pct DOUBLE, holding_cost_pct_per_year DOUBLE, supplier STRING)
+USING csv OPTIONS (path 'Examples/production/../replenishment/data/items.csv', header 'true');
+
+CACHE LAZY TABLE items AS SELECT * FROM items__csv;
+
+-- inventory: ../replenishment/data/inventory.csv (plan.velo:9)
+CREATE OR REPLACE TEMPORARY VIEW inventory__csv (sku STRING, on_hand DOUBLE, on_order DOUBLE)
+USING csv OPTIONS (path 'Examples/production/../replenishment/data/inventory.csv', header 'true');
+
+CACHE LAZY TABLE inventory AS SELECT * FROM inventory__csv;
+
+-- the as-of date: the latest date in sales
+CACHE LAZY TABLE velo_asof AS
+SELECT MAX(d) AS as_of_date FROM (
+  SELECT MAX(`date`) AS d FROM sales
+) AS dates;
+
+-- projection by sku, week (production.velo:17), step projection__1
+CACHE LAZY TABLE projection__1 AS
+SELECT
+  t.sku,
+  t.`week`,
+  -- production.velo:18  week_start = period_start()
+  date_add(date_add((SELECT as_of_date FROM velo_asof), 1), (7 * CAST(t.`week` AS INT) - 7)) AS week_start,
+  -- production.velo:20  receipts = sum(purchase_orders.qty, early: first)
+  CASE WHEN COALESCE(a1.m1, 0) > 0 THEN NULL ELSE COALESCE(a1.v1, 0) END AS receipts
+FROM (
+  SELECT k.*, s.`week`
+  FROM (
+    SELECT DISTINCT sku FROM items
+    WHERE sku IS NOT NULL
+  ) AS k
+  CROSS JOIN (
+    SELECT CAST(p AS DOUBLE) AS `week` FROM (SELECT explode(sequence(1, 12)) AS p) AS s
+  ) AS s
+) AS t
+LEFT JOIN (
+  SELECT g.sku, g.velo_period AS `week`, SUM(g.qty) AS v1, COUNT(*) - COUNT(g.qty) AS m1
+  FROM (SELECT b.*, CASE WHEN b.due_date <= (SELECT as_of_date FROM velo_asof) THEN 1D ELSE (floor((CAST(datediff(b.due_date, (SELECT as_of_date FROM velo_asof)) AS DOUBLE) - 1) / 7) + 1) END AS velo_period FROM purchase_orders AS b) AS g
+  WHERE g.sku IS NOT NULL AND g.velo_period BETWEEN 1 AND 12
+  GROUP BY g.sku, g.velo_period
+) AS a1 ON a1.sku = t.sku AND a1.`week` = t.`week`;
+
+-- stockouts by sku (production.velo:30), step stockouts__1
+CACHE LAZY TABLE stockouts__1 AS
+SELECT
+  t.sku,
+  -- production.velo:31  lt_weeks = ceil(items.lead_time_days / 7)
+  CAST(ceil((items.lead_time_days / NULLIF(7D, 0))) AS DOUBLE) AS lt_weeks
+FROM (
+  SELECT DISTINCT sku FROM items
+  WHERE sku IS NOT NULL
+) AS t
+LEFT JOIN items AS items ON items.sku = t.sku;
+
+-- capacity by week (production.velo:35), step capacity__1
+CACHE LAZY TABLE capacity__1 AS
+SELECT
+  t.`week`,
+  -- production.velo:36  week_start = period_start()
+  date_add(date_add((SELECT as_of_date FROM velo_asof), 1), (7 * CAST(t.`week` AS INT) - 7)) AS week_start,
+  -- production.velo:38  capacity = weekly_capacity
+  15000D /* weekly_capacity */ AS capacity
+FROM (
+  SELECT CAST(p AS DOUBLE) AS `week` FROM (SELECT explode(sequence(1, 12)) AS p) AS s
+) AS t;
+
+-- series by sku, channel (plan.velo:15), step series__1
+CACHE LAZY TABLE series__1 AS
+SELECT
+  t.sku,
+  t.channel,
+  -- plan.velo:16  velocity = wavg(sales.units, last 21 days, weights: linear)
+  CASE WHEN COALESCE(a2.m1, 0) > 0 THEN NULL ELSE COALESCE(a2.l1, 0) / 231D END AS velocity,
+  -- plan.velo:17  sigma = stdev(sales.units, last 21 days)
+  CASE WHEN COALESCE(a2.m2, 0) > 0 THEN NULL ELSE sqrt(greatest(0, (21D * COALESCE(a2.q2, 0) - COALESCE(a2.s2, 0) * COALESCE(a2.s2, 0)) / 420D)) END AS sigma,
+  -- plan.velo:18  prior_velocity = wavg(sales.units, last 21 days ending 14 days ago, weights: linear)
+  CASE WHEN COALESCE(a3.m1, 0) > 0 THEN NULL ELSE COALESCE(a3.l1, 0) / 231D END AS prior_velocity
+FROM (
+  SELECT DISTINCT sku, channel FROM sales
+  WHERE sku IS NOT NULL
+    AND channel IS NOT NULL
+    AND `date` BETWEEN date_sub((SELECT as_of_date FROM velo_asof), 34) AND (SELECT as_of_date FROM velo_asof)
+) AS t
+LEFT JOIN (
+  SELECT w.sku, w.channel, SUM(w.m1) AS m1, SUM((datediff(w.velo_day, date_sub((SELECT as_of_date FROM velo_asof), 20)) + 1) * w.d1) AS l1, SUM(w.m2) AS m2, SUM(w.d2) AS s2, SUM(w.d2 * w.d2) AS q2
+  FROM (
+    SELECT g.sku, g.channel, g.`date` AS velo_day, SUM(g.units) AS d1, COUNT(*) - COUNT(g.units) AS m1, SUM(g.units) AS d2, COUNT(*) - COUNT(g.units) AS m2
+    FROM sales AS g
+    WHERE g.sku IS NOT NULL AND g.channel IS NOT NULL AND g.`date` BETWEEN date_sub((SELECT as_of_date FROM velo_asof), 20) AND (SELECT as_of_date FROM velo_asof)
+    GROUP BY g.sku, g.channel, g.`date`
+  ) AS w
+  GROUP BY w.sku, w.channel
+) AS a2 ON a2.sku = t.sku AND a2.channel = t.channel
+LEFT JOIN (
+  SELECT w.sku, w.channel, SUM(w.m1) AS m1, SUM((datediff(w.velo_day, date_sub((SELECT as_of_date FROM velo_asof), 34)) + 1) * w.d1) AS l1
+  FROM (
+    SELECT g.sku, g.channel, g.`date` AS velo_day, SUM(g.units) AS d1, COUNT(*) - COUNT(g.units) AS m1
+    FROM sales AS g
+    WHERE g.sku IS NOT NULL AND g.channel IS NOT NULL AND g.`date` BETWEEN date_sub((SELECT as_of_date FROM velo_asof), 34) AND date_sub((SELECT as_of_date FROM velo_asof), 14)
+    GROUP BY g.sku, g.channel, g.`date`
+  ) AS w
+  GROUP BY w.sku, w.channel
+) AS a3 ON a3.sku = t.sku AND a3.channel = t.channel;
+
+-- series, next step (formulas that read the ones before)
+CACHE LAZY TABLE series__2 AS
+SELECT
+  t.sku,
+  t.channel,
+  t.velocity,
+  t.sigma,
+  t.prior_velocity,
+  -- plan.velo:19  velocity_change = velocity / prior_velocity - 1
+  ((t.velocity / NULLIF(t.prior_velocity, 0)) - 1D) AS velocity_change
+FROM series__1 AS t;
+
+-- plan by sku (plan.velo:23), step plan__1
+CACHE LAZY TABLE plan__1 AS
+SELECT
+  t.sku,
+  -- plan.velo:24  demand = sum(series.velocity)
+  CASE WHEN COALESCE(a4.m1, 0) > 0 THEN NULL ELSE COALESCE(a4.v1, 0) END AS demand,
+  -- plan.velo:25  sigma_d = sqrt(sum(series.sigma ^ 2))
+  CASE WHEN CASE WHEN COALESCE(a4.m2, 0) > 0 THEN NULL ELSE COALESCE(a4.v2, 0) END >= 0 THEN sqrt(CASE WHEN COALESCE(a4.m2, 0) > 0 THEN NULL ELSE COALESCE(a4.v2, 0) END) END AS sigma_d
+FROM (
+  SELECT DISTINCT sku FROM items
+  WHERE sku IS NOT NULL
+) AS t
+LEFT JOIN (
+  SELECT g.sku, SUM(g.velocity) AS v1, COUNT(*) - COUNT(g.velocity) AS m1, SUM((g.sigma * g.sigma)) AS v2, COUNT(*) - COUNT((g.sigma * g.sigma)) AS m2
+  FROM series__2 AS g
+  WHERE g.sku IS NOT NULL
+  GROUP BY g.sku
+) AS a4 ON a4.sku = t.sku;
+
+-- projection, next step (formulas that read the ones before)
+CACHE LAZY TABLE projection__2 AS
+SELECT
+  t.sku,
+  t.`week`,
+  t.week_start,
+  t.receipts,
+  -- production.velo:21  demand = 7 * max(plan.demand, 0)
+  (7D * CASE WHEN plan.demand IS NULL THEN NULL ELSE greatest(plan.demand, 0D) END) AS demand
+FROM projection__1 AS t
+LEFT JOIN plan__1 AS plan ON plan.sku = t.sku;
+
+-- series, next step (formulas that read the ones before)
+CACHE LAZY TABLE series AS
+SELECT
+  t.sku,
+  t.channel,
+  t.velocity,
+  t.sigma,
+  t.prior_velocity,
+  t.velocity_change,
+  -- plan.velo:20  exception = abs(velocity_change) > velocity_threshold
+  COALESCE(abs(t.velocity_change) > 0.25D /* velocity_threshold */ AND NOT (abs(abs(t.velocity_change) - 0.25D /* velocity_threshold */) <= 1e-12 * greatest(abs(abs(t.velocity_change)), abs(0.25D /* velocity_threshold */))), FALSE) AS `exception`
+FROM series__2 AS t;
+
+-- plan, next step (formulas that read the ones before)
+CACHE LAZY TABLE plan__2 AS
+SELECT
+  t.sku,
+  t.demand,
+  t.sigma_d,
+  -- plan.velo:26  safety_stock = z(service_level) * sqrt(items.lead_time_days * sigma_d ^ 2 + demand ^ 2 * items.lead_time_sd_days ^ 2)
+  (1.6448536269514715D /* z(service_level) */ * CASE WHEN ((items.lead_time_days * (t.sigma_d * t.sigma_d)) + ((t.demand * t.demand) * (items.lead_time_sd_days * items.lead_time_sd_days))) >= 0 THEN sqrt(((items.lead_time_days * (t.sigma_d * t.sigma_d)) + ((t.demand * t.demand) * (items.lead_time_sd_days * items.lead_time_sd_days)))) END) AS safety_stock,
+  -- plan.velo:33  cover_days = if demand > 0 then (inventory.on_hand ?? 0) / demand else missing("no demand")
+  CASE WHEN COALESCE(t.demand > 0D AND NOT (abs(t.demand - 0D) <= 1e-12 * greatest(abs(t.demand), abs(0D))), FALSE) THEN (COALESCE(inventory.on_hand, 0D) / NULLIF(t.demand, 0)) ELSE CAST(NULL AS DOUBLE) END AS cover_days
+FROM plan__1 AS t
+LEFT JOIN items AS items ON items.sku = t.sku
+LEFT JOIN inventory AS inventory ON inventory.sku = t.sku;
+
+-- projection: the recurrence opening, planned_receipt, closing, period after period (production.velo:17); Spark SQL has no recursive CTE: one table per period
+-- period 1
+CACHE LAZY TABLE projection__3__p1 AS
+SELECT t.sku, t.`week`, rv1.opening, rv2.planned_receipt, rv3.closing
+FROM projection__2 AS t
+LEFT JOIN inventory AS inventory ON inventory.sku = t.sku
+LEFT JOIN stockouts__1 AS stockouts ON stockouts.sku = t.sku
+LEFT JOIN plan__2 AS plan ON plan.sku = t.sku
+LEFT JOIN items AS items ON items.sku = t.sku
+-- production.velo:19  opening = previous(closing, first: inventory.on_hand ?? 0)
+CROSS JOIN LATERAL (SELECT CAST(COALESCE(inventory.on_hand, 0D) AS DOUBLE) AS opening) AS rv1
+-- production.velo:23  planned_receipt = if week > stockouts.lt_weeks and opening + receipts - demand < plan.safety_stock then roundup(max(plan.safety_stock - (opening + receipts - demand), items.moq), items.case_pack) else 0
+CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (COALESCE(t.`week` > stockouts.lt_weeks AND NOT (abs(t.`week` - stockouts.lt_weeks) <= 1e-12 * greatest(abs(t.`week`), abs(stockouts.lt_weeks))), FALSE) AND COALESCE(((rv1.opening + t.receipts) - t.demand) < plan.safety_stock AND NOT (abs(((rv1.opening + t.receipts) - t.demand) - plan.safety_stock) <= 1e-12 * greatest(abs(((rv1.opening + t.receipts) - t.demand)), abs(plan.safety_stock))), FALSE)) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS planned_receipt) AS rv2
+-- production.velo:28  closing = opening + receipts - demand + planned_receipt
+CROSS JOIN LATERAL (SELECT CAST((((rv1.opening + t.receipts) - t.demand) + rv2.planned_receipt) AS DOUBLE) AS closing) AS rv3
+WHERE t.`week` = 1;
+
+-- period 2
+CACHE LAZY TABLE projection__3__p2 AS
+SELECT t.sku, t.`week`, rv1.opening, rv2.planned_receipt, rv3.closing
+FROM projection__3__p1 AS r
+JOIN projection__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
+LEFT JOIN stockouts__1 AS stockouts ON stockouts.sku = t.sku
+LEFT JOIN plan__2 AS plan ON plan.sku = t.sku
+LEFT JOIN items AS items ON items.sku = t.sku
+-- production.velo:19  opening = previous(closing, first: inventory.on_hand ?? 0)
+CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
+-- production.velo:23  planned_receipt = if week > stockouts.lt_weeks and opening + receipts - demand < plan.safety_stock then roundup(max(plan.safety_stock - (opening + receipts - demand), items.moq), items.case_pack) else 0
+CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (COALESCE(t.`week` > stockouts.lt_weeks AND NOT (abs(t.`week` - stockouts.lt_weeks) <= 1e-12 * greatest(abs(t.`week`), abs(stockouts.lt_weeks))), FALSE) AND COALESCE(((rv1.opening + t.receipts) - t.demand) < plan.safety_stock AND NOT (abs(((rv1.opening + t.receipts) - t.demand) - plan.safety_stock) <= 1e-12 * greatest(abs(((rv1.opening + t.receipts) - t.demand)), abs(plan.safety_stock))), FALSE)) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS planned_receipt) AS rv2
+-- production.velo:28  closing = opening + receipts - demand + planned_receipt
+CROSS JOIN LATERAL (SELECT CAST((((rv1.opening + t.receipts) - t.demand) + rv2.planned_receipt) AS DOUBLE) AS closing) AS rv3;
+
+-- period 3
+CACHE LAZY TABLE projection__3__p3 AS
+SELECT t.sku, t.`week`, rv1.opening, rv2.planned_receipt, rv3.closing
+FROM projection__3__p2 AS r
+JOIN projection__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
+LEFT JOIN stockouts__1 AS stockouts ON stockouts.sku = t.sku
+LEFT JOIN plan__2 AS plan ON plan.sku = t.sku
+LEFT JOIN items AS items ON items.sku = t.sku
+-- production.velo:19  opening = previous(closing, first: inventory.on_hand ?? 0)
+CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
+-- production.velo:23  planned_receipt = if week > stockouts.lt_weeks and opening + receipts - demand < plan.safety_stock then roundup(max(plan.safety_stock - (opening + receipts - demand), items.moq), items.case_pack) else 0
+CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (COALESCE(t.`week` > stockouts.lt_weeks AND NOT (abs(t.`week` - stockouts.lt_weeks) <= 1e-12 * greatest(abs(t.`week`), abs(stockouts.lt_weeks))), FALSE) AND COALESCE(((rv1.opening + t.receipts) - t.demand) < plan.safety_stock AND NOT (abs(((rv1.opening + t.receipts) - t.demand) - plan.safety_stock) <= 1e-12 * greatest(abs(((rv1.opening + t.receipts) - t.demand)), abs(plan.safety_stock))), FALSE)) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS planned_receipt) AS rv2
+-- production.velo:28  closing = opening + receipts - demand + planned_receipt
+CROSS JOIN LATERAL (SELECT CAST((((rv1.opening + t.receipts) - t.demand) + rv2.planned_receipt) AS DOUBLE) AS closing) AS rv3;
+
+-- period 4
+CACHE LAZY TABLE projection__3__p4 AS
+SELECT t.sku, t.`week`, rv1.opening, rv2.planned_receipt, rv3.closing
+FROM projection__3__p3 AS r
+JOIN projection__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
+LEFT JOIN stockouts__1 AS stockouts ON stockouts.sku = t.sku
+LEFT JOIN plan__2 AS plan ON plan.sku = t.sku
+LEFT JOIN items AS items ON items.sku = t.sku
+-- production.velo:19  opening = previous(closing, first: inventory.on_hand ?? 0)
+CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
+-- production.velo:23  planned_receipt = if week > stockouts.lt_weeks and opening + receipts - demand < plan.safety_stock then roundup(max(plan.safety_stock - (opening + receipts - demand), items.moq), items.case_pack) else 0
+CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (COALESCE(t.`week` > stockouts.lt_weeks AND NOT (abs(t.`week` - stockouts.lt_weeks) <= 1e-12 * greatest(abs(t.`week`), abs(stockouts.lt_weeks))), FALSE) AND COALESCE(((rv1.opening + t.receipts) - t.demand) < plan.safety_stock AND NOT (abs(((rv1.opening + t.receipts) - t.demand) - plan.safety_stock) <= 1e-12 * greatest(abs(((rv1.opening + t.receipts) - t.demand)), abs(plan.safety_stock))), FALSE)) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS planned_receipt) AS rv2
+-- production.velo:28  closing = opening + receipts - demand + planned_receipt
+CROSS JOIN LATERAL (SELECT CAST((((rv1.opening + t.receipts) - t.demand) + rv2.planned_receipt) AS DOUBLE) AS closing) AS rv3;
+
+-- period 5
+CACHE LAZY TABLE projection__3__p5 AS
+SELECT t.sku, t.`week`, rv1.opening, rv2.planned_receipt, rv3.closing
+FROM projection__3__p4 AS r
+JOIN projection__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
+LEFT JOIN stockouts__1 AS stockouts ON stockouts.sku = t.sku
+LEFT JOIN plan__2 AS plan ON plan.sku = t.sku
+LEFT JOIN items AS items ON items.sku = t.sku
+-- production.velo:19  opening = previous(closing, first: inventory.on_hand ?? 0)
+CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
+-- production.velo:23  planned_receipt = if week > stockouts.lt_weeks and opening + receipts - demand < plan.safety_stock then roundup(max(plan.safety_stock - (opening + receipts - demand), items.moq), items.case_pack) else 0
+CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (COALESCE(t.`week` > stockouts.lt_weeks AND NOT (abs(t.`week` - stockouts.lt_weeks) <= 1e-12 * greatest(abs(t.`week`), abs(stockouts.lt_weeks))), FALSE) AND COALESCE(((rv1.opening + t.receipts) - t.demand) < plan.safety_stock AND NOT (abs(((rv1.opening + t.receipts) - t.demand) - plan.safety_stock) <= 1e-12 * greatest(abs(((rv1.opening + t.receipts) - t.demand)), abs(plan.safety_stock))), FALSE)) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS planned_receipt) AS rv2
+-- production.velo:28  closing = opening + receipts - demand + planned_receipt
+CROSS JOIN LATERAL (SELECT CAST((((rv1.opening + t.receipts) - t.demand) + rv2.planned_receipt) AS DOUBLE) AS closing) AS rv3;
+
+-- period 6
+CACHE LAZY TABLE projection__3__p6 AS
+SELECT t.sku, t.`week`, rv1.opening, rv2.planned_receipt, rv3.closing
+FROM projection__3__p5 AS r
+JOIN projection__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
+LEFT JOIN stockouts__1 AS stockouts ON stockouts.sku = t.sku
+LEFT JOIN plan__2 AS plan ON plan.sku = t.sku
+LEFT JOIN items AS items ON items.sku = t.sku
+-- production.velo:19  opening = previous(closing, first: inventory.on_hand ?? 0)
+CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
+-- production.velo:23  planned_receipt = if week > stockouts.lt_weeks and opening + receipts - demand < plan.safety_stock then roundup(max(plan.safety_stock - (opening + receipts - demand), items.moq), items.case_pack) else 0
+CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (COALESCE(t.`week` > stockouts.lt_weeks AND NOT (abs(t.`week` - stockouts.lt_weeks) <= 1e-12 * greatest(abs(t.`week`), abs(stockouts.lt_weeks))), FALSE) AND COALESCE(((rv1.opening + t.receipts) - t.demand) < plan.safety_stock AND NOT (abs(((rv1.opening + t.receipts) - t.demand) - plan.safety_stock) <= 1e-12 * greatest(abs(((rv1.opening + t.receipts) - t.demand)), abs(plan.safety_stock))), FALSE)) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS planned_receipt) AS rv2
+-- production.velo:28  closing = opening + receipts - demand + planned_receipt
+CROSS JOIN LATERAL (SELECT CAST((((rv1.opening + t.receipts) - t.demand) + rv2.planned_receipt) AS DOUBLE) AS closing) AS rv3;
+
+-- period 7
+CACHE LAZY TABLE projection__3__p7 AS
+SELECT t.sku, t.`week`, rv1.opening, rv2.planned_receipt, rv3.closing
+FROM projection__3__p6 AS r
+JOIN projection__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
+LEFT JOIN stockouts__1 AS stockouts ON stockouts.sku = t.sku
+LEFT JOIN plan__2 AS plan ON plan.sku = t.sku
+LEFT JOIN items AS items ON items.sku = t.sku
+-- production.velo:19  opening = previous(closing, first: inventory.on_hand ?? 0)
+CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
+-- production.velo:23  planned_receipt = if week > stockouts.lt_weeks and opening + receipts - demand < plan.safety_stock then roundup(max(plan.safety_stock - (opening + receipts - demand), items.moq), items.case_pack) else 0
+CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (COALESCE(t.`week` > stockouts.lt_weeks AND NOT (abs(t.`week` - stockouts.lt_weeks) <= 1e-12 * greatest(abs(t.`week`), abs(stockouts.lt_weeks))), FALSE) AND COALESCE(((rv1.opening + t.receipts) - t.demand) < plan.safety_stock AND NOT (abs(((rv1.opening + t.receipts) - t.demand) - plan.safety_stock) <= 1e-12 * greatest(abs(((rv1.opening + t.receipts) - t.demand)), abs(plan.safety_stock))), FALSE)) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS planned_receipt) AS rv2
+-- production.velo:28  closing = opening + receipts - demand + planned_receipt
+CROSS JOIN LATERAL (SELECT CAST((((rv1.opening + t.receipts) - t.demand) + rv2.planned_receipt) AS DOUBLE) AS closing) AS rv3;
+
+-- period 8
+CACHE LAZY TABLE projection__3__p8 AS
+SELECT t.sku, t.`week`, rv1.opening, rv2.planned_receipt, rv3.closing
+FROM projection__3__p7 AS r
+JOIN projection__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
+LEFT JOIN stockouts__1 AS stockouts ON stockouts.sku = t.sku
+LEFT JOIN plan__2 AS plan ON plan.sku = t.sku
+LEFT JOIN items AS items ON items.sku = t.sku
+-- production.velo:19  opening = previous(closing, first: inventory.on_hand ?? 0)
+CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
+-- production.velo:23  planned_receipt = if week > stockouts.lt_weeks and opening + receipts - demand < plan.safety_stock then roundup(max(plan.safety_stock - (opening + receipts - demand), items.moq), items.case_pack) else 0
+CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (COALESCE(t.`week` > stockouts.lt_weeks AND NOT (abs(t.`week` - stockouts.lt_weeks) <= 1e-12 * greatest(abs(t.`week`), abs(stockouts.lt_weeks))), FALSE) AND COALESCE(((rv1.opening + t.receipts) - t.demand) < plan.safety_stock AND NOT (abs(((rv1.opening + t.receipts) - t.demand) - plan.safety_stock) <= 1e-12 * greatest(abs(((rv1.opening + t.receipts) - t.demand)), abs(plan.safety_stock))), FALSE)) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS planned_receipt) AS rv2
+-- production.velo:28  closing = opening + receipts - demand + planned_receipt
+CROSS JOIN LATERAL (SELECT CAST((((rv1.opening + t.receipts) - t.demand) + rv2.planned_receipt) AS DOUBLE) AS closing) AS rv3;
+
+-- period 9
+CACHE LAZY TABLE projection__3__p9 AS
+SELECT t.sku, t.`week`, rv1.opening, rv2.planned_receipt, rv3.closing
+FROM projection__3__p8 AS r
+JOIN projection__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
+LEFT JOIN stockouts__1 AS stockouts ON stockouts.sku = t.sku
+LEFT JOIN plan__2 AS plan ON plan.sku = t.sku
+LEFT JOIN items AS items ON items.sku = t.sku
+-- production.velo:19  opening = previous(closing, first: inventory.on_hand ?? 0)
+CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
+-- production.velo:23  planned_receipt = if week > stockouts.lt_weeks and opening + receipts - demand < plan.safety_stock then roundup(max(plan.safety_stock - (opening + receipts - demand), items.moq), items.case_pack) else 0
+CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (COALESCE(t.`week` > stockouts.lt_weeks AND NOT (abs(t.`week` - stockouts.lt_weeks) <= 1e-12 * greatest(abs(t.`week`), abs(stockouts.lt_weeks))), FALSE) AND COALESCE(((rv1.opening + t.receipts) - t.demand) < plan.safety_stock AND NOT (abs(((rv1.opening + t.receipts) - t.demand) - plan.safety_stock) <= 1e-12 * greatest(abs(((rv1.opening + t.receipts) - t.demand)), abs(plan.safety_stock))), FALSE)) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS planned_receipt) AS rv2
+-- production.velo:28  closing = opening + receipts - demand + planned_receipt
+CROSS JOIN LATERAL (SELECT CAST((((rv1.opening + t.receipts) - t.demand) + rv2.planned_receipt) AS DOUBLE) AS closing) AS rv3;
+
+-- period 10
+CACHE LAZY TABLE projection__3__p10 AS
+SELECT t.sku, t.`week`, rv1.opening, rv2.planned_receipt, rv3.closing
+FROM projection__3__p9 AS r
+JOIN projection__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
+LEFT JOIN stockouts__1 AS stockouts ON stockouts.sku = t.sku
+LEFT JOIN plan__2 AS plan ON plan.sku = t.sku
+LEFT JOIN items AS items ON items.sku = t.sku
+-- production.velo:19  opening = previous(closing, first: inventory.on_hand ?? 0)
+CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
+-- production.velo:23  planned_receipt = if week > stockouts.lt_weeks and opening + receipts - demand < plan.safety_stock then roundup(max(plan.safety_stock - (opening + receipts - demand), items.moq), items.case_pack) else 0
+CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (COALESCE(t.`week` > stockouts.lt_weeks AND NOT (abs(t.`week` - stockouts.lt_weeks) <= 1e-12 * greatest(abs(t.`week`), abs(stockouts.lt_weeks))), FALSE) AND COALESCE(((rv1.opening + t.receipts) - t.demand) < plan.safety_stock AND NOT (abs(((rv1.opening + t.receipts) - t.demand) - plan.safety_stock) <= 1e-12 * greatest(abs(((rv1.opening + t.receipts) - t.demand)), abs(plan.safety_stock))), FALSE)) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS planned_receipt) AS rv2
+-- production.velo:28  closing = opening + receipts - demand + planned_receipt
+CROSS JOIN LATERAL (SELECT CAST((((rv1.opening + t.receipts) - t.demand) + rv2.planned_receipt) AS DOUBLE) AS closing) AS rv3;
+
+-- period 11
+CACHE LAZY TABLE projection__3__p11 AS
+SELECT t.sku, t.`week`, rv1.opening, rv2.planned_receipt, rv3.closing
+FROM projection__3__p10 AS r
+JOIN projection__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
+LEFT JOIN stockouts__1 AS stockouts ON stockouts.sku = t.sku
+LEFT JOIN plan__2 AS plan ON plan.sku = t.sku
+LEFT JOIN items AS items ON items.sku = t.sku
+-- production.velo:19  opening = previous(closing, first: inventory.on_hand ?? 0)
+CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
+-- production.velo:23  planned_receipt = if week > stockouts.lt_weeks and opening + receipts - demand < plan.safety_stock then roundup(max(plan.safety_stock - (opening + receipts - demand), items.moq), items.case_pack) else 0
+CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (COALESCE(t.`week` > stockouts.lt_weeks AND NOT (abs(t.`week` - stockouts.lt_weeks) <= 1e-12 * greatest(abs(t.`week`), abs(stockouts.lt_weeks))), FALSE) AND COALESCE(((rv1.opening + t.receipts) - t.demand) < plan.safety_stock AND NOT (abs(((rv1.opening + t.receipts) - t.demand) - plan.safety_stock) <= 1e-12 * greatest(abs(((rv1.opening + t.receipts) - t.demand)), abs(plan.safety_stock))), FALSE)) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS planned_receipt) AS rv2
+-- production.velo:28  closing = opening + receipts - demand + planned_receipt
+CROSS JOIN LATERAL (SELECT CAST((((rv1.opening + t.receipts) - t.demand) + rv2.planned_receipt) AS DOUBLE) AS closing) AS rv3;
+
+-- period 12
+CACHE LAZY TABLE projection__3__p12 AS
+SELECT t.sku, t.`week`, rv1.opening, rv2.planned_receipt, rv3.closing
+FROM projection__3__p11 AS r
+JOIN projection__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
+LEFT JOIN stockouts__1 AS stockouts ON stockouts.sku = t.sku
+LEFT JOIN plan__2 AS plan ON plan.sku = t.sku
+LEFT JOIN items AS items ON items.sku = t.sku
+-- production.velo:19  opening = previous(closing, first: inventory.on_hand ?? 0)
+CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
+-- production.velo:23  planned_receipt = if week > stockouts.lt_weeks and opening + receipts - demand < plan.safety_stock then roundup(max(plan.safety_stock - (opening + receipts - demand), items.moq), items.case_pack) else 0
+CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (COALESCE(t.`week` > stockouts.lt_weeks AND NOT (abs(t.`week` - stockouts.lt_weeks) <= 1e-12 * greatest(abs(t.`week`), abs(stockouts.lt_weeks))), FALSE) AND COALESCE(((rv1.opening + t.receipts) - t.demand) < plan.safety_stock AND NOT (abs(((rv1.opening + t.receipts) - t.demand) - plan.safety_stock) <= 1e-12 * greatest(abs(((rv1.opening + t.receipts) - t.demand)), abs(plan.safety_stock))), FALSE)) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN (plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)) IS NULL OR items.moq IS NULL THEN NULL ELSE greatest((plan.safety_stock - ((rv1.opening + t.receipts) - t.demand)), items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS planned_receipt) AS rv2
+-- production.velo:28  closing = opening + receipts - demand + planned_receipt
+CROSS JOIN LATERAL (SELECT CAST((((rv1.opening + t.receipts) - t.demand) + rv2.planned_receipt) AS DOUBLE) AS closing) AS rv3;
+
+-- projection: the periods together
+CACHE LAZY TABLE projection__3 AS
+SELECT t.sku, t.`week`, t.week_start, t.receipts, t.demand, r.opening, r.planned_receipt, r.closing
+FROM projection__2 AS t
+LEFT JOIN (
+  SELECT * FROM projection__3__p1
+  UNION ALL
+  SELECT * FROM projection__3__p2
+  UNION ALL
+  SELECT * FROM projection__3__p3
+  UNION ALL
+  SELECT * FROM projection__3__p4
+  UNION ALL
+  SELECT * FROM projection__3__p5
+  UNION ALL
+  SELECT * FROM projection__3__p6
+  UNION ALL
+  SELECT * FROM projection__3__p7
+  UNION ALL
+  SELECT * FROM projection__3__p8
+  UNION ALL
+  SELECT * FROM projection__3__p9
+  UNION ALL
+  SELECT * FROM projection__3__p10
+  UNION ALL
+  SELECT * FROM projection__3__p11
+  UNION ALL
+  SELECT * FROM projection__3__p12
+) AS r ON r.sku = t.sku AND r.`week` = t.`week`;
+
+-- plan, next step (formulas that read the ones before)
+CACHE LAZY TABLE plan__3 AS
+SELECT
+  t.sku,
+  t.demand,
+  t.sigma_d,
+  t.safety_stock,
+  -- plan.velo:28  target = demand * items.lead_time_days + safety_stock
+  ((t.demand * items.lead_time_days) + t.safety_stock) AS target,
+  t.cover_days,
+  -- plan.velo:35  cadence = if cover_days < 60 then "weekly" else "monthly"
+  CASE WHEN COALESCE(t.cover_days < 60D AND NOT (abs(t.cover_days - 60D) <= 1e-12 * greatest(abs(t.cover_days), abs(60D))), FALSE) THEN 'weekly' ELSE 'monthly' END AS cadence,
+  -- plan.velo:36  flagged = any(series.exception)
+  COALESCE(a5.v1, FALSE) AS flagged
+FROM plan__2 AS t
+LEFT JOIN items AS items ON items.sku = t.sku
+LEFT JOIN (
+  SELECT g.sku, BOOL_OR(COALESCE(g.`exception`, FALSE)) AS v1
+  FROM series AS g
+  WHERE g.sku IS NOT NULL
+  GROUP BY g.sku
+) AS a5 ON a5.sku = t.sku;
+
+-- projection, next step (formulas that read the ones before)
+CACHE LAZY TABLE projection AS
+SELECT
+  t.sku,
+  t.`week`,
+  t.week_start,
+  t.opening,
+  t.receipts,
+  t.demand,
+  t.planned_receipt,
+  -- production.velo:27  planned_release = shift(planned_receipt, stockouts.lt_weeks) ?? 0
+  COALESCE(p6.planned_receipt, 0D) AS planned_release,
+  t.closing
+FROM projection__3 AS t
+LEFT JOIN stockouts__1 AS stockouts ON stockouts.sku = t.sku
+LEFT JOIN projection__3 AS p6 ON p6.sku = t.sku AND p6.`week` = t.`week` + (stockouts.lt_weeks);
+
+-- stockouts, next step (formulas that read the ones before)
+CACHE LAZY TABLE stockouts__2 AS
+SELECT
+  t.sku,
+  t.lt_weeks,
+  -- production.velo:32  stockout_week = first_period(projection.closing < 0)
+  CASE WHEN COALESCE(CASE WHEN COALESCE(a7.m1, 0) > 0 THEN NULL ELSE a7.v1 END < 1000000000000000.0D AND NOT (abs(CASE WHEN COALESCE(a7.m1, 0) > 0 THEN NULL ELSE a7.v1 END - 1000000000000000.0D) <= 1e-12 * greatest(abs(CASE WHEN COALESCE(a7.m1, 0) > 0 THEN NULL ELSE a7.v1 END), abs(1000000000000000.0D))), FALSE) THEN CASE WHEN COALESCE(a7.m2, 0) > 0 THEN NULL ELSE a7.v2 END ELSE CAST(NULL AS DOUBLE) END AS stockout_week
+FROM stockouts__1 AS t
+LEFT JOIN (
+  SELECT g.sku, MIN(CASE WHEN COALESCE(g.closing < 0D AND NOT (abs(g.closing - 0D) <= 1e-12 * greatest(abs(g.closing), abs(0D))), FALSE) THEN g.`week` ELSE 1000000000000000.0D END) AS v1, COUNT(*) - COUNT(CASE WHEN COALESCE(g.closing < 0D AND NOT (abs(g.closing - 0D) <= 1e-12 * greatest(abs(g.closing), abs(0D))), FALSE) THEN g.`week` ELSE 1000000000000000.0D END) AS m1, MIN(CASE WHEN COALESCE(g.closing < 0D AND NOT (abs(g.closing - 0D) <= 1e-12 * greatest(abs(g.closing), abs(0D))), FALSE) THEN g.`week` ELSE 1000000000000000.0D END) AS v2, COUNT(*) - COUNT(CASE WHEN COALESCE(g.closing < 0D AND NOT (abs(g.closing - 0D) <= 1e-12 * greatest(abs(g.closing), abs(0D))), FALSE) THEN g.`week` ELSE 1000000000000000.0D END) AS m2
+  FROM projection AS g
+  WHERE g.sku IS NOT NULL
+  GROUP BY g.sku
+) AS a7 ON a7.sku = t.sku;
+
+-- plan, next step (formulas that read the ones before)
+CACHE LAZY TABLE plan__4 AS
+SELECT
+  t.sku,
+  t.demand,
+  t.sigma_d,
+  t.safety_stock,
+  t.target,
+  -- plan.velo:29  need = max(0, target - (inventory.on_hand ?? 0) - (inventory.on_order ?? 0))
+  CASE WHEN ((t.target - COALESCE(inventory.on_hand, 0D)) - COALESCE(inventory.on_order, 0D)) IS NULL THEN NULL ELSE greatest(0D, ((t.target - COALESCE(inventory.on_hand, 0D)) - COALESCE(inventory.on_order, 0D))) END AS need,
+  t.cover_days,
+  t.cadence,
+  t.flagged
+FROM plan__3 AS t
+LEFT JOIN inventory AS inventory ON inventory.sku = t.sku;
+
+-- stockouts, next step (formulas that read the ones before)
+CACHE LAZY TABLE stockouts AS
+SELECT
+  t.sku,
+  t.lt_weeks,
+  t.stockout_week,
+  -- production.velo:33  expedite = stockout_week <= lt_weeks
+  COALESCE((t.stockout_week <= t.lt_weeks OR abs(t.stockout_week - t.lt_weeks) <= 1e-12 * greatest(abs(t.stockout_week), abs(t.lt_weeks))), FALSE) AS expedite
+FROM stockouts__2 AS t;
+
+-- capacity, next step (formulas that read the ones before)
+CACHE LAZY TABLE capacity__2 AS
+SELECT
+  t.`week`,
+  t.week_start,
+  -- production.velo:37  released = sum(projection.planned_release)
+  CASE WHEN COALESCE(a8.m1, 0) > 0 THEN NULL ELSE COALESCE(a8.v1, 0) END AS released,
+  t.capacity
+FROM capacity__1 AS t
+LEFT JOIN (
+  SELECT g.`week`, SUM(g.planned_release) AS v1, COUNT(*) - COUNT(g.planned_release) AS m1
+  FROM projection AS g
+  WHERE g.`week` IS NOT NULL
+  GROUP BY g.`week`
+) AS a8 ON a8.`week` = t.`week`;
+
+-- plan, next step (formulas that read the ones before)
+CACHE LAZY TABLE plan__5 AS
+SELECT
+  t.sku,
+  t.demand,
+  t.sigma_d,
+  t.safety_stock,
+  t.target,
+  t.need,
+  -- plan.velo:30  order_qty = if need == 0 then 0 else roundup(max(need, items.moq), items.case_pack)
+  CASE WHEN COALESCE(abs(t.need - 0D) <= 1e-12 * greatest(abs(t.need), abs(0D)), FALSE) THEN 0D ELSE CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) END) * items.case_pack + 0 END END AS order_qty,
+  t.cover_days,
+  t.cadence,
+  t.flagged
+FROM plan__4 AS t
+LEFT JOIN items AS items ON items.sku = t.sku;
+
+-- capacity, next step (formulas that read the ones before)
+CACHE LAZY TABLE capacity AS
+SELECT
+  t.`week`,
+  t.week_start,
+  t.released,
+  t.capacity,
+  -- production.velo:39  over_capacity = released > capacity
+  COALESCE(t.released > t.capacity AND NOT (abs(t.released - t.capacity) <= 1e-12 * greatest(abs(t.released), abs(t.capacity))), FALSE) AS over_capacity
+FROM capacity__2 AS t;
+
+-- plan, next step (formulas that read the ones before)
+CACHE LAZY TABLE plan AS
+SELECT
+  t.sku,
+  t.demand,
+  t.sigma_d,
+  t.safety_stock,
+  t.target,
+  t.need,
+  t.order_qty,
+  -- plan.velo:32  overproduction = order_qty - need
+  (t.order_qty - t.need) AS overproduction,
+  t.cover_days,
+  t.cadence,
+  t.flagged
+FROM plan__5 AS t;
+
+-- flag over_capacity (warning) on capacity (production.velo:41)
+SELECT t.`week`, t.released AS value_1, t.capacity AS value_2
+FROM capacity AS t
+WHERE t.over_capacity;
+
+-- flag expedite (warning) on stockouts (production.velo:44)
+SELECT t.sku, t.stockout_week AS value_1, t.lt_weeks AS value_2
+FROM stockouts AS t
+WHERE t.expedite;
+
+-- flag velocity_shift (warning) on series (plan.velo:38)
+SELECT t.sku, t.channel, t.velocity_change AS value_1
+FROM series AS t
+WHERE t.`exception`;
+
+-- flag new_launch (warning) on series (plan.velo:43)
+SELECT t.sku, t.channel, t.velocity AS value_1
+FROM series AS t
+WHERE (COALESCE(abs(t.prior_velocity - 0D) <= 1e-12 * greatest(abs(t.prior_velocity), abs(0D)), FALSE) AND COALESCE(t.velocity > 0D AND NOT (abs(t.velocity - 0D) <= 1e-12 * greatest(abs(t.velocity), abs(0D))), FALSE));
+
+-- flag gone_quiet (warning) on series (plan.velo:46)
+SELECT t.sku, t.channel, t.prior_velocity AS value_1
+FROM series AS t
+WHERE (COALESCE(abs(t.velocity - 0D) <= 1e-12 * greatest(abs(t.velocity), abs(0D)), FALSE) AND COALESCE(t.prior_velocity > 0D AND NOT (abs(t.prior_velocity - 0D) <= 1e-12 * greatest(abs(t.prior_velocity), abs(0D))), FALSE));
+
+-- check plan: order_qty >= 0 on plan: rows where `order_qty >= 0` does not hold (plan.velo:49)
+SELECT t.sku, t.order_qty
+FROM plan AS t
+WHERE NOT COALESCE(COALESCE((t.order_qty >= 0D OR abs(t.order_qty - 0D) <= 1e-12 * greatest(abs(t.order_qty), abs(0D))), FALSE), FALSE);
