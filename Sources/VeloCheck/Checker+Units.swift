@@ -107,7 +107,7 @@ struct UnitChecker {
         switch e.kind {
         case .duration: return .days
         case .percent: return .scalar
-        case .number(let v): return v == 0 ? nil : .scalar
+        case .number: return nil   // no unit written: takes the unit of what it is added to
         case .unary(.negate, let x): return paramDimension(x)
         default: return nil
         }
@@ -142,7 +142,7 @@ struct UnitChecker {
         switch e.kind {
         case .literal(let l):
             switch l {
-            case .number(let v): return literals[e.span] ?? (v == 0 ? nil : Dimension.scalar)
+            case .number: return literals[e.span]
             case .duration: return .days
             default: return nil
             }
@@ -176,13 +176,25 @@ struct UnitChecker {
                 let f = infer(first)
                 return same(d, f, at: first.span, nil, first) { .unitsMismatch("`previous` and its `first:` value", $0, $1, at: first.span, hint: $2) }
             case .by(let k):
-                requireDimensionless(infer(k), "the periods of `shift`", at: k.span)
+                _ = infer(k)   // a count of periods, often worked out from days (`lead_time_days / 7`)
                 return d
             case .cumulative:
                 return d
             }
         case .periodDate:
             return nil
+        }
+    }
+
+    /// A number written without a unit (a literal, or a param set to one): a plain factor in
+    /// `*` and `/` (`2 * demand` is in demand's unit), any unit beside `+`, `-` and comparisons
+    /// (`cover_days < 60`).
+    func free(_ e: CExpr) -> Dimension? {
+        switch e.kind {
+        case .literal(.number): return literals[e.span] == nil ? .scalar : nil
+        case .negate(let x): return free(x)
+        case .param(let i): return units.params[i] == nil && program.params[i].type == .number ? .scalar : nil
+        default: return nil
         }
     }
 
@@ -231,12 +243,12 @@ struct UnitChecker {
             let at = operatorSpan(op, a, b, e)
             return same(x, y, at: at, a, b) { .unitsOperands(op, $0, $1, at: at, hint: $2) }
         case .multiply:
-            guard let x, let y else { return nil }
+            guard let x = x ?? free(a), let y = y ?? free(b) else { return nil }
             return x * y
         case .divide:
             // `/ 1 day` reads a duration as its number of days: the dimension stays.
             if a.type == .duration, case .literal(.duration(1)) = b.kind { return x }
-            guard let x, let y else { return nil }
+            guard let x = x ?? free(a), let y = y ?? free(b) else { return nil }
             return x / y
         case .power:
             guard let x, !x.isDimensionless else { return x }
