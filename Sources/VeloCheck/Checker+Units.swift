@@ -254,7 +254,7 @@ struct UnitChecker {
             guard let x, !x.isDimensionless else { return x }
             if case .literal(.number(let n)) = b.kind {
                 if n == n.rounded(), abs(n) <= 64 { return x.power(Int(n)) }
-                if n == 0.5 { return x.squareRoot ?? Dimension(halves: x.halves.mapValues { $0 / 2 }) }
+                if n == 0.5, let r = x.squareRoot { return r }
             }
             diagnostics.append(.unitsPower(x, at: b.span))
             return nil
@@ -402,7 +402,7 @@ extension Diagnostic {
     }
 
     static func unitsSqrt(_ d: Dimension, at span: Span) -> Diagnostic {
-        Diagnostic(code: "units", "`sqrt` of \(d) has no unit: an exponent is not whole", at: span,
+        Diagnostic(code: "units", "`sqrt` of \(d) has no unit: its exponents are not even", at: span,
                    hint: "take the square root of a square (units^2, units^2/day)")
     }
 

@@ -30,9 +30,10 @@ public struct Dimension: Hashable, Sendable, CustomStringConvertible {
     /// Raised to a whole power.
     public func power(_ n: Int) -> Dimension { Dimension(halves: halves.mapValues { $0 * n }) }
 
-    /// The square root, when every exponent is a whole number (units²/day → units/√day).
+    /// The square root, when every exponent is even — except days: a variance per day gives
+    /// a standard deviation per √day (units²/day → units/day^0.5), the noise of a sum of days.
     public var squareRoot: Dimension? {
-        guard halves.values.allSatisfy({ $0 % 2 == 0 }) else { return nil }
+        guard halves.allSatisfy({ $0.value % 4 == 0 || ($0.key == "day" && $0.value % 2 == 0) }) else { return nil }
         return Dimension(halves: halves.mapValues { $0 / 2 })
     }
 

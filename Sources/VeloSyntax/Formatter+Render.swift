@@ -159,7 +159,10 @@ extension FormatterLayout {
             }
             guard UnitWords.isUnitWord(file.text(of: t[j].span)), j > 0 else { return false }
             switch t[j - 1].kind {
-            case .number, .symbol(.colon): return true
+            case .symbol(.colon): return true
+            case .number:
+                // After a number only unit words continue the unit (`10 USD / items.qty` divides).
+                return t[k].kind == .symbol(.caret) || UnitWords.isUnitWord(file.text(of: t[k + 1].span))
             default: return false
             }
         }
