@@ -12,6 +12,9 @@ extension Checker {
     static func checkUnits(_ ast: Program, file: SourceFile, program: inout CheckedProgram) -> [Diagnostic] {
         var checker = UnitChecker(file: file, program: program)
         checker.collect(ast)
+        // A program that writes no unit is not checked for units at all: rule files from
+        // before units check exactly as they did (durations alone opt nothing in).
+        guard checker.declaresUnits else { return checker.diagnostics }
         checker.run()
         program.units = checker.units
         return checker.diagnostics
@@ -30,6 +33,9 @@ struct UnitChecker {
     var done: Set<ColumnRef> = []
     /// Declared quantities, for hints: "`items.case_pack` (units/case)".
     var declared: [(name: String, dimension: Dimension)] = []
+
+    /// Whether the program (its imports included) writes a unit anywhere.
+    var declaresUnits: Bool { !units.columns.isEmpty || !literals.isEmpty }
 
     init(file: SourceFile, program: CheckedProgram) {
         self.file = file
@@ -252,7 +258,11 @@ struct UnitChecker {
             return x / y
         case .power:
             guard let x, !x.isDimensionless else { return x }
-            if case .literal(.number(let n)) = b.kind {
+            var exponent = b
+            var sign = 1.0
+            if case .negate(let inner) = b.kind { exponent = inner; sign = -1 }
+            if case .literal(.number(let m)) = exponent.kind {
+                let n = sign * m
                 if n == n.rounded(), abs(n) <= 64 { return x.power(Int(n)) }
                 if n == 0.5, let r = x.squareRoot { return r }
             }
