@@ -201,7 +201,7 @@ struct REPLSessionTests {
         let (s, c) = ReplHarness.session()
         #expect(s.execute("explain series.velocity[\"SKU000010\", \"web\"]"))
         #expect(c.take() == """
-            series.velocity[SKU000010, web] = 9.97
+            series.velocity[SKU000010, web] = 9.97 units/day
             │  = wavg(sales.units, last 21 days, weights: linear)
             └─ wavg(sales.units, last 21 days, weights: linear) = 9.97
                   11 rows of sales on 11 of 21 days
