@@ -149,3 +149,16 @@ import VeloSyntax
         #expect(RuleFormatter.format(formatted) == formatted)
     }
 }
+
+@Suite("Units: REPL completion") struct UnitCompletionTests {
+    let session = ReplHarness.session().0
+
+    @Test("after a number, unit words and the program's currency come first")
+    func unitsAfterANumber() {
+        #expect(session.completions(before: "plan.need + 5 ", word: "u") == ["units"])
+        #expect(session.completions(before: "max(plan.need, 5_000 ", word: "ca").first == "cases")
+        #expect(session.completions(before: "plan.need * 2 ", word: "US").first == "USD")
+        // not after a name that ends in a digit
+        #expect(!session.completions(before: "p2 ", word: "u").contains("units"))
+    }
+}
