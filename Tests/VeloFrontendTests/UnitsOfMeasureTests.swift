@@ -108,6 +108,52 @@ import VeloSyntax
     }
 }
 
+@Suite("Units: SQL and output") struct UnitsOutputTests {
+    static let program = """
+        table items = csv("items.csv") by sku:
+          moq: units
+          case_pack: units/case
+          unit_cost: USD/unit
+
+        param budget = 25_000 USD
+
+        table plan by sku from items:
+          minimum = max(items.moq, 5_000 units)
+          spend   = roundup(minimum, items.case_pack) * items.unit_cost
+          fits    = spend <= budget
+
+        """
+
+    static func scratchProgram() throws -> (dir: String, file: String) {
+        let dir = FrontendHarness.scratch()
+        try "sku,moq,case_pack,unit_cost\nA,100,6,2.5\n".write(toFile: dir + "/items.csv", atomically: true, encoding: .utf8)
+        try program.write(toFile: dir + "/u.velo", atomically: true, encoding: .utf8)
+        return (dir, dir + "/u.velo")
+    }
+
+    @Test("units change no SQL: a unit literal is its number")
+    func sql() throws {
+        let (dir, file) = try Self.scratchProgram()
+        defer { FrontendHarness.remove(dir) }
+        let captured = CapturedConsole()
+        try CompileFrontend.run(CompileRequest(file: file, sql: "duckdb"), console: captured.console)
+        #expect(captured.output.contains("greatest(items.moq, 5000::DOUBLE)"), "\(captured.output)")
+        #expect(captured.output.contains("25000::DOUBLE /* budget */"))
+    }
+
+    @Test("human tables name the unit in the header; CSV keeps its header")
+    func headers() throws {
+        let (dir, file) = try Self.scratchProgram()
+        defer { FrontendHarness.remove(dir) }
+        let human = FrontendHarness.run(RunRequest(file: file))
+        #expect(human.out.contains("minimum (units)") && human.out.contains("spend (USD)"), "\(human.out)")
+        var request = RunRequest(file: file)
+        request.format = "csv"
+        let csv = FrontendHarness.run(request)
+        #expect(csv.out.contains("sku,minimum,spend,fits"), "\(csv.out)")
+    }
+}
+
 @Suite("Units: dimensions") struct DimensionTests {
     @Test("parse and print", arguments: [
         ("units", "units"), ("units/day", "units/day"), ("USD/unit", "USD/unit"), ("units/case", "units/case"),
