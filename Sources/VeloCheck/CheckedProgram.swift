@@ -39,6 +39,8 @@ public struct CheckedProgram: Sendable {
     public var tests: [CheckedTest] = []
     /// The `report` statements, in file order (Checker+Reports.swift).
     public var reports: [ReportInfo] = []
+    /// The units of measure of columns and params (Checker+Units.swift): labels for output only.
+    public var units = ProgramUnits()
 
     public func table(_ ref: TableRef) -> TableInfo { tables[ref.index] }
     public func column(_ ref: ColumnRef) -> ColumnInfo { tables[ref.table.index].columns[ref.column] }

@@ -30,6 +30,8 @@ extension Checker {
         var names: [String: Span] = [:]
         var headers: [String: Span] = [:]
         for c in d.columnTypes {
+            // A unit line (`moq: units`) is for the checker only: the reader never sees it.
+            if c.unit != nil, c.header == nil { continue }
             if c.type == nil || c.header != nil {
                 if let first = names[c.column.text] {
                     diagnostics.append(.duplicateDefinition("column", c.column.text, at: c.column.span, first: first))

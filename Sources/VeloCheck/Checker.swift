@@ -99,6 +99,7 @@ public struct Checker {
         var checker = Checker(file: file, ast: program, baseDirectory: baseDirectory, schemas: schemas)
         var checked = checker.run()
         var diagnostics = checker.diagnostics
+        if !diagnostics.hasErrors { diagnostics += Checker.checkUnits(program, file: file, program: &checked) }
         let tests = program.statements.compactMap { s -> TestDecl? in if case .test(let t) = s { return t } else { return nil } }
         if !tests.isEmpty, !diagnostics.hasErrors {
             let (t, d) = Checker.checkTests(tests, file: file, program: checked)

@@ -148,7 +148,8 @@ enum EngineRun {
             }
             var isKey = false
             if case .key = col.kind { isKey = true }
-            return OutputColumn(name: col.name, values: values, isKey: isKey, unit: col.type == .duration ? "days" : nil)
+            return OutputColumn(name: col.name, values: values, isKey: isKey,
+                                unit: program.units.label(ColumnRef(t, c)) ?? (col.type == .duration ? "days" : nil))
         }
         return OutputTable(name: info.name, columns: columns, rowCount: rows.count)
     }

@@ -48,13 +48,14 @@ enum PeriodPivot {
             let picked = cells.map { $0[period] ?? -1 }
             var column = ValueOrder.subset(source, picked.map { max($0, 0) })
             column.name = "\(axis.key) \(period)"
+            column.unit = nil   // said once, after the sparkline's name
             column.isKey = false
             blankAbsent(&column, picked)
             columns.append(column)
         }
         if case .number(let xs) = source.values {
             let lines = cells.map { c in sparkline((1...max(maxPeriod, 1)).map { c[$0].map { xs[$0] } ?? .nan }) }
-            columns.append(OutputColumn(name: "\(measure) over \(axis.key)s", values: .text(lines)))
+            columns.append(OutputColumn(name: "\(measure) over \(axis.key)s", values: .text(lines), unit: source.unit))
         }
         return .success(OutputTable(name: "\(info.name).\(measure) by \(axis.key)", columns: columns, rowCount: firstRow.count))
     }

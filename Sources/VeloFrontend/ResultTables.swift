@@ -17,7 +17,7 @@ enum ResultTables {
             case .bool(let v): values = .bool(v)
             }
             return OutputColumn(name: r.name, values: values, missingReasons: ResultText.reasons(r.missingReasons), isKey: r.isKey,
-                                unit: r.type == .duration ? "days" : nil)
+                                unit: ws.program.units.label(ColumnRef(ref, c)) ?? (r.type == .duration ? "days" : nil))
         }
         return OutputTable(name: info.name, columns: columns, rowCount: ws.rowCount(ref))
     }

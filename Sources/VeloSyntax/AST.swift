@@ -84,6 +84,8 @@ public struct ColumnTypeDecl: Sendable {
     public var header: TextLiteral? = nil
     /// `date("dd.mm.yyyy")`: the format of this column's dates.
     public var format: TextLiteral? = nil
+    /// `lead_time_days: days`, `unit_cost: USD/unit`: the column's unit (a number), in place of a type.
+    public var unit: UnitAnnotation? = nil
 
     public init(column: Name, type: Name?, header: TextLiteral? = nil, format: TextLiteral? = nil) {
         self.column = column
@@ -98,6 +100,7 @@ public struct ColumnTypeDecl: Sendable {
         if let h = header { end = h.span }
         if let t = type { end = t.span }
         if let f = format { end = f.span }
+        if let u = unit { end = u.span }
         return column.span.through(end)
     }
 }
@@ -288,6 +291,8 @@ public struct Expr: Sendable {
 
     public var kind: Kind
     public var span: Span
+    /// `5_000 units`, `2.5 USD/unit`: the unit written after a number literal.
+    public var unit: UnitAnnotation? = nil
 
     public init(_ kind: Kind, _ span: Span) {
         self.kind = kind

@@ -38,7 +38,7 @@ extension FormatterLayout {
             var code = ""
             var column = indent
             for k in range {
-                if k > range.lowerBound, FormatterLayout.spaceBetween(t, k - 1, k) {
+                if k > range.lowerBound, FormatterLayout.spaceBetween(t, k - 1, k), !joinsUnit(t, k - 1, k) {
                     code += " "
                     column += 1
                 }
@@ -70,7 +70,7 @@ extension FormatterLayout {
     func codeWidth(_ t: [Token], _ range: Range<Int>) -> Int {
         var width = 0
         for k in range {
-            if k > range.lowerBound, FormatterLayout.spaceBetween(t, k - 1, k) { width += 1 }
+            if k > range.lowerBound, FormatterLayout.spaceBetween(t, k - 1, k), !joinsUnit(t, k - 1, k) { width += 1 }
             width += textWidth(file.text(of: t[k].span))
         }
         return width
@@ -132,5 +132,40 @@ extension FormatterLayout {
         if isUnaryMinus(t, a) { return false }
         if t[b].kind == .symbol(.lparen), t[a].kind == .identifier || t[a].kind == .keyword(.missing) { return false }
         return true
+    }
+
+    /// Tokens `a` and `b` are parts of one unit (`units/day`, `units^2`), written without spaces.
+    func joinsUnit(_ t: [Token], _ a: Int, _ b: Int) -> Bool {
+        isUnitOperator(t, a) || isUnitOperator(t, b)
+    }
+
+    /// `/`, `*` or `^` inside a unit: after a number (`45 units/day`) or a column line's `:`
+    /// (`unit_cost: USD/unit`), between unit names (and `^` before a whole number).
+    func isUnitOperator(_ t: [Token], _ k: Int) -> Bool {
+        guard k > 0, k + 1 < t.count else { return false }
+        switch t[k].kind {
+        case .symbol(.caret): guard case .number = t[k + 1].kind else { return false }
+        case .symbol(.slash), .symbol(.star): guard t[k + 1].kind == .identifier else { return false }
+        default: return false
+        }
+        // Back to the unit's first name: name (^ number)? ((/|*) name (^ number)?)*
+        var j = k - 1
+        while j >= 0 {
+            if case .number = t[j].kind, j > 0, t[j - 1].kind == .symbol(.caret) { j -= 2 }
+            guard j >= 0, t[j].kind == .identifier else { return false }
+            if j > 0, t[j - 1].kind == .symbol(.slash) || t[j - 1].kind == .symbol(.star) {
+                j -= 2
+                continue
+            }
+            guard UnitWords.isUnitWord(file.text(of: t[j].span)), j > 0 else { return false }
+            switch t[j - 1].kind {
+            case .symbol(.colon): return true
+            case .number:
+                // After a number only unit words continue the unit (`10 USD / items.qty` divides).
+                return t[k].kind == .symbol(.caret) || UnitWords.isUnitWord(file.text(of: t[k + 1].span))
+            default: return false
+            }
+        }
+        return false
     }
 }

@@ -231,6 +231,11 @@ extension Parser {
         default: return nil
         }
         advance()
+        if case .number = kind, unitAhead(), let unit = try? unitAnnotation(anyName: false) {
+            var e = Expr(kind, t.span.through(unit.span))
+            e.unit = unit
+            return e
+        }
         return Expr(kind, t.span)
     }
 

@@ -75,7 +75,18 @@ extension Parser {
                     var format: TextLiteral? = nil
                     if header == nil || check(.colon) {
                         _ = try expect(.colon, header == nil ? "`:` and a type (number, text, date or bool), or `=` and the name in the file" : nil)
-                        let t = try expectName("a type: number, text, date or bool")
+                        if check(.identifier), !["number", "text", "date", "bool"].contains(file.text(of: peek.span)),
+                           UnitWords.isUnitWord(file.text(of: peek.span)) {
+                            // column_unit: a unit in place of the type (a number column)
+                            let u = try unitAnnotation(anyName: true)
+                            var decl = ColumnTypeDecl(column: column, type: nil, header: header)
+                            decl.unit = u
+                            end = u.span
+                            types.append(decl)
+                            try expectNewline()
+                            continue
+                        }
+                        let t = try expectName("a type: number, text, date or bool, or a unit such as `units/day`")
                         type = t
                         end = t.span
                         // type_name: NAME ("(" STRING ")")?

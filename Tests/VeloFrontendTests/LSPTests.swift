@@ -60,6 +60,7 @@ import VeloSyntax
         let hoverText = hover["result"]?["contents"]?["value"]?.string ?? ""
         #expect(hoverText.contains("series.velocity = wavg(sales.units, last 21 days, weights: linear)"), "\(hoverText)")
         #expect(hoverText.contains("number"))
+        #expect(hoverText.contains("number in units/day"), "\(hoverText)")   // its unit of measure
         #expect(hoverText.contains("`sku`, `channel`"))
 
         // Hover on a builtin: its signature and summary.

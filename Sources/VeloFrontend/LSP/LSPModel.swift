@@ -38,6 +38,8 @@ struct LSPColumnModel {
     var nameSpan: Span?
     var formula: Expr?
     var type: VType?
+    /// Its unit of measure, when it has one (`units/day`).
+    var unit: String? = nil
 }
 
 struct LSPTableModel {
@@ -123,12 +125,16 @@ struct LSPModel {
         if let program {
             for i in model.tables.indices {
                 guard let info = program.tables.first(where: { $0.name == model.tables[i].name }) else { continue }
-                for c in info.columns {
+                let t = program.table(named: info.name)
+                for (n, c) in info.columns.enumerated() {
                     if let j = model.tables[i].columns.firstIndex(where: { $0.name == c.name }) {
                         model.tables[i].columns[j].type = c.type
                     } else {
                         let kind: LSPColumnModel.Kind = info.keys.contains(c.name) ? .key : (c.formula != nil ? .formula : .data)
                         model.tables[i].columns.append(LSPColumnModel(name: c.name, kind: kind, type: c.type))
+                    }
+                    if let t, let j = model.tables[i].columns.firstIndex(where: { $0.name == c.name }) {
+                        model.tables[i].columns[j].unit = program.units.label(ColumnRef(t, n))
                     }
                 }
             }

@@ -29,7 +29,7 @@ extension LSPServer {
             guard let table = m.table(t), let column = table.column(c) else { return nil }
             var lines: [String] = []
             let keys = table.keys.isEmpty ? (table.isSource ? "no keys (an event table)" : "no keys (one row)") : "keys " + table.keys.map { "`\($0)`" }.joined(separator: ", ")
-            let type = column.type.map { " · \($0)" } ?? ""
+            let type = (column.type.map { " · \($0)" } ?? "") + (column.unit.map { " in \($0)" } ?? "")
             switch column.kind {
             case .formula:
                 let formula = column.formula.map { m.definitions.text(of: $0.span) } ?? ""

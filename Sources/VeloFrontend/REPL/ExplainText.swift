@@ -7,6 +7,7 @@
 //   │    = max(0, target - (inventory.on_hand ?? 0) - (inventory.on_order ?? 0))
 //   └─ items.moq[SKU000012] = 500  (data)
 
+import VeloCheck
 import VeloData
 import VeloEngine
 import VeloRender
@@ -14,6 +15,30 @@ import VeloRender
 struct ExplainText {
     var exact: Bool
     var width: Int?
+    /// The unit of a cell (`plan.need[SKU1]` → `units`), shown after its value.
+    var units: (String) -> String? = { _ in nil }
+
+    init(exact: Bool, width: Int?) {
+        self.exact = exact
+        self.width = width
+    }
+
+    /// The units the checker inferred, by an explanation's cell text: `table.column[keys]`
+    /// or `param name`.
+    static func unitLabels(_ program: CheckedProgram) -> (String) -> String? {
+        { cell in
+            if cell.hasPrefix("param ") {
+                guard let i = program.param(named: String(cell.dropFirst(6))), let d = program.units.params[i],
+                      !d.isDimensionless, program.params[i].type == .number else { return nil }
+                return d.label
+            }
+            let name = cell.split(separator: "[", maxSplits: 1).first.map(String.init) ?? cell
+            let parts = name.split(separator: ".")
+            guard parts.count == 2, let t = program.table(named: String(parts[0])),
+                  let c = program.table(t).columnIndex(String(parts[1])) else { return nil }
+            return program.units.label(ColumnRef(t, c))
+        }
+    }
 
     static let bars: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
     /// A day without rows in a sparkline.
@@ -32,6 +57,7 @@ struct ExplainText {
 
     func node(_ e: Explanation, first: String, rest: String, into lines: inout [String]) {
         var head = first + e.cell + " = " + value(e.value)
+        if case .number = e.value, let unit = units(e.cell) { head += " " + unit }
         if let note = e.note, e.window == nil { head += "  (\(note))" }
         lines.append(head)
         let body = rest + (e.inputs.isEmpty ? "   " : "│  ")

@@ -48,7 +48,8 @@ struct ReplCompleter {
             all = expressionNames(word, context: nil)
         }
         var seen = Set<String>()
-        return all.filter { $0.hasPrefix(word) && seen.insert($0).inserted }
+        let units = Self.followsNumber(before) && !trimmed.hasPrefix("set ") ? unitNames() : []   // `5_000 units`
+        return (units + all).filter { $0.hasPrefix(word) && seen.insert($0).inserted }
     }
 
     func commandArgument(_ command: String, words: [String], before: String, word: String) -> [String] {

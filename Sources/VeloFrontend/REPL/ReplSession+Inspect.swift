@@ -126,7 +126,9 @@ extension ReplSession {
         } catch {
             throw ReplError(error.message)
         }
-        out(ExplainText(exact: exact, width: isTerminal ? console.width : nil).render(e))
+        var text = ExplainText(exact: exact, width: isTerminal ? console.width : nil)
+        text.units = ExplainText.unitLabels(workspace.program)
+        out(text.render(e))
     }
 
     func showFlags() {

@@ -9,7 +9,7 @@ USING csv OPTIONS (path 'Examples/retrospective/data/sales.csv', header 'true');
 
 CACHE LAZY TABLE sales AS SELECT * FROM sales__csv;
 
--- runs: data/runs.csv (retro.velo:8)
+-- runs: data/runs.csv (retro.velo:10)
 CREATE OR REPLACE TEMPORARY VIEW runs__csv (run_id STRING, sku STRING, category STRING, `date` DATE, quantity DOUBLE, planned_velocity DOUBLE)
 USING csv OPTIONS (path 'Examples/retrospective/data/runs.csv', header 'true');
 
@@ -21,19 +21,19 @@ SELECT MAX(d) AS as_of_date FROM (
   SELECT MAX(`date`) AS d FROM sales
 ) AS dates;
 
--- retro by run_id, sku, category (retro.velo:12), step retro__1
+-- retro by run_id, sku, category (retro.velo:16), step retro__1
 CACHE LAZY TABLE retro__1 AS
 SELECT
   t.run_id,
   t.sku,
   t.category,
-  -- retro.velo:13  landed = runs.date
+  -- retro.velo:17  landed = runs.date
   runs.`date` AS landed,
-  -- retro.velo:14  planned = runs.planned_velocity
+  -- retro.velo:18  planned = runs.planned_velocity
   runs.planned_velocity AS planned,
-  -- retro.velo:15  actual_30 = avg(sales.units, 30 days after runs.date)
+  -- retro.velo:19  actual_30 = avg(sales.units, 30 days after runs.date)
   CASE WHEN a1.velo_start IS NULL OR date_add(a1.velo_start, 29) > (SELECT as_of_date FROM velo_asof) THEN NULL ELSE CASE WHEN COALESCE(a1.m1, 0) > 0 THEN NULL ELSE COALESCE(a1.s1, 0) / 30D END END AS actual_30,
-  -- retro.velo:16  actual_60 = avg(sales.units, 60 days after runs.date)
+  -- retro.velo:20  actual_60 = avg(sales.units, 60 days after runs.date)
   CASE WHEN a2.velo_start IS NULL OR date_add(a2.velo_start, 59) > (SELECT as_of_date FROM velo_asof) THEN NULL ELSE CASE WHEN COALESCE(a2.m1, 0) > 0 THEN NULL ELSE COALESCE(a2.s1, 0) / 60D END END AS actual_60
 FROM (
   SELECT DISTINCT run_id, sku, category FROM runs
@@ -93,11 +93,11 @@ SELECT
   t.planned,
   t.actual_30,
   t.actual_60,
-  -- retro.velo:17  bias_30 = planned / actual_30 - 1
+  -- retro.velo:21  bias_30 = planned / actual_30 - 1
   ((t.planned / NULLIF(t.actual_30, 0)) - 1D) AS bias_30,
-  -- retro.velo:18  bias_60 = planned / actual_60 - 1
+  -- retro.velo:22  bias_60 = planned / actual_60 - 1
   ((t.planned / NULLIF(t.actual_60, 0)) - 1D) AS bias_60,
-  -- retro.velo:19  cover_days = runs.quantity / actual_60
+  -- retro.velo:23  cover_days = runs.quantity / actual_60
   (runs.quantity / NULLIF(t.actual_60, 0)) AS cover_days
 FROM retro__1 AS t
 LEFT JOIN runs AS runs ON runs.run_id = t.run_id;
@@ -115,21 +115,21 @@ SELECT
   t.bias_30,
   t.bias_60,
   t.cover_days,
-  -- retro.velo:20  verdict = if bias_60 > tolerance then "overshot" else if bias_60 < -tolerance then "undershot" else "on target"
+  -- retro.velo:24  verdict = if bias_60 > tolerance then "overshot" else if bias_60 < -tolerance then "undershot" else "on target"
   CASE WHEN COALESCE(t.bias_60 > 0.15D /* tolerance */ AND NOT (abs(t.bias_60 - 0.15D /* tolerance */) <= 1e-12 * greatest(abs(t.bias_60), abs(0.15D /* tolerance */))), FALSE) THEN 'overshot' ELSE CASE WHEN COALESCE(t.bias_60 < (-0.15D /* tolerance */) AND NOT (abs(t.bias_60 - (-0.15D /* tolerance */)) <= 1e-12 * greatest(abs(t.bias_60), abs((-0.15D /* tolerance */)))), FALSE) THEN 'undershot' ELSE 'on target' END END AS verdict
 FROM retro__2 AS t;
 
--- bias by category (retro.velo:24), step bias__1
+-- bias by category (retro.velo:28), step bias__1
 CACHE LAZY TABLE bias__1 AS
 SELECT
   t.category,
-  -- retro.velo:25  runs = count(retro.bias_60)
+  -- retro.velo:29  runs = count(retro.bias_60)
   CAST(COALESCE(a3.v1, 0) AS DOUBLE) AS runs,
-  -- retro.velo:26  avg_bias_30 = avg(retro.bias_30)
+  -- retro.velo:30  avg_bias_30 = avg(retro.bias_30)
   CASE WHEN COALESCE(a3.m2, 0) > 0 THEN NULL ELSE a3.v2 END AS avg_bias_30,
-  -- retro.velo:27  avg_bias_60 = avg(retro.bias_60)
+  -- retro.velo:31  avg_bias_60 = avg(retro.bias_60)
   CASE WHEN COALESCE(a3.m3, 0) > 0 THEN NULL ELSE a3.v3 END AS avg_bias_60,
-  -- retro.velo:29  worst = max(retro.bias_60)
+  -- retro.velo:33  worst = max(retro.bias_60)
   CASE WHEN COALESCE(a3.m4, 0) > 0 THEN NULL ELSE a3.v4 END AS worst
 FROM (
   SELECT DISTINCT category FROM runs
@@ -149,7 +149,7 @@ SELECT
   t.runs,
   t.avg_bias_30,
   t.avg_bias_60,
-  -- retro.velo:28  overshot = sum(if retro.verdict == "overshot" then 1 else 0)
+  -- retro.velo:32  overshot = sum(if retro.verdict == "overshot" then 1 else 0)
   CASE WHEN COALESCE(a4.m1, 0) > 0 THEN NULL ELSE COALESCE(a4.v1, 0) END AS overshot,
   t.worst
 FROM bias__1 AS t
@@ -160,12 +160,12 @@ LEFT JOIN (
   GROUP BY g.category
 ) AS a4 ON a4.category = t.category;
 
--- flag systematic_overshoot (warning) on bias (retro.velo:31)
+-- flag systematic_overshoot (warning) on bias (retro.velo:35)
 SELECT t.category, t.category AS value_1, t.avg_bias_60 AS value_2
 FROM bias AS t
 WHERE COALESCE(t.avg_bias_60 > 0.15D /* tolerance */ AND NOT (abs(t.avg_bias_60 - 0.15D /* tolerance */) <= 1e-12 * greatest(abs(t.avg_bias_60), abs(0.15D /* tolerance */))), FALSE);
 
--- flag systematic_undershoot (warning) on bias (retro.velo:34)
+-- flag systematic_undershoot (warning) on bias (retro.velo:38)
 SELECT t.category, t.category AS value_1, t.avg_bias_60 AS value_2
 FROM bias AS t
 WHERE COALESCE(t.avg_bias_60 < (-0.15D /* tolerance */) AND NOT (abs(t.avg_bias_60 - (-0.15D /* tolerance */)) <= 1e-12 * greatest(abs(t.avg_bias_60), abs((-0.15D /* tolerance */)))), FALSE);
