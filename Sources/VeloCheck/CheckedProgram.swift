@@ -39,6 +39,8 @@ public struct CheckedProgram: Sendable {
     public var tests: [CheckedTest] = []
     /// The `report` statements, in file order (Checker+Reports.swift).
     public var reports: [ReportInfo] = []
+    /// The decision tables (Checker+Decisions.swift); their outputs are formula columns.
+    public var decisions: [DecisionInfo] = []
 
     public func table(_ ref: TableRef) -> TableInfo { tables[ref.index] }
     public func column(_ ref: ColumnRef) -> ColumnInfo { tables[ref.table.index].columns[ref.column] }

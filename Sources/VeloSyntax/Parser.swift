@@ -231,7 +231,7 @@ public struct Parser {
         advance()
     }
 
-    // table_def: "table" NAME by_clause? rows_clause? period_clause? ":" (column_def | _NL _INDENT column_def+ _DEDENT)
+    // table_def: "table" NAME by_clause? rows_clause? period_clause? ":" (column_def | _NL _INDENT (column_def | decide_def)+ _DEDENT)
     // rows_clause: "from" NAME ("in" window)?
     mutating func tableDef() throws -> TableDecl {
         let start = advance().span
@@ -258,9 +258,16 @@ public struct Parser {
         }
         try blockStart("formula columns such as `velocity = ...`")
         let level = blockDepth
+        var decisions: [DecisionDecl] = []
         while !check(.dedent), !check(.eof) {
             let start = index
             do {
+                if check(.decide) {
+                    let d = try decideDef()
+                    decisions.append(d)
+                    columns += d.lowered(file: file)
+                    continue
+                }
                 columns.append(try columnDef())
             } catch {
                 noteBroken(at: start)
@@ -269,7 +276,8 @@ public struct Parser {
             }
         }
         if check(.dedent) { advance() }
-        return TableDecl(name: name, keys: keys, rows: rows, periods: periods, columns: columns, span: start.through(name.span))
+        return TableDecl(name: name, keys: keys, rows: rows, periods: periods, columns: columns, span: start.through(name.span),
+                         decisions: decisions)
     }
 
     // column_def: NAME "=" expr _NL
