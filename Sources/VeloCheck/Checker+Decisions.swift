@@ -459,7 +459,15 @@ extension Diagnostic {
         case .date: hint = "`\(input)` is a date: write `2024-12-31`"
         default: hint = "write `true` or `false`"
         }
-        return Diagnostic(code: "type", "the input `\(input)` is \(type.withArticle), but this value is not", at: span, hint: hint)
+        let kind: String
+        switch v.value {
+        case .number, .percent: kind = "a number"
+        case .duration: kind = "a duration"
+        case .text: kind = "a text"
+        case .date: kind = "a date"
+        case .bool: kind = "a true/false value"
+        }
+        return Diagnostic(code: "type", "this value is \(kind), but the input `\(input)` is \(type.withArticle)", at: span, hint: hint)
     }
 
     static func decisionRangeOnUnordered(_ input: String, _ type: VType, at span: Span) -> Diagnostic {

@@ -28,7 +28,9 @@ extension Parser {
             policySpan = policySpan.through(advance().span)
             policy = .collect(op)
         default:
-            throw fail(.unknownHitPolicy(policyName.text, at: policyName.span))
+            // Reported, and the block is read as `first` so that its rules are still checked.
+            _ = fail(.unknownHitPolicy(policyName.text, at: policyName.span))
+            policy = .first
         }
         _ = try expect(.colon, "`:` and the decision's rows")
         try blockStart("a decision table: a header such as `cover_days | class => cadence`, then one rule a line")
