@@ -322,7 +322,9 @@ extension Checker {
         switch d.policy {
         case .unique, .first, .priority:
             guard !hasOtherwise else { break }
-            if let i = open.first {
+            // A gap only "any other text" falls into: the values are not declared, so no rule
+            // list can be proved complete without a catch-all.
+            if let gap, let i = open.first(where: { gap[$0] == .otherText }) {
                 diagnostics.append(.decisionOpenValues(d.inputs[i].name.text, at: d.inputs[i].name.span, decide: d.span,
                                                        example: d.inputs[i].defined ? nil : d.inputs[i].name.text))
             } else if let gap {
