@@ -17,6 +17,7 @@ enum SQLSupport {
         "Examples/retrospective/retro.velo",
         "Examples/moq_decision/moq.velo",
         "Tests/Fixtures/sql/constructs.velo",
+        "Tests/Fixtures/sql/decisions.velo",
     ]
 
     static var recording: Bool {

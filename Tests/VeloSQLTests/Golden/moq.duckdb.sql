@@ -97,11 +97,11 @@ SELECT
   t.overage_cost,
   t.cost_order_moq,
   t.cost_short_run,
-  -- moq.velo:25  decision = if need >= moq then "MOQ not binding" else if cost_order_moq < cost_short_run then "order the MOQ" else "short run"
-  CASE WHEN COALESCE((t.need >= t.moq OR abs(t.need - t.moq) <= 1e-12 * greatest(abs(t.need), abs(t.moq))), FALSE) THEN 'MOQ not binding' ELSE CASE WHEN COALESCE(t.cost_order_moq < t.cost_short_run AND NOT (abs(t.cost_order_moq - t.cost_short_run) <= 1e-12 * greatest(abs(t.cost_order_moq), abs(t.cost_short_run))), FALSE) THEN 'order the MOQ' ELSE 'short run' END END AS decision,
-  -- moq.velo:29  saving = abs(cost_short_run - cost_order_moq)
+  -- moq.velo:30  decision = true       | -           => "MOQ not binding"
+  CASE WHEN COALESCE(COALESCE((t.need >= t.moq OR abs(t.need - t.moq) <= 1e-12 * greatest(abs(t.need), abs(t.moq))), FALSE) = TRUE, FALSE) THEN 'MOQ not binding' ELSE CASE WHEN (COALESCE(COALESCE((t.need >= t.moq OR abs(t.need - t.moq) <= 1e-12 * greatest(abs(t.need), abs(t.moq))), FALSE) = FALSE, FALSE) AND COALESCE(COALESCE(t.cost_order_moq < t.cost_short_run AND NOT (abs(t.cost_order_moq - t.cost_short_run) <= 1e-12 * greatest(abs(t.cost_order_moq), abs(t.cost_short_run))), FALSE) = TRUE, FALSE)) THEN 'order the MOQ' ELSE CASE WHEN (COALESCE(COALESCE((t.need >= t.moq OR abs(t.need - t.moq) <= 1e-12 * greatest(abs(t.need), abs(t.moq))), FALSE) = FALSE, FALSE) AND COALESCE(COALESCE(t.cost_order_moq < t.cost_short_run AND NOT (abs(t.cost_order_moq - t.cost_short_run) <= 1e-12 * greatest(abs(t.cost_order_moq), abs(t.cost_short_run))), FALSE) = FALSE, FALSE)) THEN 'short run' ELSE CAST(NULL AS VARCHAR) END END END AS decision,
+  -- moq.velo:34  saving = abs(cost_short_run - cost_order_moq)
   abs((t.cost_short_run - t.cost_order_moq)) AS saving,
-  -- moq.velo:30  breakeven_surcharge = if need < moq then cost_order_moq / (need * items.unit_cost) else missing("MOQ not binding")
+  -- moq.velo:35  breakeven_surcharge = if need < moq then cost_order_moq / (need * items.unit_cost) else missing("MOQ not binding")
   CASE WHEN COALESCE(t.need < t.moq AND NOT (abs(t.need - t.moq) <= 1e-12 * greatest(abs(t.need), abs(t.moq))), FALSE) THEN (t.cost_order_moq / NULLIF((t.need * items.unit_cost), 0)) ELSE CAST(NULL AS DOUBLE) END AS breakeven_surcharge
 FROM decision__4 AS t
 LEFT JOIN items AS items ON items.sku = t.sku;
@@ -118,18 +118,18 @@ SELECT
   t.cost_order_moq,
   t.cost_short_run,
   t.decision,
-  -- moq.velo:28  order_qty = if decision == "short run" then need else max(need, moq)
+  -- moq.velo:33  order_qty = if decision == "short run" then need else max(need, moq)
   CASE WHEN COALESCE(t.decision = 'short run', FALSE) THEN t.need ELSE CASE WHEN t.need IS NULL OR t.moq IS NULL THEN NULL ELSE greatest(t.need, t.moq) END END AS order_qty,
   t.saving,
   t.breakeven_surcharge
 FROM decision__5 AS t;
 
--- flag costly_moq (warning) on decision (moq.velo:32)
+-- flag costly_moq (warning) on decision (moq.velo:37)
 SELECT t.sku, t.extra_units AS value_1
 FROM decision AS t
 WHERE (COALESCE(t.decision = 'order the MOQ', FALSE) AND COALESCE(t.extra_units > t.need AND NOT (abs(t.extra_units - t.need) <= 1e-12 * greatest(abs(t.extra_units), abs(t.need))), FALSE));
 
--- check decision: order_qty >= need on decision: rows where `order_qty >= need` does not hold (moq.velo:35)
+-- check decision: order_qty >= need on decision: rows where `order_qty >= need` does not hold (moq.velo:40)
 SELECT t.sku, t.order_qty, t.need
 FROM decision AS t
 WHERE NOT COALESCE(COALESCE((t.order_qty >= t.need OR abs(t.order_qty - t.need) <= 1e-12 * greatest(abs(t.order_qty), abs(t.need))), FALSE), FALSE);

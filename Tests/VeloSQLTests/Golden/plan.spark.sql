@@ -133,9 +133,9 @@ SELECT
   -- plan.velo:28  target = demand * items.lead_time_days + safety_stock
   ((t.demand * items.lead_time_days) + t.safety_stock) AS target,
   t.cover_days,
-  -- plan.velo:35  cadence = if cover_days < 60 then "weekly" else "monthly"
-  CASE WHEN COALESCE(t.cover_days < 60D AND NOT (abs(t.cover_days - 60D) <= 1e-12 * greatest(abs(t.cover_days), abs(60D))), FALSE) THEN 'weekly' ELSE 'monthly' END AS cadence,
-  -- plan.velo:36  flagged = any(series.exception)
+  -- plan.velo:38  cadence = < 60       => "weekly"
+  CASE WHEN COALESCE(t.cover_days < 60D AND NOT (abs(t.cover_days - 60D) <= 1e-12 * greatest(abs(t.cover_days), abs(60D))), FALSE) THEN 'weekly' ELSE CASE WHEN COALESCE((t.cover_days >= 60D OR abs(t.cover_days - 60D) <= 1e-12 * greatest(abs(t.cover_days), abs(60D))), FALSE) THEN 'monthly' ELSE CASE WHEN (t.cover_days IS NULL) THEN 'monthly' ELSE CAST(NULL AS STRING) END END END AS cadence,
+  -- plan.velo:41  flagged = any(series.exception)
   COALESCE(a4.v1, FALSE) AS flagged
 FROM plan__2 AS t
 LEFT JOIN items AS items ON items.sku = t.sku
@@ -196,22 +196,22 @@ SELECT
   t.flagged
 FROM plan__5 AS t;
 
--- flag velocity_shift (warning) on series (plan.velo:38)
+-- flag velocity_shift (warning) on series (plan.velo:43)
 SELECT t.sku, t.channel, t.velocity_change AS value_1
 FROM series AS t
 WHERE t.`exception`;
 
--- flag new_launch (warning) on series (plan.velo:43)
+-- flag new_launch (warning) on series (plan.velo:48)
 SELECT t.sku, t.channel, t.velocity AS value_1
 FROM series AS t
 WHERE (COALESCE(abs(t.prior_velocity - 0D) <= 1e-12 * greatest(abs(t.prior_velocity), abs(0D)), FALSE) AND COALESCE(t.velocity > 0D AND NOT (abs(t.velocity - 0D) <= 1e-12 * greatest(abs(t.velocity), abs(0D))), FALSE));
 
--- flag gone_quiet (warning) on series (plan.velo:46)
+-- flag gone_quiet (warning) on series (plan.velo:51)
 SELECT t.sku, t.channel, t.prior_velocity AS value_1
 FROM series AS t
 WHERE (COALESCE(abs(t.velocity - 0D) <= 1e-12 * greatest(abs(t.velocity), abs(0D)), FALSE) AND COALESCE(t.prior_velocity > 0D AND NOT (abs(t.prior_velocity - 0D) <= 1e-12 * greatest(abs(t.prior_velocity), abs(0D))), FALSE));
 
--- check plan: order_qty >= 0 on plan: rows where `order_qty >= 0` does not hold (plan.velo:49)
+-- check plan: order_qty >= 0 on plan: rows where `order_qty >= 0` does not hold (plan.velo:54)
 SELECT t.sku, t.order_qty
 FROM plan AS t
 WHERE NOT COALESCE(COALESCE((t.order_qty >= 0D OR abs(t.order_qty - 0D) <= 1e-12 * greatest(abs(t.order_qty), abs(0D))), FALSE), FALSE);
