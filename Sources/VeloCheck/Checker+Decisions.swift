@@ -98,7 +98,7 @@ extension Checker {
                 shapeOK = false
             }
             if !r.otherwise, r.cells.count != d.inputs.count {
-                let at = r.cells.count > d.inputs.count ? r.cells[d.inputs.count].span : r.arrow
+                let at = r.cells.count > d.inputs.count ? r.cells[d.inputs.count].span : r.arrowSpan
                 diagnostics.append(.decisionCellCount(r.cells.count, inputs: d.inputs.map(\.name.text), at: at, header: d.headerSpan))
                 shapeOK = false
             }

@@ -74,7 +74,7 @@ public struct DecisionDecl: Sendable {
         /// The whole row.
         public var span: Span
         /// Where the outputs start (the `=>`), for "an output is missing".
-        public var arrow: Span
+        public var arrowSpan: Span
     }
 
     public var policy: Policy

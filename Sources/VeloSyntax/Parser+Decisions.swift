@@ -120,7 +120,7 @@ extension Parser {
         } while match(.pipe) != nil
         let span = start.through(tokens[index - 1].span)
         try expectNewline()
-        return DecisionDecl.Rule(cells: cells, outputs: outputs, otherwise: otherwise, span: span, arrow: arrow.span)
+        return DecisionDecl.Rule(cells: cells, outputs: outputs, otherwise: otherwise, span: span, arrowSpan: arrow.span)
     }
 
     // decide_cell: "-" | decide_test ("," decide_test)*
