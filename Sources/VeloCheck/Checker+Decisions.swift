@@ -124,7 +124,15 @@ extension Checker {
         // Types of the inputs and the cells.
         var types: [VType?] = []
         for input in d.inputs {
+            let before = diagnostics.count
             types.append(resolve(input.expr, scope)?.type)
+            // A header name that is another table's column: say how to bring it in.
+            if types.last! == nil, !input.defined,
+               let other = tables.first(where: { !$0.columns.isEmpty && $0.columnIndex(input.name.text) != nil && $0.name != tables[t.index].name }) {
+                for k in before..<diagnostics.count where diagnostics[k].span == input.name.span && diagnostics[k].code == "unknown-name" {
+                    diagnostics[k].hint = "define the input above the header: `\(input.name.text) = \(other.name).\(input.name.text)`"
+                }
+            }
         }
         var typesOK = !types.contains { $0 == nil }
         for (i, input) in d.inputs.enumerated() {
