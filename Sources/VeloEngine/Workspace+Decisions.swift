@@ -28,7 +28,7 @@ extension Workspace {
         switch d.policy {
         case .collect(let op) where op != .min && op != .max:
             func walk(_ e: CExpr) {
-                if case .conditional(let c, _, _) = e.kind, let r = ruleAt(e.span) {
+                if case .conditional(let c, _, _) = e.kind, let r = ruleAt(c.span) {
                     if evaluate(c) == .bool(true) { fired.append(r) }
                     return
                 }
@@ -40,7 +40,7 @@ extension Workspace {
             var e = formula
             while true {
                 if case .conditional(let c, let then, let els) = e.kind {
-                    if let r = ruleAt(e.span) {
+                    if let r = ruleAt(c.span) {
                         if evaluate(c) == .bool(true) { fired = [r]; break }
                         e = els
                         continue

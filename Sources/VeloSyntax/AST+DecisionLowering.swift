@@ -17,7 +17,11 @@ extension DecisionDecl {
     /// The output columns, as formulas.
     public func lowered(file: SourceFile? = nil) -> [ColumnDecl] {
         outputs.indices.map { k in
-            ColumnDecl(name: outputs[k].name, formula: formula(output: k, file: file))
+            var f = formula(output: k, file: file)
+            // The formula as a whole is the `decide` line (hover, SQL comments); a rule's
+            // condition keeps the rule's span, which `explain` looks for.
+            if case .conditional = f.kind { f.span = span }
+            return ColumnDecl(name: outputs[k].name, formula: f)
         }
     }
 
@@ -117,6 +121,7 @@ extension DecisionDecl {
             guard let c = test(cell, inputs[i].expr) else { continue }
             m = m.map { Expr(.binary(.and, $0, c), r.span) } ?? c
         }
+        m?.span = r.span
         return m
     }
 

@@ -97,7 +97,7 @@ SELECT
   t.overage_cost,
   t.cost_order_moq,
   t.cost_short_run,
-  -- moq.velo:30  decision = true       | -           => "MOQ not binding"
+  -- moq.velo:26  decision = decide unique
   CASE WHEN COALESCE(COALESCE((t.need >= t.moq OR abs(t.need - t.moq) <= 1e-12 * greatest(abs(t.need), abs(t.moq))), FALSE) = TRUE, FALSE) THEN 'MOQ not binding' ELSE CASE WHEN (COALESCE(COALESCE((t.need >= t.moq OR abs(t.need - t.moq) <= 1e-12 * greatest(abs(t.need), abs(t.moq))), FALSE) = FALSE, FALSE) AND COALESCE(COALESCE(t.cost_order_moq < t.cost_short_run AND NOT (abs(t.cost_order_moq - t.cost_short_run) <= 1e-12 * greatest(abs(t.cost_order_moq), abs(t.cost_short_run))), FALSE) = TRUE, FALSE)) THEN 'order the MOQ' ELSE CASE WHEN (COALESCE(COALESCE((t.need >= t.moq OR abs(t.need - t.moq) <= 1e-12 * greatest(abs(t.need), abs(t.moq))), FALSE) = FALSE, FALSE) AND COALESCE(COALESCE(t.cost_order_moq < t.cost_short_run AND NOT (abs(t.cost_order_moq - t.cost_short_run) <= 1e-12 * greatest(abs(t.cost_order_moq), abs(t.cost_short_run))), FALSE) = FALSE, FALSE)) THEN 'short run' ELSE CAST(NULL AS VARCHAR) END END END AS decision,
   -- moq.velo:34  saving = abs(cost_short_run - cost_order_moq)
   abs((t.cost_short_run - t.cost_order_moq)) AS saving,

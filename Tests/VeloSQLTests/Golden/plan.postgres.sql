@@ -159,7 +159,7 @@ SELECT
   -- plan.velo:28  target = demand * items.lead_time_days + safety_stock
   ((t.demand * items.lead_time_days) + t.safety_stock) AS target,
   t.cover_days,
-  -- plan.velo:38  cadence = < 60       => "weekly"
+  -- plan.velo:36  cadence = decide unique
   CASE WHEN COALESCE(t.cover_days < 60::float8 AND NOT (abs(t.cover_days - 60::float8) <= 1e-12 * greatest(abs(t.cover_days), abs(60::float8))), FALSE) THEN 'weekly' ELSE CASE WHEN COALESCE((t.cover_days >= 60::float8 OR abs(t.cover_days - 60::float8) <= 1e-12 * greatest(abs(t.cover_days), abs(60::float8))), FALSE) THEN 'monthly' ELSE CASE WHEN (t.cover_days IS NULL) THEN 'monthly' ELSE CAST(NULL AS text) END END END AS cadence,
   -- plan.velo:41  flagged = any(series.exception)
   COALESCE(a4.v1, FALSE) AS flagged
