@@ -161,7 +161,11 @@ extension Checker {
                     diagnostics.append(.decisionCollectLiteral(op.rawValue, at: e.span))
                     typesOK = false
                 }
-                type = type ?? x.type
+                if let t0 = type, x.type.unified(with: t0) == nil {
+                    diagnostics.append(.decisionOutputTypes(o.name.text, x.type, t0, at: e.span))
+                    typesOK = false
+                }
+                if type == nil || type?.base == .unknown { type = x.type }
             }
             outputTypes.append(type)
         }
@@ -504,6 +508,11 @@ extension Diagnostic {
     static func decisionCollectLiteral(_ op: String, at span: Span) -> Diagnostic {
         Diagnostic(code: "decision", "`collect \(op)` needs a number written out as each output", at: span,
                    hint: "compute the value in a formula column and take `min`/`max` there, or write the number")
+    }
+
+    static func decisionOutputTypes(_ output: String, _ t: VType, _ first: VType, at span: Span) -> Diagnostic {
+        Diagnostic(code: "type", "this rule gives `\(output)` \(t.withArticle), the rules above it \(first.withArticle)", at: span,
+                   hint: "every rule gives an output the same type; `missing(\"reason\")` fits any")
     }
 
     static func decisionPriorityWithoutOrder(_ output: String, at span: Span) -> Diagnostic {

@@ -22,11 +22,15 @@ extension Parser {
         case "first": policy = .first
         case "priority": policy = .priority
         case "collect":
-            guard check(.identifier), let op = DecisionDecl.CollectOperator(rawValue: file.text(of: peek.span)) else {
-                throw fail(.unexpectedToken(peek, expected: "how `collect` combines the outputs: `sum`, `min`, `max` or `count`", file: file))
+            if check(.identifier), let op = DecisionDecl.CollectOperator(rawValue: file.text(of: peek.span)) {
+                policySpan = policySpan.through(advance().span)
+                policy = .collect(op)
+            } else {
+                // Reported; the block is still read (as `collect sum`) so that its rules are checked.
+                _ = fail(.unexpectedToken(peek, expected: "how `collect` combines the outputs: `sum`, `min`, `max` or `count`", file: file))
+                if check(.identifier) { advance() }
+                policy = .collect(.sum)
             }
-            policySpan = policySpan.through(advance().span)
-            policy = .collect(op)
         default:
             // Reported, and the block is read as `first` so that its rules are still checked.
             _ = fail(.unknownHitPolicy(policyName.text, at: policyName.span))
@@ -209,5 +213,23 @@ extension Diagnostic {
         let guess = Suggest.didYouMean(name, in: known).map { $0 + " " } ?? ""
         return Diagnostic(code: "hit-policy", "unknown hit policy `\(name)`", at: span,
                           hint: guess + "a decision's hit policy is `unique`, `first`, `priority` or `collect sum|min|max|count`")
+    }
+}
+
+extension Parser {
+    /// `decide` at the margin: reported, its block read (and dropped), then the next statement.
+    mutating func decisionOutsideTable() throws -> Statement {
+        _ = fail(.decisionOutsideTable(at: peek.span))
+        do { _ = try decideDef() } catch { throw Failure() }
+        while check(.newline) { advance() }
+        if check(.eof) { throw Failure() }
+        return try statement()
+    }
+}
+
+extension Diagnostic {
+    static func decisionOutsideTable(at span: Span) -> Diagnostic {
+        Diagnostic(code: "decision", "a decision table belongs inside a table", at: span,
+                   hint: "indent it under `table NAME by … from …:`; its outputs become columns of that table")
     }
 }

@@ -200,6 +200,7 @@ public struct Parser {
         case .keyword(.test): return .test(try testDef())
         case .keyword(.import): return .importFile(try importDef())
         case .keyword(.report): return .report(try reportDef())
+        case .keyword(.decide): return try decisionOutsideTable()
         case .keyword(.given), .keyword(.set), .keyword(.expect):
             throw fail(.testStepOutsideTest(file.text(of: peek.span), at: peek.span))
         case .identifier where peek(1).kind == .symbol(.assign):
