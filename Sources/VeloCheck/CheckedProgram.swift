@@ -41,6 +41,8 @@ public struct CheckedProgram: Sendable {
     public var reports: [ReportInfo] = []
     /// The units of measure of columns and params (Checker+Units.swift): labels for output only.
     public var units = ProgramUnits()
+    /// The decision tables (Checker+Decisions.swift); their outputs are formula columns.
+    public var decisions: [DecisionInfo] = []
 
     public func table(_ ref: TableRef) -> TableInfo { tables[ref.index] }
     public func column(_ ref: ColumnRef) -> ColumnInfo { tables[ref.table.index].columns[ref.column] }

@@ -117,6 +117,7 @@ public struct Checker {
         declareParams()
         resolvePeriodClauses()
         checkSourceFilters()
+        checkDecisions()
         for ref in checkingOrder() { checkFormula(ref) }
         checkDeferredPrevious()
         resolveRows()
@@ -125,6 +126,7 @@ public struct Checker {
         var program = CheckedProgram(file: file, tables: tables, params: params, flags: flags, checks: checks,
                                      formulaOrder: formulaOrder)
         program.reports = checkReports(flags: flags)
+        program.decisions = decisionInfos()
         return program
     }
 

@@ -56,6 +56,7 @@ extension Workspace {
         var node = Explanation(cell: name, value: value, formula: program.file.text(of: formula.span), inputs: [], window: nil,
                                note: nil)
         if depth > 0 { node.inputs = inputs(of: .column(ref), context: ref.table, row: row, depth: depth - 1) }
+        if !program.decisions.isEmpty { explainDecision(&node, ref, row: row) }
         return node
     }
 

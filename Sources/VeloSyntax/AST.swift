@@ -114,6 +114,8 @@ public struct TableDecl: Sendable {
     public var periods: PeriodClause? = nil
     public var columns: [ColumnDecl]
     public var span: Span
+    /// `decide …:` blocks (AST+Decisions.swift); their outputs are also in `columns`.
+    public var decisions: [DecisionDecl] = []
 }
 
 /// `from sales in last 35 days`: the rows of a derived table are the key tuples of `table`.

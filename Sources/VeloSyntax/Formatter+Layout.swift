@@ -78,6 +78,7 @@ struct FormatterLayout {
         alignRuns(chunks)
         alignBlocks()
         alignRows()
+        alignDecisions()
         for i in lines.indices { lines[i].rendered = render(lines[i]) }
         return emit(chunks)
     }

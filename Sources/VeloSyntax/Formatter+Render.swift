@@ -117,6 +117,7 @@ extension FormatterLayout {
 
     /// Whether one space separates tokens `a` and `b` (adjacent, on one line).
     static func spaceBetween(_ t: [Token], _ a: Int, _ b: Int) -> Bool {
+        if decisionSpace(t, a, b) { return true }
         switch t[b].kind {
         case .symbol(.comma), .symbol(.colon), .symbol(.rparen), .symbol(.rbracket), .symbol(.dot), .symbol(.lbracket):
             return false

@@ -20,7 +20,9 @@ public struct Lexer {
     var indentStack: [Int] = [0]
     var logicalLineOpen = false
     var logicalLineIndent = 0
-    var brackets: [(symbol: Symbol, offset: Int)] = []
+    /// Open brackets; `interval` when it may be closed by the other kind (`[30, 60)`, a
+    /// decision table's range, Parser+Decisions.swift).
+    var brackets: [(symbol: Symbol, offset: Int, interval: Bool)] = []
 
     /// True for an interpolation inside a message: one line, no layout tokens.
     var embedded = false
@@ -139,7 +141,8 @@ public struct Lexer {
         let word = String(decoding: bytes[i..<j], as: UTF8.self)
         if indent == 0, let k = Keyword(rawValue: word), [.table, .param, .flag, .check, .test].contains(k) { return true }
         while j < bytes.count, bytes[j] == UInt8(ascii: " ") { j += 1 }
-        return j < bytes.count && bytes[j] == UInt8(ascii: "=") && (j + 1 >= bytes.count || bytes[j + 1] != UInt8(ascii: "="))
+        return j < bytes.count && bytes[j] == UInt8(ascii: "=")
+            && (j + 1 >= bytes.count || (bytes[j + 1] != UInt8(ascii: "=") && bytes[j + 1] != UInt8(ascii: ">")))
     }
 
     mutating func finish() {
@@ -204,10 +207,10 @@ public struct Lexer {
             let span = Span(start: start, length: pos - start)
             switch symbol {
             case .lparen, .lbracket:
-                brackets.append((symbol, start))
+                brackets.append((symbol, start, Lexer.opensInterval(after: tokens.last?.kind)))
             case .rparen, .rbracket:
                 let expected: Symbol = symbol == .rparen ? .lparen : .lbracket
-                if let last = brackets.last, last.symbol == expected {
+                if let last = brackets.last, last.symbol == expected || last.interval {
                     brackets.removeLast()
                 } else if let last = brackets.last {
                     diagnostics.append(.mismatchedBracket(found: symbol, opened: last.symbol, at: span,
@@ -248,7 +251,8 @@ public struct Lexer {
         case UInt8(ascii: "*"): return one(.star)
         case UInt8(ascii: "/"): return one(.slash)
         case UInt8(ascii: "^"): return one(.caret)
-        case UInt8(ascii: "="): return next == UInt8(ascii: "=") ? two(.equal) : one(.assign)
+        case UInt8(ascii: "="): return next == UInt8(ascii: "=") ? two(.equal) : next == UInt8(ascii: ">") ? two(.arrow) : one(.assign)
+        case UInt8(ascii: "|"): return one(.pipe)
         case UInt8(ascii: "!"): return next == UInt8(ascii: "=") ? two(.notEqual) : nil
         case UInt8(ascii: "<"): return next == UInt8(ascii: "=") ? two(.lessEqual) : one(.less)
         case UInt8(ascii: ">"): return next == UInt8(ascii: "=") ? two(.greaterEqual) : one(.greater)
@@ -430,5 +434,16 @@ extension Diagnostic {
     static func unterminatedString(at span: Span) -> Diagnostic {
         Diagnostic(code: "unterminated-text", "this text has no closing quote", at: Span(start: span.start, length: 1),
                    hint: "end it with `\"` on the same line")
+    }
+}
+
+extension Lexer {
+    /// A bracket at the start of a line, after `|` or after `,` may open a decision table's
+    /// half-open range, `[30, 60)` or `(0, 10]`, closed by the other kind of bracket.
+    static func opensInterval(after previous: TokenKind?) -> Bool {
+        switch previous {
+        case .newline?, .indent?, .dedent?, .symbol(.pipe)?, .symbol(.comma)?: return true
+        default: return false
+        }
     }
 }

@@ -200,6 +200,7 @@ public struct Parser {
         case .keyword(.test): return .test(try testDef())
         case .keyword(.import): return .importFile(try importDef())
         case .keyword(.report): return .report(try reportDef())
+        case .keyword(.decide): return try decisionOutsideTable()
         case .keyword(.given), .keyword(.set), .keyword(.expect):
             throw fail(.testStepOutsideTest(file.text(of: peek.span), at: peek.span))
         case .identifier where peek(1).kind == .symbol(.assign):
@@ -231,7 +232,7 @@ public struct Parser {
         advance()
     }
 
-    // table_def: "table" NAME by_clause? rows_clause? period_clause? ":" (column_def | _NL _INDENT column_def+ _DEDENT)
+    // table_def: "table" NAME by_clause? rows_clause? period_clause? ":" (column_def | _NL _INDENT (column_def | decide_def)+ _DEDENT)
     // rows_clause: "from" NAME ("in" window)?
     mutating func tableDef() throws -> TableDecl {
         let start = advance().span
@@ -258,9 +259,16 @@ public struct Parser {
         }
         try blockStart("formula columns such as `velocity = ...`")
         let level = blockDepth
+        var decisions: [DecisionDecl] = []
         while !check(.dedent), !check(.eof) {
             let start = index
             do {
+                if check(.decide) {
+                    let d = try decideDef()
+                    decisions.append(d)
+                    columns += d.lowered(file: file)
+                    continue
+                }
                 columns.append(try columnDef())
             } catch {
                 noteBroken(at: start)
@@ -269,7 +277,8 @@ public struct Parser {
             }
         }
         if check(.dedent) { advance() }
-        return TableDecl(name: name, keys: keys, rows: rows, periods: periods, columns: columns, span: start.through(name.span))
+        return TableDecl(name: name, keys: keys, rows: rows, periods: periods, columns: columns, span: start.through(name.span),
+                         decisions: decisions)
     }
 
     // column_def: NAME "=" expr _NL

@@ -12,6 +12,8 @@ public enum Keyword: String, CaseIterable, Sendable {
     case report, columns, `where`, sort, limit, asc, desc
     // `param p = 95% between 50% and 99.9%`.
     case between
+    // Decision tables inside a table block (Parser+Decisions.swift).
+    case decide, otherwise
 }
 
 public enum Symbol: String, CaseIterable, Sendable {
@@ -19,6 +21,8 @@ public enum Symbol: String, CaseIterable, Sendable {
     case comma = ",", dot = ".", colon = ":"
     case assign = "=", equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
     case plus = "+", minus = "-", star = "*", slash = "/", caret = "^", coalesce = "??"
+    // The cells of a decision table's rows, and its outputs after `=>`.
+    case pipe = "|", arrow = "=>"
 }
 
 public enum TokenKind: Equatable, Sendable {

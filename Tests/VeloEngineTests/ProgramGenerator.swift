@@ -149,7 +149,11 @@ struct GProgram {
             if let f = t.from { s += " from \(f)" + (t.window.map { " in last \($0) days" } ?? "") }
             if let h = t.periods { s += " over weeks(\(h))" }
             s += ":\n"
-            for c in t.columns { s += "  \(c.name) = \(c.expr)\n" }
+            for c in t.columns {
+                // A decision table (ProgramGenerator+Decisions.swift) is a block naming its output.
+                s += c.expr.hasPrefix("decide ") ? "  " + c.expr.replacingOccurrences(of: "NAME", with: c.name)
+                                                 : "  \(c.name) = \(c.expr)\n"
+            }
         }
         if !flags.isEmpty { s += "\n" }
         for f in flags {
@@ -235,6 +239,7 @@ struct ProgramGenerator {
             for _ in 0..<n { addColumn(&p, table: ti) }
         }
         if periodTable, let ti = p.tables.firstIndex(where: { $0.name == "tl" }) { addRecurrence(&p, table: ti) }
+        if r.int(3) == 0, let ti = p.tables.firstIndex(where: { $0.name == "plan" }) { addDecision(&p, table: ti) }
         // Windows over a keyed table's dates (items.launch) are rare by chance: often add one.
         if r.int(2) == 0 {
             let ti = p.tables.count - 1

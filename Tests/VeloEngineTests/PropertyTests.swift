@@ -955,6 +955,7 @@ enum PropertyShrinker {
                 if t.periods != nil { seen["period table", default: 0] += 1 }
                 for c in t.columns { if let f = c.formula { visit(f); seen["formula \(c.type.base)", default: 0] += 1 } }
             }
+            if !program.decisions.isEmpty { seen["decision table", default: 0] += 1 }
             for f in program.flags {
                 visit(f.condition)
                 seen["flag \(f.severity)", default: 0] += 1
@@ -984,7 +985,8 @@ enum PropertyShrinker {
                         "message formatted value", "check named", "check unnamed",
                         "formula number", "formula bool", "formula date", "formula duration", "formula text",
                         "period table", "previous", "shift", "cumulative", "period date", "aggregate into periods",
-                        "report on flags", "report on a table", "report where", "report sort desc", "report limit"]
+                        "report on flags", "report on a table", "report where", "report sort desc", "report limit",
+                        "decision table"]
         expected += BinaryOp.allCases.map { "binary \($0.rawValue)" }
         expected += Builtin.allCases.map { "builtin \($0.rawValue)" }
         expected += AggregateFunction.allCases.map { "aggregate \($0.rawValue)" }

@@ -20,6 +20,7 @@ enum SQLSupport {
         "Examples/production/production.velo",
         "Examples/production/lot_sizing.velo",
         "Tests/Fixtures/sql/periods.velo",
+        "Tests/Fixtures/sql/decisions.velo",
     ]
 
     static var recording: Bool {

@@ -45,7 +45,7 @@ enum TreeDump {
             guard let payload = mirror.children.first else { return "\(value)" }
             return "." + (payload.label ?? "?") + "(" + dump(payload.value) + ")"
         case .struct, .tuple, .class:
-            let fields = mirror.children.filter { $0.label != "span" && $0.label != "lengthSpan" }
+            let fields = mirror.children.filter { $0.label != "span" && !($0.label ?? "").hasSuffix("Span") }
             return "(" + fields.map { ($0.label.map { $0 + ": " } ?? "") + dump($0.value) }.joined(separator: ", ") + ")"
         default:
             return String(reflecting: value)

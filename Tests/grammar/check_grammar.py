@@ -106,7 +106,7 @@ class Layout:
             if brackets:
                 if not (width <= state["indent"] and starts_definition(i, width)):
                     return []  # a line break inside brackets is a space
-                sym, pos = brackets[-1]
+                sym, pos, _ = brackets[-1]
                 raise LayoutError(f"line {n + 1}: the `{sym}` opened on line {line_of(pos)} is never closed")
             if state["open"]:
                 last = state["last"]
@@ -137,7 +137,7 @@ class Layout:
             j = m.end()
             while j < len(text) and text[j] == " ":
                 j += 1
-            return text.startswith("=", j) and not text.startswith("==", j)
+            return text.startswith("=", j) and not text.startswith("==", j) and not text.startswith("=>", j)
 
         def line_of(pos: int) -> int:
             return bisect.bisect_right(starts, pos)
@@ -151,12 +151,16 @@ class Layout:
                 yield from start_line(next_line)
                 next_line += 1
             if tok.value in OPEN and tok.type != "STRING":
-                brackets.append((tok.value, tok.start_pos))
+                # A decision table's range, `[30, 60)`: a bracket at the start of a line or
+                # after `|` or `,` may be closed by the other kind (Lexer.opensInterval).
+                last = state["last"]
+                interval = last is None or last.type in ("_NL", "_INDENT", "_DEDENT", "COMMA") or last.value == "|"
+                brackets.append((tok.value, tok.start_pos, interval))
             elif tok.value in CLOSE and tok.type != "STRING":
                 if not brackets:
                     raise LayoutError(f"line {n + 1}: `{tok.value}` has no matching opening bracket")
-                sym, _ = brackets.pop()
-                if sym != CLOSE[tok.value]:
+                sym, _, interval = brackets.pop()
+                if sym != CLOSE[tok.value] and not interval:
                     raise LayoutError(f"line {n + 1}: expected `{OPEN[sym]}`, found `{tok.value}`")
             state["last"] = tok
             yield tok
@@ -165,7 +169,7 @@ class Layout:
             next_line += 1
         # Lexer.finish
         if brackets:
-            sym, pos = brackets[-1]
+            sym, pos, _ = brackets[-1]
             raise LayoutError(f"the `{sym}` opened on line {line_of(pos)} is never closed")
         if state["open"]:
             yield emit("_NL", len(text), state["last"])

@@ -89,7 +89,7 @@ extension LSPServer {
     // MARK: - Completion
 
     static let windowKeywords = ["last", "days", "ending", "ago", "after", "before", "weights", "linear", "half_life"]
-    static let expressionKeywords = ["if", "then", "else", "missing", "is", "not", "and", "or", "true", "false"]
+    static let expressionKeywords = ["if", "then", "else", "missing", "is", "not", "and", "or", "true", "false", "decide", "otherwise"]
 
     func completion(_ params: JSONValue) throws -> JSONValue {
         let (doc, offset) = try documentAndOffset(params)
@@ -117,6 +117,7 @@ extension LSPServer {
         }
         let before = String(decoding: prefix[0..<i], as: UTF8.self)
         let words = before.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        if let policies = Self.decisionCompletions(after: words.last.map(String.init)) { return policies }
         let tablesOnly = words.last.map { ["from", "on"].contains($0) } ?? false
         for t in m.tables {
             items.append(["label": .string(t.name), "kind": 7, "detail": .string("table" + (t.keys.isEmpty ? "" : " by " + t.keys.joined(separator: ", "))),
