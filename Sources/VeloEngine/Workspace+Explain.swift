@@ -132,6 +132,10 @@ extension Workspace {
         case .cumulative:
             node.note = "periods 1…\(period)"
             if depth >= 0 { node.inputs = (row - (period - 1)...row).prefix(12).map { explainCell(s.column, row: $0, depth: depth) } }
+        case .firstWhere(let c):
+            let found = v.numbers[0]
+            node.note = found.isNaN ? "\(program.file.text(of: c.span)) holds in no period 1…\(h)"
+                : "the first of periods 1…\(h) where \(program.file.text(of: c.span)) holds"
         }
         return node
     }

@@ -116,6 +116,7 @@ struct Fingerprints {
             case .previous(let first): return "previous(\(p.qualifiedName(t.column)),\(s(first)),\(t.axis))"
             case .by(let k): return "shift(\(p.qualifiedName(t.column)),\(s(k)),\(t.axis))"
             case .cumulative: return "cumulative(\(p.qualifiedName(t.column)),\(t.axis))"
+            case .firstWhere(let c): return "first_period(\(s(c)),\(t.axis))"
             }
         case .periodDate(let axis, let key, let end): return "period_\(end ? "end" : "start")(\(p.qualifiedName(key)),\(axis))"
         case .binary(let op, let a, let b): return "(\(s(a)) \(op.rawValue) \(s(b)))"
