@@ -320,7 +320,7 @@ public final class LSPServer: @unchecked Sendable {
             if let o = d.origin {
                 // In an imported file: shown at the import, saying where; the place itself is related information.
                 let (line, column) = o.file.location(of: o.span.start)
-                message = "\(o.file.path):\(line):\(column): " + message
+                message = "\(LSPServer.shownPath(o.file.path, from: doc.path)):\(line):\(column): " + message
             }
             if let hint = d.hint { message += "\nhint: " + hint }
             let severity: Int
@@ -351,6 +351,19 @@ public final class LSPServer: @unchecked Sendable {
             if !related.isEmpty { out["relatedInformation"] = .array(related) }
             return .object(out)
         }
+    }
+
+    /// A path as shown in a message about the document at `from`: relative to its folder
+    /// when it lies under it or next to it (`../replenishment/plan.velo`), else as it is.
+    static func shownPath(_ path: String, from: String) -> String {
+        let folder = from.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard path.hasPrefix("/"), from.hasPrefix("/") else { return path }
+        var common = 0
+        while common < folder.count, common < parts.count - 1, folder[folder.startIndex + common] == parts[common] { common += 1 }
+        let up = folder.count - common
+        guard common > 1, up <= 1 else { return path }
+        return (Array(repeating: "..", count: up) + parts[common...].map(String.init)).joined(separator: "/")
     }
 
     func publishDiagnostics(_ doc: LSPDocument, _ a: LSPAnalysis) {
