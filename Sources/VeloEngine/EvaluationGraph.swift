@@ -189,7 +189,9 @@ public struct EvaluationGraph: Sendable {
             for x in args { reads(x, path: path, into: &edges) }
         case .shift(let s):
             if case .firstWhere(let c) = s.mode {
-                // The condition, read in every period of the row's series.
+                // The condition, read in every period of the row's series (and the period key
+                // there: the value, and where explain finds the read).
+                edges.append(Edge(input: .column(s.column), path: path + [.shift(s.column.table, .series)], site: e))
                 reads(c, path: path + [.shift(s.column.table, .series)], into: &edges)
                 break
             }

@@ -91,6 +91,12 @@ struct ProductionIncrementalTests {
                                                      .number(2), .number(2), .number(2), .number(2),
                                                      .missing, .missing, .missing, .missing])
         #expect(run.column("load", "start") == [.date("2025-01-01"), .date("2025-01-08"), .date("2025-01-15"), .date("2025-01-22")])
+        // explain walks first_period to the period where the condition first holds.
+        let e = try ws.explain(table: "proj", column: "first_low", keys: ["B", "4"], depth: 2)
+        #expect(e.inputs.first?.note == "the first of periods 1…4 where closing < 4 holds")
+        #expect(e.inputs.first?.inputs.map(\.cell) == ["proj.closing[B, 2]"])
+        #expect(try ws.explain(table: "proj", column: "first_low", keys: ["C", "1"], depth: 1).inputs.first?.note
+                == "closing < 4 holds in no period 1…4")
         #expect(ws.invariantViolations().isEmpty)
     }
 
