@@ -61,6 +61,15 @@ struct Fingerprints {
             }
             for edge in ws.graph.inputs[node] ?? [] { f.add(of[edge.input] ?? Fingerprint()) }
             of[node] = f
+            // A recurrence reads itself one period back: a member's back edges reach members
+            // not fingerprinted yet. Once its last member is, every member also takes the
+            // whole group's, so an edit of what any of them reads reaches them all.
+            if case .column(let ref) = node, let group = ws.graph.recurrence(of: ref),
+               group.allSatisfy({ of[.column($0)] != nil }) {
+                var whole = Fingerprint()
+                for m in group { whole.add(of[.column(m)]!) }
+                for m in group { of[.column(m)]!.add(whole) }
+            }
         }
     }
 
