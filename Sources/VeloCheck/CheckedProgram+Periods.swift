@@ -1,5 +1,6 @@
 // Period tables in the checked program: the calendar a table's last key numbers, how event
-// rows fall into its periods, and the reads along time (previous, shift, cumulative).
+// rows fall into its periods, and the reads along time (previous, shift, cumulative,
+// first_period).
 //
 // A period table `by k1, …, week over weeks(H)` has one row per key tuple of its rows clause
 // (or one) and period 1…H, laid out series after series: the rows of one series (the same
@@ -105,6 +106,11 @@ public struct TimeShift: Sendable {
         case by(CExpr)
         /// `cumulative(x)`: the sum of x over periods 1 … this one.
         case cumulative
+        /// `first_period(cond)` in the period table itself: the first period of the row's
+        /// series where `cond` (read in every period of it) holds; missing when none, or when
+        /// the condition is missing in a period of the series (as `min` over the periods).
+        /// `column` is then the period key.
+        case firstWhere(CExpr)
     }
     /// The column read (of the context table).
     public var column: ColumnRef
@@ -124,7 +130,7 @@ public struct TimeShift: Sendable {
         case .by(let k):
             if case .literal(.number(let x)) = k.kind, x == x.rounded() { return Int(x) }
             return nil
-        case .cumulative: return nil
+        case .cumulative, .firstWhere: return nil
         }
     }
 }

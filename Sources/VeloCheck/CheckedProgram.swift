@@ -281,6 +281,7 @@ public struct CExpr: Sendable {
             switch s.mode {
             case .previous(let first): body(first)
             case .by(let k): body(k)
+            case .firstWhere(let c): body(c)
             case .cumulative: break
             }
         case .periodDate: break

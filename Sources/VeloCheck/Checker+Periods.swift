@@ -10,8 +10,9 @@
 //   cumulative(x)           the sum of x over the periods up to this one
 //   period_start(), period_end()   the first and last day of the row's period
 //
-// and a table by the other keys may ask `first_period(t.cond)`: the first period of its
-// series where a condition holds, missing when none. An event table summed inside a period
+// and `first_period(cond)` asks for the first period of the row's series where a condition
+// holds, missing when none: in the period table itself (`first_period(closing < 0)`, the same
+// value in every period of a series) or in a table by the other keys (`first_period(t.cond)`). An event table summed inside a period
 // table is summed by the period holding each row's date (`early: first` counts rows dated
 // before the first period in it).
 
@@ -188,6 +189,9 @@ extension Checker {
             return nil
         }
         let finer = finerTables(in: cond, scope)
+        if finer.isEmpty, let axis = tables[scope.context.index].periods, scope.context == scope.owner {
+            return resolveFirstPeriodAlongTime(cond, axis: axis, span: span, scope)
+        }
         guard finer.count == 1, let axis = tables[finer[0].0.index].periods else {
             if finer.count > 1 { return resolveAggregate(.min, Name("first_period", span), args, span: span, scope) }
             diagnostics.append(.firstPeriodNeedsPeriods(at: cond.span))
@@ -202,6 +206,18 @@ extension Checker {
         let test = CExpr(.binary(.less, m, CExpr(.literal(.number(none)), .number, span)), .bool, span)
         let missing = CExpr(.literal(.missing(reason: "no period where the condition holds")), .number, span)
         return CExpr(.conditional(test, m, missing), .number, span)
+    }
+
+    /// `first_period(closing < 0)` in a period table itself: for every row, the first period
+    /// of its series where the condition holds (the same value in each period of a series).
+    mutating func resolveFirstPeriodAlongTime(_ cond: Expr, axis: PeriodAxis, span: Span, _ scope: Scope) -> CExpr? {
+        guard let c = resolve(cond, scope) else { return nil }
+        guard c.type == .bool || c.type.base == .unknown else {
+            diagnostics.append(.firstPeriodNotCondition(c.type, at: cond.span))
+            return nil
+        }
+        guard let k = tables[scope.context.index].columnIndex(axis.key) else { return nil }
+        return CExpr(.shift(TimeShift(column: ColumnRef(scope.context, k), mode: .firstWhere(c), axis: axis)), .number, span)
     }
 
     /// Columns read through `previous` before they were checked: their type must be the

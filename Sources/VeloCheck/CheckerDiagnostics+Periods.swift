@@ -65,6 +65,11 @@ extension Diagnostic {
                    hint: "for example `stockout_week = first_period(projection.closing < 0)` in a table by sku")
     }
 
+    static func firstPeriodNotCondition(_ type: VType, at span: Span) -> Diagnostic {
+        Diagnostic(code: "type", "`first_period` needs a condition (true or false), not \(type.withArticle)", at: span,
+                   hint: "compare it, as in `stockout_week = first_period(closing < 0)`")
+    }
+
     static func badEarly(at span: Span) -> Diagnostic {
         Diagnostic(code: "periods", "`early:` is `first` (count rows dated before the first period in it) or `drop`", at: span,
                    hint: "for example `sum(purchase_orders.qty, early: first)`")

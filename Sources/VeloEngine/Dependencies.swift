@@ -164,7 +164,9 @@ extension Evaluator {
                 let keys = keyColumns(tables[target.index], a.on, binning: a.binning)
                 rows = .some(index.readers(of: targetRows, targetCount: tables[target.index].rowCount, targetKeys: keys))
             case .shift(let t, let step):
-                rows = .some(shiftReaders(of: set, table: t, step: step))
+                var k: CExpr? = nil
+                if step == .anyOffset, case .shift(let s)? = edge.site?.kind, case .by(let by) = s.mode { k = by }
+                rows = .some(shiftReaders(of: set, table: t, step: step, offsets: k))
             }
         }
         return rows

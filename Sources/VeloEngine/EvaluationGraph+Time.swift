@@ -26,12 +26,15 @@ public enum TimeStep: Hashable, Sendable {
     case anyOffset
     /// Every period up to and including the reader's.
     case upTo
+    /// Every period of the reader's series (`first_period(cond)` in the period table).
+    case series
 
     init(_ s: TimeShift) {
         switch s.mode {
         case .previous: self = .previous
         case .by: self = s.constantOffset.map { .offset($0) } ?? .anyOffset
         case .cumulative: self = .upTo
+        case .firstWhere: self = .series
         }
     }
 
@@ -41,6 +44,7 @@ public enum TimeStep: Hashable, Sendable {
         case .offset(let k): return "shift: \(k) periods"
         case .anyOffset: return "shift: periods from a column"
         case .upTo: return "shift: periods up to this one"
+        case .series: return "shift: every period of the series"
         }
     }
 }

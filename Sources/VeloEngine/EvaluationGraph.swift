@@ -188,11 +188,18 @@ public struct EvaluationGraph: Sendable {
             if builtin.readsAsOf { edges.append(Edge(input: .asOf, path: path + [.scalar], site: e)) }
             for x in args { reads(x, path: path, into: &edges) }
         case .shift(let s):
+            if case .firstWhere(let c) = s.mode {
+                // The condition, read in every period of the row's series (and the period key
+                // there: the value, and where explain finds the read).
+                edges.append(Edge(input: .column(s.column), path: path + [.shift(s.column.table, .series)], site: e))
+                reads(c, path: path + [.shift(s.column.table, .series)], into: &edges)
+                break
+            }
             edges.append(Edge(input: .column(s.column), path: path + [.shift(s.column.table, TimeStep(s))], site: e))
             switch s.mode {
             case .previous(let first): reads(first, path: path, into: &edges)
             case .by(let k): reads(k, path: path, into: &edges)
-            case .cumulative: break
+            case .cumulative, .firstWhere: break
             }
         case .periodDate(_, let key, _):
             edges.append(Edge(input: .column(key), path: path, site: nil))

@@ -127,6 +127,40 @@ extension Evaluator {
                 }
             }
             return Vector(.number(out), reasons: reasons)
+        case .firstWhere(let c):
+            // The condition over every period of each series asked for, in one vector; a
+            // missing condition does not hold (as `if`).
+            let count = t.rowCount
+            var bases: [Int] = []
+            var seen = Set<Int>()
+            for i in 0..<n {
+                let b = rowAt(rows, i) / h * h
+                if seen.insert(b).inserted { bases.append(b) }
+            }
+            var seriesRows: [Int32] = []
+            seriesRows.reserveCapacity(bases.count * h)
+            for b in bases { for q in b..<min(b + h, count) { seriesRows.append(Int32(q)) } }
+            let holds = evaluate(c, in: context, rows: seriesRows).bools
+            var first: [Int: Double] = [:]
+            var at = 0
+            for b in bases {
+                let end = min(b + h, count)
+                var found = Double.nan
+                for q in b..<end where holds[at + q - b] == 1 {
+                    if case .number(let keys) = column { found = keys[q] }
+                    break
+                }
+                at += end - b
+                first[b] = found
+            }
+            var out = [Double](repeating: .nan, count: n)
+            var reasons: [Int: MissingReason] = [:]
+            let none = MissingReason(.missingByDefinition("no period where the condition holds"))
+            for i in 0..<n {
+                let x = first[rowAt(rows, i) / h * h] ?? .nan
+                if x.isNaN { reasons[i] = none } else { out[i] = x }
+            }
+            return Vector(.number(out), reasons: reasons)
         }
     }
 
@@ -151,13 +185,35 @@ extension Evaluator {
         return Vector(.date(out))
     }
 
-    /// The rows of period table `table` that read `dirty` rows through a shift hop.
-    func shiftReaders(of dirty: RowBits, table: TableRef, step: TimeStep) -> RowBits {
+    /// The rows of period table `table` that read `dirty` rows through a shift hop. A shift
+    /// by a column (`offsets`, the shift's k, evaluated now over the series that hold dirty
+    /// rows) reaches exactly the rows whose k lands on a dirty row: a row whose k itself
+    /// changed is reached through k's own reads.
+    func shiftReaders(of dirty: RowBits, table: TableRef, step: TimeStep, offsets: CExpr? = nil) -> RowBits {
         guard let axis = program.table(table).periods else { return dirty }
         let h = horizon(axis)
         let count = tables[table.index].rowCount
         var out = RowBits()
         guard h > 0 else { return out }
+        if step == .anyOffset, let k = offsets {
+            var bases: [Int] = []
+            var seen = Set<Int>()
+            for r32 in dirty where Int(r32) < count {
+                let b = Int(r32) / h * h
+                if seen.insert(b).inserted { bases.append(b) }
+            }
+            var seriesRows: [Int32] = []
+            seriesRows.reserveCapacity(bases.count * h)
+            for b in bases { for q in b..<min(b + h, count) { seriesRows.append(Int32(q)) } }
+            let ks = evaluate(k, in: table, rows: seriesRows).numbers
+            for (i, q32) in seriesRows.enumerated() {
+                let x = ks[i], q = Int(q32)
+                guard x.isFinite, x == x.rounded(), abs(x) < Double(h) * 2 + 2 else { continue }
+                let target = q + Int(x)
+                if target >= q - q % h, target < min(q - q % h + h, count), dirty.contains(Int32(target)) { out.insert(q32) }
+            }
+            return out
+        }
         for r32 in dirty {
             let r = Int(r32)
             guard r < count else { continue }
@@ -172,6 +228,8 @@ extension Evaluator {
                 for q in base...last { out.insert(Int32(q)) }
             case .upTo:
                 for q in r...last { out.insert(Int32(q)) }
+            case .series:
+                for q in base...last { out.insert(Int32(q)) }
             }
         }
         return out

@@ -1,14 +1,16 @@
 // `import "../replenishment/plan.velo"`: one rule file using another's tables.
 //
-// The imported file is checked on its own first (an error in it is reported at the import,
-// with where it is). Then its text is appended after the importing file's, and the whole is
+// The imported file is checked on its own first (an error in it is reported in it, with a
+// note at the import). Then its text is appended after the importing file's, and the whole is
 // parsed and checked as one program: the imported sources, params, tables, flags and checks
 // keep their names (a name defined in both files is a duplicate), so `--source sales=…` and
 // `--set service_level=…` reach them like the importing file's own. Its relative source
 // paths resolve against its own folder; its tests and imports are not part of the program
 // (imports are followed, once each; a cycle of imports is an error). Spans of the importing
 // file are unchanged, so its diagnostics, `explain` and the REPL read it as written; a
-// diagnostic inside the imported text is shown at the import line.
+// diagnostic inside the imported text carries the imported file and its place there
+// (`Diagnostic.origin`, rendered at that file's line and column) and has its span at the
+// import statement (where editors and sorting keep it) and a note "imported here" there.
 
 import VeloCheck
 import VeloData
@@ -91,11 +93,18 @@ extension RuleCompiler {
             if problems.isEmpty {
                 problems = compile(imported, chain: chain + [key]).diagnostics.filter { $0.severity == .error }
             }
-            if let first = problems.first {
-                let (line, column) = imported.location(of: first.span.start)
-                let more = problems.count > 1 ? " (and \(problems.count - 1) more)" : ""
-                diagnostics.append(.importProblem("`\(rel)` has errors: \(line):\(column): \(first.message)\(more)", at: d.path.span,
-                                                  hint: "run `velo check \(resolved)`"))
+            if !problems.isEmpty {
+                // Each shown at its own line of the imported file, with a note at the import.
+                let shown = SourceFile(path: normalized(resolved), text: source)
+                for p in problems {
+                    var p = p
+                    p.notes = p.notes.map { n in
+                        var n = n
+                        if n.origin == nil { n.origin = Diagnostic.Origin(file: shown, span: n.span) }
+                        return n
+                    }
+                    diagnostics.append(placed(p, in: shown, offset: 0, at: d.span))
+                }
                 continue
             }
             let sub = combine(imported, importedAST, chain: chain + [key])
@@ -150,16 +159,42 @@ extension RuleCompiler {
         }
         let (program, diagnostics) = Checker.check(all, file: combined, baseDirectory: directory(of: file.path),
                                                    schemas: schemaProvider(overrides: sourceOverrides))
-        // What the checker found inside imported text is shown at the import line.
-        let placed = diagnostics.map { d -> Diagnostic in
-            var d = d
-            d.notes = d.notes.filter { $0.span.start <= mainEnd }
-            guard d.span.start > mainEnd, let seg = segments.first(where: { d.span.start >= $0.start && d.span.start <= $0.end }) else { return d }
-            d.message = "in `\(seg.path)`: " + d.message
-            d.span = seg.importSpan
-            return d
+        // What the checker found inside imported text is shown in the imported file, at its
+        // own line and column, with a note at the import line.
+        func own(_ offset: Int) -> ImportedSegment? {
+            segments.last { offset >= $0.start && offset <= $0.start + $0.length }
         }
-        return (program, syntax + placed)
+        var files: [Int: SourceFile] = [:]
+        func shown(_ seg: ImportedSegment) -> SourceFile {
+            if let f = files[seg.start] { return f }
+            let bytes = combined.bytes[seg.start..<min(seg.start + seg.length, combined.bytes.count)]
+            let f = SourceFile(path: normalized(seg.file), text: String(decoding: bytes, as: UTF8.self))
+            files[seg.start] = f
+            return f
+        }
+        let placedDiagnostics = diagnostics.map { d -> Diagnostic in
+            var d = d
+            d.notes = d.notes.map { n in
+                guard n.span.start > mainEnd, let seg = own(n.span.start) else { return n }
+                var n = n
+                n.origin = Diagnostic.Origin(file: shown(seg), span: Span(start: n.span.start - seg.start, length: n.span.length))
+                return n
+            }
+            guard d.span.start > mainEnd, let seg = own(d.span.start) else { return d }
+            return placed(d, in: shown(seg), offset: seg.start, at: seg.importSpan)
+        }
+        return (program, syntax + placedDiagnostics)
+    }
+
+    /// A diagnostic found in an imported file (its span `offset` bytes into the text checked),
+    /// shown in that file (or where that file's own import led), with a note at the import
+    /// statement `importSpan`, where its span now is.
+    static func placed(_ d: Diagnostic, in file: SourceFile, offset: Int, at importSpan: Span) -> Diagnostic {
+        var d = d
+        if d.origin == nil { d.origin = Diagnostic.Origin(file: file, span: Span(start: d.span.start - offset, length: d.span.length)) }
+        d.span = importSpan
+        d.notes.append(Diagnostic.Note(span: importSpan, message: "imported here"))
+        return d
     }
 
     static func join(_ a: String, _ b: String) -> String {

@@ -133,6 +133,23 @@ extension Workspace {
         case .cumulative:
             node.note = "periods 1…\(period)"
             if depth >= 0 { node.inputs = (row - (period - 1)...row).prefix(12).map { explainCell(s.column, row: $0, depth: depth) } }
+        case .firstWhere(let c):
+            let found = v.numbers[0]
+            guard found.isFinite, found >= 1, Int(found) <= h else {
+                node.note = "\(program.file.text(of: c.span)) holds in no period 1…\(h)"
+                break
+            }
+            node.note = "the first of periods 1…\(h) where \(program.file.text(of: c.span)) holds"
+            // The columns of this table the condition reads, in that period.
+            var columns: [ColumnRef] = []
+            func collect(_ x: CExpr) {
+                if case .column(let r) = x.kind, r.table == context, !columns.contains(r) { columns.append(r) }
+                if case .aggregate = x.kind { return }
+                x.forEachChild(collect)
+            }
+            collect(c)
+            let at = row - (period - 1) + Int(found) - 1
+            if depth >= 0 { node.inputs = columns.map { explainCell($0, row: at, depth: depth) } }
         }
         return node
     }

@@ -27,8 +27,8 @@ extension Workspace {
         let flag = program.flags[i]
         let rows = evaluator.dirtyRows(graph.inputs[.flag(i)]!, dirty)
         if rows.isEmpty { return }
-        let old = flagState![i]
         if dirty[.rows(flag.table)] == .all {
+            let old = flagState![i]
             // Rows changed identity: compare by keys.
             let new = flagHits(i, rows: nil)
             let before = Set(old.values.map(\.keys)), after = Set(new.values.map(\.keys))
@@ -38,6 +38,7 @@ extension Workspace {
             return
         }
         guard let selection = rows.selection() else {
+            let old = flagState![i]
             let new = flagHits(i, rows: nil)
             report.flagsRaised += new.keys.sorted().filter { old[$0] == nil }.compactMap { new[$0] }
             report.flagsCleared += old.keys.sorted().filter { new[$0] == nil }.compactMap { old[$0] }
@@ -46,13 +47,18 @@ extension Workspace {
         }
         let new = flagHits(i, rows: selection)
         for r in selection {
-            switch (old[r], new[r]) {
+            switch (flagState![i][r], new[r]) {
             case (nil, let hit?): report.flagsRaised.append(hit)
             case (let hit?, nil): report.flagsCleared.append(hit)
             default: break
             }
-            flagState![i][r] = new[r]
         }
+        storeHits(i, new, at: selection)
+    }
+
+    /// The flag's hits of the rows re-evaluated, written in place (not into a copy of every hit).
+    func storeHits(_ i: Int, _ new: [Int32: FlagHit], at selection: [Int32]) {
+        for r in selection { flagState![i][r] = new[r] }
     }
 
     /// Re-evaluates the rows of a check that an edit reaches.

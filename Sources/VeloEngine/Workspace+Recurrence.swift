@@ -85,6 +85,8 @@ extension Workspace {
                 evaluator.settle(&v, column: ref, rows: selection)
                 evaluator.currentColumn = nil
                 let newValues = normalized(v.values, to: program.column(ref).type)
+                // The old values are read in this scope only, so the column is not copied to be stored.
+                do {
                 let oldValues = t.columns[ref.column], oldReasons = t.reasons[ref.column]
                 // A full evaluation computes every period of every series: nothing to compare.
                 for (i, r) in selection.enumerated() where recording {
@@ -102,16 +104,8 @@ extension Workspace {
                         }
                     }
                 }
-                var values = oldValues
-                t.columns[ref.column] = .bool([])
-                values.scatter(newValues, at: selection)
-                t.columns[ref.column] = values
-                if !oldReasons.isEmpty || !v.reasons.isEmpty {
-                    var reasons = oldReasons
-                    t.reasons[ref.column] = [:]
-                    for (i, r) in selection.enumerated() { reasons[Int(r)] = v.reasons[i] }
-                    t.reasons[ref.column] = reasons
                 }
+                store(newValues, v.reasons, at: selection, in: t, column: ref.column)
                 if recording { evaluated[ref, default: []] += selection.map(Int.init) }
                 report.cellsEvaluated += selection.count
             }

@@ -61,6 +61,15 @@ struct Fingerprints {
             }
             for edge in ws.graph.inputs[node] ?? [] { f.add(of[edge.input] ?? Fingerprint()) }
             of[node] = f
+            // A recurrence reads itself one period back: a member's back edges reach members
+            // not fingerprinted yet. Once its last member is, every member also takes the
+            // whole group's, so an edit of what any of them reads reaches them all.
+            if case .column(let ref) = node, let group = ws.graph.recurrence(of: ref),
+               group.allSatisfy({ of[.column($0)] != nil }) {
+                var whole = Fingerprint()
+                for m in group { whole.add(of[.column(m)]!) }
+                for m in group { of[.column(m)]!.add(whole) }
+            }
         }
     }
 
@@ -116,6 +125,7 @@ struct Fingerprints {
             case .previous(let first): return "previous(\(p.qualifiedName(t.column)),\(s(first)),\(t.axis))"
             case .by(let k): return "shift(\(p.qualifiedName(t.column)),\(s(k)),\(t.axis))"
             case .cumulative: return "cumulative(\(p.qualifiedName(t.column)),\(t.axis))"
+            case .firstWhere(let c): return "first_period(\(s(c)),\(t.axis))"
             }
         case .periodDate(let axis, let key, let end): return "period_\(end ? "end" : "start")(\(p.qualifiedName(key)),\(axis))"
         case .binary(let op, let a, let b): return "(\(s(a)) \(op.rawValue) \(s(b)))"

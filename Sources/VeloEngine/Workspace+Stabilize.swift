@@ -146,6 +146,20 @@ extension Workspace {
         forgetAlignments(touching: touched)
     }
 
+    /// Writes the values of some rows of a column in place: the table's own reference is let
+    /// go first, so the column (and its reasons) are not copied for a few rows.
+    func store(_ newValues: Values, _ reasons: [Int: MissingReason], at selection: [Int32], in table: RuntimeTable, column c: Int) {
+        var values = table.columns[c]
+        table.columns[c] = .bool([])
+        values.scatter(newValues, at: selection)
+        table.columns[c] = values
+        guard !table.reasons[c].isEmpty || !reasons.isEmpty else { return }
+        var stored = table.reasons[c]
+        table.reasons[c] = [:]
+        for (i, r) in selection.enumerated() { stored[Int(r)] = reasons[i] }
+        table.reasons[c] = stored
+    }
+
     /// Evaluates a formula column's dirty rows; marks the cells whose value changed.
     func recompute(_ ref: ColumnRef, _ formula: CExpr, _ dirty: inout NodeDirt, report: inout ChangeReport) {
         let rows = evaluator.dirtyRows(graph.inputs[.column(ref)]!, dirty)
@@ -159,6 +173,8 @@ extension Workspace {
         let newValues = normalized(v.values, to: program.column(ref).type)
         let rebuilt = dirty[.rows(ref.table)] == .all
         var changed = RowBits()
+        // The old values are read in this scope only, so the column is not copied to be stored.
+        do {
         let oldValues = table.columns[ref.column]
         let oldReasons = table.reasons[ref.column]
         for i in 0..<v.count {
@@ -174,14 +190,9 @@ extension Workspace {
                 }
             }
         }
+        }
         if let selection {
-            var values = oldValues
-            table.columns[ref.column] = .bool([])
-            values.scatter(newValues, at: selection)
-            table.columns[ref.column] = values
-            var reasons = oldReasons
-            for (i, r) in selection.enumerated() { reasons[Int(r)] = v.reasons[i] }
-            table.reasons[ref.column] = reasons
+            store(newValues, v.reasons, at: selection, in: table, column: ref.column)
         } else {
             table.columns[ref.column] = newValues
             table.reasons[ref.column] = v.reasons

@@ -390,7 +390,24 @@ public final class Workspace {
         case .union(let ts):
             for t in ts { take(t, window: nil) }
         }
-        if let axis = info.periods { tuples = periodTuples(tuples, horizon: evaluator.horizon(axis)) }
+        if let axis = info.periods {
+            // The drawn tuples sorted, each followed by its periods in order: the rows come out
+            // sorted without sorting (or allocating) a tuple per row.
+            sortTuples(&tuples, types: Array(evaluator.keyTypes(TableRef(index)).prefix(drawnKeys.count)))
+            let h = evaluator.horizon(axis)
+            let count = tuples.count * max(h, 0)
+            var keyColumns = [[Int32]](repeating: [], count: info.keys.count)
+            for k in keyColumns.indices { keyColumns[k].reserveCapacity(count) }
+            let periods = (0..<max(h, 0)).map { KeyValue.encode(integer: Double($0 + 1)) }
+            for tuple in tuples {
+                for k in tuple.indices { keyColumns[k].append(contentsOf: repeatElement(tuple[k], count: periods.count)) }
+                keyColumns[info.keys.count - 1].append(contentsOf: periods)
+            }
+            let current = evaluator.tables[index]
+            if current.rowCount == count, evaluator.keyColumns(current, info.keys) == keyColumns { return false }
+            setRows(index, keyColumns: keyColumns, count: count)
+            return true
+        }
         // The same tuples as now: nothing to do (the common case after an append).
         let current = evaluator.tables[index]
         if tuples.count == current.rowCount {
@@ -403,9 +420,15 @@ public final class Workspace {
             }
             if tuples.allSatisfy({ existing[$0] != nil }) { return false }
         }
-        // Sort rows by their key values, column by column: text by its characters, integers
-        // and dates by value (their codes sort like the values).
-        let types = evaluator.keyTypes(TableRef(index))
+        sortTuples(&tuples, types: evaluator.keyTypes(TableRef(index)))
+        let keyColumns = info.keys.indices.map { k in tuples.map { $0[k] } }
+        setRows(index, keyColumns: keyColumns, count: tuples.count)
+        return true
+    }
+
+    /// Sorts key tuples by their values, column by column: text by its characters, integers
+    /// and dates by value (their codes sort like the values).
+    func sortTuples(_ tuples: inout [[Int32]], types: [VType]) {
         let isText = types.map { $0.base == .text }
         let strings = interner.allStrings
         var distinct = Set<Int32>()
@@ -423,9 +446,6 @@ public final class Workspace {
                 return false
             }
         }
-        let keyColumns = info.keys.indices.map { k in tuples.map { $0[k] } }
-        setRows(index, keyColumns: keyColumns, count: tuples.count)
-        return true
     }
 
     func setRows(_ index: Int, keyColumns: [[Int32]], count: Int) {

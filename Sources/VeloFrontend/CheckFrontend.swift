@@ -198,10 +198,12 @@ public enum CheckFrontend {
             s.replacingAll("%", "%25").replacingAll("\r", "%0D").replacingAll("\n", "%0A")
         }
         func escapeProperty(_ s: String) -> String { escapeData(s).replacingAll(":", "%3A").replacingAll(",", "%2C") }
-        let (line, column) = file.location(of: d.span.start)
+        // A problem in an imported file is annotated there.
+        let at = d.origin.map { ($0.file, $0.span) } ?? (file, d.span)
+        let (line, column) = at.0.location(of: at.1.start)
         let kind = d.severity == .error ? "error" : d.severity == .warning ? "warning" : "notice"
         let text = d.message + (d.hint.map { " (hint: \($0))" } ?? "")
-        return "::\(kind) file=\(escapeProperty(file.path)),line=\(line),col=\(column),title=\(escapeProperty(d.code))::\(escapeData(text))\n"
+        return "::\(kind) file=\(escapeProperty(at.0.path)),line=\(line),col=\(column),title=\(escapeProperty(d.code))::\(escapeData(text))\n"
     }
 
     static func json(_ diagnostics: [Diagnostic], _ file: SourceFile, _ status: ExitStatus) -> String {
@@ -210,6 +212,10 @@ public enum CheckFrontend {
             var fields = ["\"severity\": \(JSONRenderer.quoted(d.severity.rawValue))", "\"code\": \(JSONRenderer.quoted(d.code))",
                           "\"message\": \(JSONRenderer.quoted(d.message))", "\"line\": \(line)", "\"column\": \(column)"]
             if let hint = d.hint { fields.append("\"hint\": \(JSONRenderer.quoted(hint))") }
+            if let o = d.origin {
+                let (l, c) = o.file.location(of: o.span.start)
+                fields.append("\"origin\": {\"file\": \(JSONRenderer.quoted(o.file.path)), \"line\": \(l), \"column\": \(c)}")
+            }
             return "{" + fields.joined(separator: ", ") + "}"
         }
         return "{\"file\": \(JSONRenderer.quoted(file.path)), \"status\": \(status.rawValue), \"diagnostics\": [" + items.joined(separator: ", ") + "]}"

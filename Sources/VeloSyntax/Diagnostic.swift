@@ -17,6 +17,8 @@ public struct Diagnostic: Sendable, Equatable {
     public struct Note: Sendable, Equatable {
         public var span: Span
         public var message: String
+        /// Set when the note is in another file (an imported one): `span` is then in that file.
+        public var origin: Origin?
         public init(span: Span, message: String) {
             self.span = span
             self.message = message
@@ -31,6 +33,10 @@ public struct Diagnostic: Sendable, Equatable {
     public var span: Span
     public var hint: String?
     public var notes: [Note]
+    /// Where the problem is when it lies in another file than the one checked (an imported
+    /// rule file): that file and the span in it. `span` is then where the checked file leads
+    /// to it (the import line), so sorting and editors keep to the checked file.
+    public var origin: Origin?
 
     public init(_ severity: Severity = .error, code: String, _ message: String, at span: Span,
                 hint: String? = nil, notes: [Note] = []) {
@@ -40,6 +46,21 @@ public struct Diagnostic: Sendable, Equatable {
         self.span = span
         self.hint = hint
         self.notes = notes
+    }
+}
+
+extension Diagnostic {
+    /// A place in another source file.
+    public struct Origin: Sendable, Equatable {
+        public var file: SourceFile
+        public var span: Span
+        public init(file: SourceFile, span: Span) {
+            self.file = file
+            self.span = span
+        }
+        public static func == (a: Origin, b: Origin) -> Bool {
+            a.file.path == b.file.path && a.span == b.span && a.file.text == b.file.text
+        }
     }
 }
 

@@ -23,11 +23,14 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     public func render(_ d: Diagnostic, in file: SourceFile) -> String {
-        var out = header(severity: d.severity, message: d.message, span: d.span, file: file)
-        out += excerpt(d.span, in: file, marker: d.severity == .note ? "-" : "^")
+        // In an imported file: at its own line and column (its notes say where it is imported).
+        let (at, span) = d.origin.map { ($0.file, $0.span) } ?? (file, d.span)
+        var out = header(severity: d.severity, message: d.message, span: span, file: at)
+        out += excerpt(span, in: at, marker: d.severity == .note ? "-" : "^")
         for note in d.notes {
-            out += header(severity: .note, message: note.message, span: note.span, file: file)
-            out += excerpt(note.span, in: file, marker: "-")
+            let (f, span) = note.origin.map { ($0.file, $0.span) } ?? (file, note.span)
+            out += header(severity: .note, message: note.message, span: span, file: f)
+            out += excerpt(span, in: f, marker: "-")
         }
         if let hint = d.hint { out += paint("hint:", "1;36") + " " + hint + "\n" }
         return out

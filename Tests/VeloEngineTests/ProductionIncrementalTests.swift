@@ -3,8 +3,9 @@
 //
 // A small world: three SKUs, four weeks; SKU A gets an open order in week 2. Editing it
 // recomputes A's weeks from 2 on (the recurrence stops where a week's closing is unchanged),
-// the release weeks they feed and those weeks' capacity rows — nothing else; a capacity
-// edit recomputes only the capacity column and its flag.
+// the release weeks they feed (a shift by a column reaches only the rows whose k lands on a
+// changed row) and those weeks' capacity rows — nothing else; a capacity edit recomputes only
+// the capacity column and its flag.
 
 import Foundation
 import Testing
@@ -29,6 +30,7 @@ struct ProductionIncrementalTests {
       closing = opening + receipts - items.demand + planned
       release = shift(planned, items.lt) ?? 0
       total_in = cumulative(receipts)
+      first_low = first_period(closing < 4)
 
     table so by sku from items:
       stockout = first_period(proj.closing < 0)
@@ -84,7 +86,17 @@ struct ProductionIncrementalTests {
         #expect(run.column("proj", "release")[4...7] == [.number(0), .number(10), .number(0), .number(0)])
         #expect(run.column("proj", "total_in")[0...3] == [.number(0), .number(7), .number(7), .number(7)])
         #expect(run.column("so", "stockout") == [.missing, .missing, .missing])
+        // first_period in the period table itself: the same week in every row of a series.
+        #expect(run.column("proj", "first_low") == [.number(3), .number(3), .number(3), .number(3),
+                                                     .number(2), .number(2), .number(2), .number(2),
+                                                     .missing, .missing, .missing, .missing])
         #expect(run.column("load", "start") == [.date("2025-01-01"), .date("2025-01-08"), .date("2025-01-15"), .date("2025-01-22")])
+        // explain walks first_period to the period where the condition first holds.
+        let e = try ws.explain(table: "proj", column: "first_low", keys: ["B", "4"], depth: 2)
+        #expect(e.inputs.first?.note == "the first of periods 1…4 where closing < 4 holds")
+        #expect(e.inputs.first?.inputs.map(\.cell) == ["proj.closing[B, 2]"])
+        #expect(try ws.explain(table: "proj", column: "first_low", keys: ["C", "1"], depth: 1).inputs.first?.note
+                == "closing < 4 holds in no period 1…4")
         #expect(ws.invariantViolations().isEmpty)
     }
 
@@ -103,7 +115,8 @@ struct ProductionIncrementalTests {
             "proj.planned": ["A, 2", "A, 3", "A, 4"],
             "proj.closing": ["A, 2", "A, 3", "A, 4"],
             "proj.total_in": ["A, 2", "A, 3", "A, 4"],
-            "proj.release": ["A, 1", "A, 2", "A, 3", "A, 4"],   // a shift by a column reads the whole series
+            "proj.release": ["A, 2"],   // shift(planned, items.lt): only the week whose k lands on a changed run
+            "proj.first_low": ["A, 1", "A, 2", "A, 3", "A, 4"],   // first_period reads the whole series
             "so.stockout": ["A"],
             "load.released": ["2"],
             "load.busy": ["2"],
@@ -174,7 +187,10 @@ struct ProductionIncrementalTests {
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ws = try Self.world(dir)
-        _ = try ws.apply([.cell(table: "items", column: "lt", keys: ["B"], value: .number(4))])
+        let report = try ws.apply([.cell(table: "items", column: "lt", keys: ["B"], value: .number(4))])
+        // The shift's k moved for B's rows only: B's releases, none of A's or C's.
+        #expect(Self.ran(ws, report)["proj.release"] == ["B, 1", "B, 2", "B, 3", "B, 4"])
+        #expect(Self.ran(ws, report).values.allSatisfy { rows in rows.allSatisfy { !$0.hasPrefix("A") && !$0.hasPrefix("C") } })
         try "sku,on_hand,demand,lt\nA,20,8,1\nB,5,3,4\nC,100,1,1\n".write(toFile: dir + "/items.csv", atomically: true, encoding: .utf8)
         #expect(incDifferences(ws, try fresh(ws, dir: dir)).isEmpty)
         _ = try ws.apply([.asOf(CivilDate(iso: "2025-01-05")!.day)])

@@ -285,8 +285,8 @@ struct ProgramGenerator {
     }
 
     /// Reads along time in the period table `ti`: a recurrence (opening ← the previous
-    /// closing), a shift by a constant or by a column, a cumulative sum, period dates; and a
-    /// later table asks for the first period where a condition holds.
+    /// closing), a shift by a constant or by a column, a cumulative sum, period dates, the
+    /// first period where a condition holds; and a later table asks for it too.
     mutating func addRecurrence(_ p: inout GProgram, table ti: Int) {
         let scope = GScope(program: p, table: ti)
         let o = freshName("tl_o", in: p), c = freshName("tl_c", in: p)
@@ -300,6 +300,8 @@ struct ProgramGenerator {
         p.tables[ti].columns.append(GColumn(name: freshName("tl_s", in: p), type: .number,
                                             expr: "(shift(\(pick(numbers)), \(k)) ?? \(pick(["0", "missing", "1"])))"))
         p.tables[ti].columns.append(GColumn(name: freshName("tl_u", in: p), type: .number, expr: "cumulative(\(pick(numbers)))"))
+        p.tables[ti].columns.append(GColumn(name: freshName("tl_f", in: p), type: .number,
+                                            expr: "(first_period(\(c) < \(pick(["0", "3", "10"]))) ?? \(pick(["0", "missing"])))"))
         p.tables[ti].columns.append(GColumn(name: freshName("tl_d", in: p), type: .date,
                                             expr: pick(["period_start()", "period_end()", "(period_start() + 1 day)"])))
         if let si = p.tables.firstIndex(where: { $0.name == "skus" || $0.name == "wk" }), si > ti {

@@ -895,6 +895,7 @@ enum PropertyShrinker {
             case .previous: return "previous"
             case .by: return "shift"
             case .cumulative: return "cumulative"
+            case .firstWhere: return "first period along time"
             }
         case .periodDate: return "period date"
         }

@@ -348,7 +348,16 @@ import VeloSyntax
             let scalars = String(decoding: Array(lineText.utf16.prefix(units)), as: UTF16.self).unicodeScalars.count + 1
             #expect(lspLine == line && scalars == column, "\(name): \(d.message) at \(line):\(column), LSP \(lspLine):\(scalars)")
             let message = lsp["message"]?.string ?? ""
-            #expect(message.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) == d.message)
+            var shown = d.message
+            if let o = d.origin {
+                // In an imported file: the message says where, and the related information points there.
+                let (l, c) = o.file.location(of: o.span.start)
+                shown = "\(LSPServer.shownPath(o.file.path, from: path)):\(l):\(c): " + d.message
+                let related = lsp["relatedInformation"]?.array?.first?["location"]
+                #expect(related?["uri"]?.string == LSPDocument.uri(fromPath: o.file.path))
+                #expect(related?["range"]?["start"]?["line"]?.int == l - 1)
+            }
+            #expect(message.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) == shown)
             if let hint = d.hint { #expect(message.contains("\nhint: " + hint)) }
             #expect(lsp["code"]?.string == d.code)
             #expect(lsp["severity"]?.int == (d.severity == .error ? 1 : d.severity == .warning ? 2 : 3))

@@ -30,6 +30,18 @@ struct CSVRendererTests {
             """)
     }
 
+    @Test("numbers are written exactly, whole ones by the fast path too")
+    func numbersAsNumberFormatExact() {
+        let xs: [Double] = [0, -0.0, 1, -1, 7, 10, 99, 100, 12_345, -987_654_321, 999_999_999_999_999, -999_999_999_999_999,
+                            1e15, -1e15, 1e16, 123_456_789_012_345, 4_503_599_627_370_496, 0.5, -0.25, 1e-7, 2.0 / 3,
+                            1234.5678, 1e300, -1e-300, .ulpOfOne, 9_007_199_254_740_992]
+        let table = OutputTable(name: "t", columns: [OutputColumn(name: "x", values: .number(xs)),
+                                                     OutputColumn(name: "s", values: .text(xs.map { _ in "a\"b" }))])
+        let expected = "x,s\n" + xs.map { NumberFormat.exact($0) + ",\"a\"\"b\"\n" }.joined()
+        #expect(CSVRenderer().render(table) == expected)
+        #expect(CSVRenderer().renderBytes(table) == Array(expected.utf8))
+    }
+
     @Test func singleEmptyFieldIsQuotedSoTheRecordIsNotABlankLine() {
         let table = OutputTable(name: "t", columns: [OutputColumn(name: "x", values: .number([1, .nan]))])
         #expect(CSVRenderer().render(table) == "x\n1\n\"\"\n")

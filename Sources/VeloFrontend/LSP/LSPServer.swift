@@ -317,6 +317,11 @@ public final class LSPServer: @unchecked Sendable {
     func lspDiagnostics(_ doc: LSPDocument, _ a: LSPAnalysis) -> [JSONValue] {
         a.diagnostics.map { d in
             var message = d.message
+            if let o = d.origin {
+                // In an imported file: shown at the import, saying where; the place itself is related information.
+                let (line, column) = o.file.location(of: o.span.start)
+                message = "\(LSPServer.shownPath(o.file.path, from: doc.path)):\(line):\(column): " + message
+            }
             if let hint = d.hint { message += "\nhint: " + hint }
             let severity: Int
             switch d.severity {
@@ -333,13 +338,32 @@ public final class LSPServer: @unchecked Sendable {
                 "range": doc.range(of: span), "severity": .int(severity), "code": .string(d.code),
                 "source": "velo", "message": .string(message),
             ]
-            if !d.notes.isEmpty {
-                out["relatedInformation"] = .array(d.notes.map { n in
-                    ["location": ["uri": .string(doc.uri), "range": doc.range(of: n.span)], "message": .string(n.message)]
-                })
+            var related: [JSONValue] = []
+            func place(_ o: Diagnostic.Origin) -> JSONValue {
+                let other = LSPDocument(uri: LSPDocument.uri(fromPath: o.file.path), text: o.file.text, version: 0)
+                return ["uri": .string(other.uri), "range": other.range(of: o.span)]
             }
+            if let o = d.origin { related.append(["location": place(o), "message": .string(d.message)]) }
+            for n in d.notes {
+                let location: JSONValue = n.origin.map(place) ?? ["uri": .string(doc.uri), "range": doc.range(of: n.span)]
+                related.append(["location": location, "message": .string(n.message)])
+            }
+            if !related.isEmpty { out["relatedInformation"] = .array(related) }
             return .object(out)
         }
+    }
+
+    /// A path as shown in a message about the document at `from`: relative to its folder
+    /// when it lies under it or next to it (`../replenishment/plan.velo`), else as it is.
+    static func shownPath(_ path: String, from: String) -> String {
+        let folder = from.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard path.hasPrefix("/"), from.hasPrefix("/") else { return path }
+        var common = 0
+        while common < folder.count, common < parts.count - 1, folder[folder.startIndex + common] == parts[common] { common += 1 }
+        let up = folder.count - common
+        guard common > 1, up <= 1 else { return path }
+        return (Array(repeating: "..", count: up) + parts[common...].map(String.init)).joined(separator: "/")
     }
 
     func publishDiagnostics(_ doc: LSPDocument, _ a: LSPAnalysis) {
