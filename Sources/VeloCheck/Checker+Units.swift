@@ -186,6 +186,9 @@ struct UnitChecker {
                 return d
             case .cumulative:
                 return d
+            case .firstWhere(let condition):
+                _ = infer(condition)   // a period number: no unit
+                return nil
             }
         case .periodDate:
             return nil

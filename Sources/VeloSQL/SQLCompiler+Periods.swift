@@ -159,6 +159,8 @@ extension SQLCompiler {
             }
             let offset = try expression(k, in: s)
             return "\(shiftJoin(t, offset: "(\(offset))", in: s)).\(name)"
+        case .firstWhere:
+            throw unsupported("`first_period` inside a period table", e.span)
         case .cumulative:
             if s.windowed { return cumulativeSQL(x, over) }
             // A join to the running sums over the table's rows.
