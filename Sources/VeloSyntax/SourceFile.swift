@@ -35,8 +35,17 @@ public final class SourceFile: Sendable {
 
     public init(path: String, text: String) {
         self.path = path
-        self.text = text
-        let bytes = Array(text.utf8)
+        // A carriage return not followed by a line feed ends a line too (old Mac line ends):
+        // read as a line feed, byte for byte, so offsets stay those of the file.
+        var bytes = Array(text.utf8)
+        if let cr = bytes.firstIndex(of: UInt8(ascii: "\r")) {
+            for i in cr..<bytes.count where bytes[i] == UInt8(ascii: "\r") && (i + 1 == bytes.count || bytes[i + 1] != UInt8(ascii: "\n")) {
+                bytes[i] = UInt8(ascii: "\n")
+            }
+            self.text = String(decoding: bytes, as: UTF8.self)
+        } else {
+            self.text = text
+        }
         self.bytes = bytes
         var starts = [0]
         for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
