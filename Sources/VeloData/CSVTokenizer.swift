@@ -226,12 +226,6 @@ struct CSVHeader {
             }
             let (s, n) = FieldValue.trimmed(token.start, token.count)
             let name = String(decoding: UnsafeBufferPointer(start: s, count: n), as: UTF8.self)
-            if UnsafeBufferPointer(start: s, count: n).contains(ASCII.cr) {
-                throw DataError(path: path, line: line, column: index,
-                                message: "the header runs into the next line at a carriage return: the file's lines end with CR alone "
-                                    + "(old Mac line ends); Velo reads LF or CRLF line ends, so convert the file (e.g. `tr '\\r' '\\n'`)",
-                                kind: .badHeader)
-            }
             if name.isEmpty {
                 throw DataError(path: path, line: line, column: index, message: Messages.emptyHeaderName(index: index), kind: .badHeader)
             }

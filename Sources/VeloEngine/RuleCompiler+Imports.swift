@@ -169,7 +169,7 @@ extension RuleCompiler {
     }
 
     /// A path with `.` and `dir/..` steps taken out, to recognise a file imported twice.
-    static func normalized(_ path: String) -> String {
+    public static func normalized(_ path: String) -> String {
         var parts: [Substring] = []
         for p in path.split(separator: "/", omittingEmptySubsequences: true) {
             if p == "." { continue }

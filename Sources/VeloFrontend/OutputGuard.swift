@@ -54,7 +54,9 @@ enum OutputGuard {
 
     /// The input that `output` is, when it is one (the same file on the same device).
     static func conflict(_ output: String, _ inputs: [Input]) -> Input? {
-        guard let out = identity(output) else { return nil }
+        // `sub/../plan.velo` with no `sub` yet: the folders are made before writing, so the
+        // path is also compared with `..` taken away.
+        guard let out = identity(output) ?? identity(RuleCompiler.normalized(output)) else { return nil }
         return inputs.first { identity($0.path) == out }
     }
 
