@@ -392,7 +392,7 @@ extension Diagnostic {
 
     /// The outermost of many unclosed brackets, for all those not reported one by one.
     static func unclosedBrackets(_ s: Symbol, between: Int, at span: Span) -> Diagnostic {
-        Diagnostic(code: "unclosed-bracket", "this `\(s.rawValue)` is never closed, nor are the \(between) brackets opened between it and those above",
+        Diagnostic(code: "unclosed-bracket", "this `\(s.rawValue)` is never closed, and neither are \(between) more opened after it (the last three are reported on their own)",
                    at: span, hint: "close every bracket where its expression ends")
     }
 

@@ -203,7 +203,7 @@ import VeloSyntax
         let (_, diagnostics) = Parser.parse(file)
         let unclosed = diagnostics.filter { $0.code == "unclosed-bracket" }
         #expect(unclosed.count == 4)
-        #expect(unclosed.contains { $0.message.contains("nor are the 99996 brackets") })
+        #expect(unclosed.contains { $0.message.contains("neither are 99996 more") })
         // Each excerpt is a window of the 100,000-character line.
         let text = DiagnosticRenderer().render(diagnostics, in: file)
         #expect(text.utf8.count < 5_000)
