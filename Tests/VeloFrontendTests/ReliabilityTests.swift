@@ -226,6 +226,10 @@ import VeloSyntax
         let bad = Self.check(dir + "/bad.velo")
         #expect(bad.status == .ruleErrors, "\(bad.out + bad.err)")
         #expect(bad.err.contains("bad.velo:2:"), "\(bad.err)")
+        // A first line that is a comment no longer swallows the whole file (it said `ok`).
+        try "# a plan\rtable t:\r  x = 1 +\r".write(toFile: dir + "/commented.velo", atomically: true, encoding: .utf8)
+        let commented = Self.check(dir + "/commented.velo")
+        #expect(commented.status == .ruleErrors && commented.err.contains("commented.velo:3:"), "\(commented.out + commented.err)")
         let file = SourceFile(path: "ok.velo", text: "table t:\r  x = 1 + 1\r  y = x * 2\r")
         let program = try #require(RuleCompiler.compile(file).program)
         let ws = try Workspace.open(program)
