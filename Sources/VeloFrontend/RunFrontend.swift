@@ -90,7 +90,7 @@ public enum RunFrontend {
             rules = LoadedRules(file: file, program: checked, diagnostics: diagnostics)
         }
         let program = try Frontend.program(of: rules, console: console)
-        let inputs = OutputGuard.inputs(ruleFile: file, program: program, sources: sources)
+        let inputs = request.output == nil ? [] : OutputGuard.inputs(ruleFile: file, program: program, sources: sources)
         // The command line read against the program: --source, --set, --table.
         for name in sources.keys where program.table(named: name).map({ !program.table($0).isSource }) ?? true {
             let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
