@@ -50,9 +50,10 @@ def main(argv=None):
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every size (0.5: half)")
     args = ap.parse_args(argv)
+    args.velo = os.path.abspath(args.velo)
     if not os.access(args.velo, os.X_OK):
         sys.exit(f"no velo at {args.velo}: swift build -c release --scratch-path .build-release")
-    print(f"{'case':<10} {'input':<28} {'seconds':>8}  exit")
+    print(f"{'case':<10} {'input':<28} {'seconds':>8}  exit", flush=True)
     worst = 0.0
     for name, what, cmd, files, stdin in cases(args.scale):
         with tempfile.TemporaryDirectory(prefix="velo-patho-") as d:
@@ -68,7 +69,7 @@ def main(argv=None):
                 best = took if best is None else min(best, took)
                 status = p.returncode
             worst = max(worst, best)
-            print(f"{name:<10} {what:<28} {best:>8.2f}  {status}")
+            print(f"{name:<10} {what:<28} {best:>8.2f}  {status}", flush=True)
     print(f"slowest: {worst:.2f} s")
 
 
