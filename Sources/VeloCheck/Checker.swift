@@ -161,9 +161,12 @@ public struct Checker {
             case .table(let d):
                 tableDecls[tables.count] = d
                 let info = declareDerived(d)
+                // Each column's declaration by where its name is (a dictionary: linear in the columns).
+                var declAt: [Int: Int] = [:]
+                for (k, decl) in d.columns.enumerated() where declAt[decl.name.span.start] == nil { declAt[decl.name.span.start] = k }
                 for (c, column) in info.columns.enumerated() {
-                    if case .formula = column.kind, let decl = d.columns.first(where: { $0.name.span == column.span }) {
-                        formulaSources[ColumnRef(TableRef(tables.count), c)] = decl.formula
+                    if case .formula = column.kind, let k = declAt[column.span.start], d.columns[k].name.span == column.span {
+                        formulaSources[ColumnRef(TableRef(tables.count), c)] = d.columns[k].formula
                     }
                 }
                 tables.append(info)

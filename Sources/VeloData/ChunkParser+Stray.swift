@@ -10,6 +10,8 @@ extension ChunkParser {
     /// For column `c`, read as text: the row of the first value not of the kind nearly all the
     /// others are (at least 10 of them, and at most 1 in 50 values not), and that kind.
     func strayValue(column c: Int) -> (row: Int, kind: ColumnKind, others: Int)? {
+        // A column with no values (a header-only file) was never stored as text: nothing stray.
+        guard rowCount > 0, columns.kinds[c] == .text, columns.values[c] != nil else { return nil }
         let ids = columns.int32s(c)
         var kindOf: [Int32: ColumnKind] = [:]
         var counts: [ColumnKind: Int] = [:]
@@ -31,11 +33,39 @@ extension ChunkParser {
             total += 1
         }
         guard let (dominant, count) = counts.filter({ $0.key != .text }).max(by: { $0.value < $1.value }),
-              count >= 10, total - count <= max(1, total / 50), total > count else { return nil }
+              total - count <= max(1, total / 50), total > count else { return nil }
+        // Few values: the type is evident only when the odd ones are numbers gone wrong
+        // (`--5`, `"1,000"`, `0x10`, `31/12/2024`, `1e999`, `inf`) among numbers.
+        if count < 10 {
+            guard dominant == .number else { return nil }
+            for (id, kind) in kindOf where kind != .unknown && kind != dominant {
+                let b = dictionary.bytes(Int(id))
+                guard let base = b.baseAddress else { return nil }
+                let (p, n) = FieldValue.trimmed(base, b.count)
+                if !Self.looksLikeANumber(p, n) { return nil }
+            }
+        }
         for r in 0..<rowCount where ids[r] >= 0 {
             if let k = kindOf[ids[r]], k != .unknown, k != dominant { return (r, dominant, count) }
         }
         return nil
+    }
+
+    /// Digits with only the punctuation of numbers and dates around them (`--5`, `1,000`,
+    /// `0x10`, `31/12/2024`, `1e999`), or an infinity or NaN: a number written wrongly, not a word.
+    static func looksLikeANumber(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let word = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self).lowercased()
+        if ["inf", "-inf", "+inf", "infinity", "-infinity", "nan", "-nan"].contains(word) { return true }
+        var digits = 0
+        for i in 0..<n {
+            switch p[i] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+            case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: "/"), UInt8(ascii: "_"),
+                 UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "x"), UInt8(ascii: "X"), UInt8(ascii: " "): continue
+            default: return false
+            }
+        }
+        return digits > 0
     }
 
     /// The error for such a value.
@@ -57,16 +87,17 @@ extension ChunkParser {
         let found = String(decoding: b, as: UTF8.self)
         let plural: String
         switch kind {
-        case .number: plural = "numbers"
-        case .date: plural = "dates"
+        case .number: plural = others == 1 ? "a number" : "numbers"
+        case .date: plural = others == 1 ? "a date" : "dates"
         case .bool: plural = "true or false"
         default: plural = "values of one type"
         }
+        let otherValues = others == 1 ? "the other value of the column is" : "\(others) other values of the column are"
         let name = layout.names[c]
         return DataError(path: layout.path, line: CSVTokenizer.lineNumber(base: base, offset: rowStart), column: c + 1,
                          columnName: name,
                          message: Messages.expected(kind.type, column: name, found: found)
-                             + " (\(others) other values of the column are \(plural); declare `\(name): text` to read it as text)",
+                             + " (\(otherValues) \(plural); declare `\(name): text` to read it as text)",
                          kind: .badValue)
     }
 }

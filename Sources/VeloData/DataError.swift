@@ -73,8 +73,22 @@ enum Messages {
         case .bool: what = "true or false"
         case .text: what = "text"
         }
-        let note = impossibleDay ? " (there is no such day)" : ""
+        var note = impossibleDay ? " (there is no such day)" : ""
+        if type == .number { note += numberNote(found) }
         return "expected \(what) in column `\(name)`, found \(quoted(found))\(note)"
+    }
+
+    /// Why a value that looks like a number is none: an infinity, NaN, or out of range.
+    static func numberNote(_ found: String) -> String {
+        let t = String(found.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()).lowercased()
+        let bare = t.hasPrefix("-") || t.hasPrefix("+") ? String(t.dropFirst()) : t
+        if ["inf", "infinity", "nan"].contains(bare) {
+            return " (infinities and NaN are not numbers of data; leave the cell empty for a missing value)"
+        }
+        if bare.first?.isNumber == true, let v = Double(t), v.isInfinite {
+            return " (out of range: a number's magnitude must be below 1.8e308)"
+        }
+        return ""
     }
 
     static func fieldCount(found: Int, header: Int) -> String {

@@ -42,9 +42,11 @@ final class FileBytes: @unchecked Sendable {
         defer { close(fd) }
         var info = stat()
         if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG {
+            guard Int(info.st_size) <= maximumBytes else { throw tooLarge(path) }
             return try readRange(fd, from: start, to: max(start, Int(info.st_size)), path: path)
         }
-        let whole = try readToEnd(fd, path: path, limit: Int.max).bytes
+        let (whole, isWhole) = try readToEnd(fd, path: path, limit: maximumBytes)
+        guard isWhole else { throw tooLarge(path) }
         guard start > 0 else { return whole }
         let tail = UnsafeMutableRawPointer(mutating: whole.base)
         let kept = max(0, whole.count - start)
@@ -76,12 +78,29 @@ final class FileBytes: @unchecked Sendable {
     static func readPrefix(path: String, limit: Int) throws(DataError) -> (bytes: FileBytes, isWholeFile: Bool) {
         let fd = try openFile(path)
         defer { close(fd) }
-        return try readToEnd(fd, path: path, limit: limit)
+        let read = try readToEnd(fd, path: path, limit: min(limit, maximumBytes))
+        if !read.isWholeFile && limit > maximumBytes { throw tooLarge(path) }
+        return read
     }
 
+    /// The most bytes a data source may have (64 GiB; `VELO_MAX_INPUT_BYTES` sets another):
+    /// a larger regular file is refused before it is read, and a pipe that sends more is cut
+    /// off with an error rather than read until memory runs out.
+    static let maximumBytes: Int = {
+        if let v = getenv("VELO_MAX_INPUT_BYTES"), let n = Int(String(cString: v)), n > 0 { return n }
+        return 64 << 30
+    }()
+
+    /// Opens a data source: a regular file or a named pipe (read on purpose); a device
+    /// (`/dev/zero`), a directory or a socket is refused with what it is.
     private static func openFile(_ path: String) throws(DataError) -> Int32 {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_NOCTTY)
         guard fd >= 0 else { throw failure(path, errno) }
+        var info = stat()
+        if fstat(fd, &info) == 0, let what = InputFileKind.refusal(info.st_mode) {
+            close(fd)
+            throw DataError(path: path, line: 0, message: Messages.cannotRead(what), kind: .unreadable, reason: what)
+        }
         return fd
     }
 
@@ -164,6 +183,11 @@ final class FileBytes: @unchecked Sendable {
             atEnd = systemRead(fd, &probe, 1) == 0
         }
         return (FileBytes(base: buffer, count: count), atEnd)
+    }
+
+    private static func tooLarge(_ path: String) -> DataError {
+        let why = "it is larger than \(maximumBytes) bytes, the most Velo reads from a source (VELO_MAX_INPUT_BYTES sets another limit)"
+        return DataError(path: path, line: 0, message: Messages.cannotRead(why), kind: .unreadable, reason: why)
     }
 
     private static func failure(_ path: String, _ code: Int32) -> DataError {

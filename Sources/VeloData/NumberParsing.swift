@@ -17,7 +17,8 @@ import Darwin
 #endif
 
 /// Parses the number grammar `[+-]digits[.digits][(e|E)[+-]digits]` (with at least one digit
-/// before or after the point). Rejects everything else: "", "1.2.3", "inf", "nan", "0x10", " 1".
+/// before or after the point). Rejects everything else: "", "1.2.3", "inf", "nan", "0x10", " 1",
+/// and numbers too large for a double ("1e999").
 enum DecimalParser {
     /// The value of the `n` bytes at `p`, or nil when they are not a number.
     @inline(__always)
@@ -76,11 +77,16 @@ enum DecimalParser {
             exponent += exponentNegative ? -e : e
         }
         if i != n { return nil }
-        if significant > 19 { return correctlyRounded(p, n) }
+        if significant > 19 { return finite(correctlyRounded(p, n)) }
         if mantissa == 0 { return negative ? -0.0 : 0.0 }
-        guard let magnitude = exactValue(mantissa, exponent) else { return correctlyRounded(p, n) }
+        guard let magnitude = exactValue(mantissa, exponent) else { return finite(correctlyRounded(p, n)) }
         return negative ? -magnitude : magnitude
     }
+
+    /// A value too large for a double (`1e999`) is not a number: nil, so data holding it is
+    /// an error ("out of range"), never an infinity.
+    @inline(__always)
+    static func finite(_ v: Double) -> Double? { v.isFinite ? v : nil }
 
     /// `mantissa × 10^exponent` when it can be computed with one rounding; nil otherwise.
     @inline(__always)

@@ -313,7 +313,8 @@ public struct EvaluationGraph: Sendable {
         var level = unitInputs.keys.filter { pending[$0] == 0 }
         var units: [GraphNode] = []
         while !level.isEmpty {
-            level.sort { tieBreak($0) < tieBreak($1) }
+            // Each node's tie-break key computed once (decorate, sort, undecorate), not per comparison.
+            level = level.map { (tieBreak($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
             var next: [GraphNode] = []
             for u in level {
                 units.append(u)

@@ -110,22 +110,24 @@ extension Evaluator {
             }
             let d = y.numbers
             var out = [Int32](repeating: Values.missingDate, count: n)
+            var overflowed: [Int] = []
             for i in 0..<n where a[i] != Values.missingDate && d[i].isFinite {
                 // Whole days: the fraction of a duration is dropped (toward zero).
                 let shift = (op == .subtract ? -1 : 1) * d[i].rounded(.towardZero)
                 let r = Double(a[i]) + shift
-                if abs(r) < 3_000_000 { out[i] = Int32(r) }
+                if abs(r) < 3_000_000 { out[i] = Int32(r) } else { overflowed.append(i) }
             }
-            return withReasons(Vector(.date(out)), x, y)
+            return outOfRange(withReasons(Vector(.date(out)), x, y), overflowed, context: context, rows: rows)
         }
         if case .date(let b) = y.values {   // duration + date
             let d = x.numbers
             var out = [Int32](repeating: Values.missingDate, count: n)
+            var overflowed: [Int] = []
             for i in 0..<n where b[i] != Values.missingDate && d[i].isFinite {
                 let r = Double(b[i]) + d[i].rounded(.towardZero)
-                if abs(r) < 3_000_000 { out[i] = Int32(r) }
+                if abs(r) < 3_000_000 { out[i] = Int32(r) } else { overflowed.append(i) }
             }
-            return withReasons(Vector(.date(out)), x, y)
+            return outOfRange(withReasons(Vector(.date(out)), x, y), overflowed, context: context, rows: rows)
         }
         let a = x.numbers, b = y.numbers
         var out = [Double](repeating: 0, count: n)
@@ -167,6 +169,14 @@ extension Evaluator {
         if y == 1 { return x }
         if y == 0.5 { return x < 0 ? .nan : x.squareRoot() }
         return libmPow(x, y)
+    }
+
+    /// Date arithmetic past the calendar: those cells are missing with that reason.
+    func outOfRange(_ v: Vector, _ cells: [Int], context: TableRef, rows: [Int32]?) -> Vector {
+        guard !cells.isEmpty else { return v }
+        var out = v
+        for i in cells { out.reasons[i] = reason(.dateOutOfRange, context: context, row: rowAt(rows, i)) }
+        return out
     }
 
     /// Result missing where either operand is missing, with its reason.

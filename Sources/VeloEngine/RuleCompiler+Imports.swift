@@ -204,7 +204,7 @@ extension RuleCompiler {
     }
 
     /// A path with `.` and `dir/..` steps taken out, to recognise a file imported twice.
-    static func normalized(_ path: String) -> String {
+    public static func normalized(_ path: String) -> String {
         var parts: [Substring] = []
         for p in path.split(separator: "/", omittingEmptySubsequences: true) {
             if p == "." { continue }
@@ -216,16 +216,49 @@ extension RuleCompiler {
 
     /// A whole file's bytes (nil when it cannot be read): rule files and imports.
     public static func readWhole(_ path: String) -> [UInt8]? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
+        if case .success(let bytes) = readRuleBytes(path) { return bytes }
+        return nil
+    }
+
+    /// The most bytes a rule file may have: 64 MiB, far more than any plan written by hand or
+    /// generated (200,000 formulas take 5 MB).
+    public static let maximumRuleFileBytes = 64 << 20
+
+    /// A rule file's bytes, or why they cannot be read: the OS error, a file that is not a
+    /// regular file or named pipe (`velo check /dev/zero`), or one over the size limit.
+    public static func readRuleBytes(_ path: String, limit: Int = maximumRuleFileBytes) -> Result<[UInt8], RuleFileRefusal> {
+        let fd = open(path, O_RDONLY | O_NOCTTY)
+        guard fd >= 0 else { return .failure(RuleFileRefusal(reason: String(cString: strerror(errno)))) }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) == 0 {
+            if let why = InputFileKind.refusal(info.st_mode) { return .failure(RuleFileRefusal(reason: why)) }
+            if (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) > limit { return .failure(.tooLarge(limit)) }
+        }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
-            if n < buffer.count { break }
+            let n = buffer.withUnsafeMutableBytes { b -> Int in
+                guard let base = b.baseAddress else { return 0 }
+                return read(fd, base, b.count)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(RuleFileRefusal(reason: String(cString: strerror(errno))))
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+            if bytes.count > limit { return .failure(.tooLarge(limit)) }
         }
-        return ferror(f) == 0 ? bytes : nil
+        return .success(bytes)
+    }
+
+    /// Why a rule file was not read.
+    public struct RuleFileRefusal: Error, Sendable {
+        public var reason: String
+        static func tooLarge(_ limit: Int) -> RuleFileRefusal {
+            RuleFileRefusal(reason: "it is larger than \(limit >> 20) MiB, the most a rule file may be")
+        }
     }
 }
 

@@ -20,6 +20,8 @@ public final class MissingReason: Sendable, Hashable {
         case notFinite
         /// An input had no value and no reason.
         case noValue
+        /// Date arithmetic past 3,000,000 days from 1970-01-01 either way: `d + 1e9 days`.
+        case dateOutOfRange
         /// A builtin outside its domain (`sqrt` of a negative number, `ln` of 0, ...).
         case outsideDomain(Builtin)
         /// `missing` in a formula, with the text of `missing("…")` when given.

@@ -254,12 +254,14 @@ public final class Workspace {
     /// The program's columns of a loaded source, in the program's order.
     static func columns(of data: DataTable, for info: TableInfo, source: String) throws(WorkspaceError) -> [Values] {
         var columns: [Values] = []
+        var byName: [String: Int] = [:]   // first column of each name: linear in a wide header
+        for (i, c) in data.columns.enumerated() where byName[c.name] == nil { byName[c.name] = i }
         for c in info.columns {
-            guard let col = data.column(named: c.name) else {
+            guard let i = byName[c.name] else {
                 throw WorkspaceError.missingColumn(table: info.name, source: source, column: c.name,
                                                    span: info.source?.pathSpan ?? info.span)
             }
-            columns.append(col.data)
+            columns.append(data.columns[i].data)
         }
         return columns
     }

@@ -47,6 +47,8 @@ public enum CompileFrontend {
         let script = try compile(program, options: options, console: console)
         let text = script.text(header: header(program, dialect: dialect))
         if let path = request.output {
+            try OutputGuard.refuse([path], inputs: OutputGuard.inputs(rulePath: request.file, program: program, sources: options.sourcePaths),
+                                   option: "--output", console: console)
             do { try AtomicFile.write(text, to: path) } catch {
                 console.err("velo: \(error)\n")
                 throw CommandFailure(.dataError)

@@ -76,8 +76,11 @@ public struct LoadedRules {
 public enum Frontend {
     /// Reads a rule file; a missing or non-UTF-8 file is a usage error.
     public static func readRuleFile(_ path: String, console: Console) throws(CommandFailure) -> SourceFile {
-        guard let bytes = readFile(path) else {
-            console.err("velo: cannot read \(path): \(String(cString: strerror(errno)))\n")
+        let bytes: [UInt8]
+        switch RuleCompiler.readRuleBytes(path) {
+        case .success(let b): bytes = b
+        case .failure(let refusal):
+            console.err("velo: cannot read \(path): \(refusal.reason)\n")
             throw CommandFailure(.usage)
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -44,6 +44,8 @@ public enum ReportFrontend {
             try PlanInputs.applyRowEdits(request.sets + request.compare, to: second, console: console)
             compare = (request.compare.joined(separator: ", "), second)
         }
+        try OutputGuard.refuse([out], inputs: OutputGuard.inputs(rulePath: request.file, program: program, sources: sources),
+                               option: "--html", console: console)
         let page = HTMLReport.page(.init(path: request.file, workspace: ws, params: params, compare: compare))
         guard OutputFiles.makeParentDirectories(of: out) else {
             console.err("velo: cannot create the directory for \(out): \(String(cString: strerror(errno)))\n")

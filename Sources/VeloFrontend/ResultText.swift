@@ -19,6 +19,7 @@ public enum ResultText {
         case .divisionByZero: return "division by zero"
         case .notFinite: return "the result is not a finite number"
         case .noValue: return "no value"
+        case .dateOutOfRange: return "the date is out of range: more than 3,000,000 days (about 8,200 years) from 1970-01-01"
         case .outsideDomain(let b): return outsideDomain(b)
         case .missingByDefinition(let text): return text ?? "missing by definition"
         case .setToMissing: return "set to missing"

@@ -90,6 +90,7 @@ public enum RunFrontend {
             rules = LoadedRules(file: file, program: checked, diagnostics: diagnostics)
         }
         let program = try Frontend.program(of: rules, console: console)
+        let inputs = request.output == nil ? [] : OutputGuard.inputs(ruleFile: file, program: program, sources: sources)
         // The command line read against the program: --source, --set, --table.
         for name in sources.keys where program.table(named: name).map({ !program.table($0).isSource }) ?? true {
             let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
@@ -155,7 +156,8 @@ public enum RunFrontend {
                 if includeFlags { outputs.append(ResultTables.flags(results.flags)) }
                 titles = outputs.map { _ in nil }
             }
-            try emit(outputs, titles: titles, format: format, requestedFormat: requestedFormat, request: request, console: console)
+            try emit(outputs, titles: titles, format: format, requestedFormat: requestedFormat, request: request,
+                     inputs: inputs, console: console)
             try reportChecks(results.failures, console: console)
             try RunOutputs.failIfFlagged(results.flags, failOn: failOn, console: console)
             return
@@ -205,7 +207,8 @@ public enum RunFrontend {
             titles = made.map(\.title)
         }
 
-        try emit(outputs, titles: titles, format: format, requestedFormat: requestedFormat, request: request, console: console)
+        try emit(outputs, titles: titles, format: format, requestedFormat: requestedFormat, request: request,
+                     inputs: inputs, console: console)
         if request.stats {
             var lines = ws.stats.phases.map { "  \($0.name + String(repeating: " ", count: max(0, 10 - $0.name.count))) \(NumberFormat.human($0.seconds * 1000, decimals: 1)) ms" }
             lines.append("  cells evaluated: \(NumberFormat.grouped(ws.stats.cellsEvaluated)), cut off: 0 (a full evaluation)")
@@ -217,9 +220,10 @@ public enum RunFrontend {
 
     /// Writes the outputs to `--output` (a file, a folder or a database) or prints them.
     static func emit(_ outputs: [OutputTable], titles: [String?], format: OutputFormat, requestedFormat: OutputFormat?,
-                     request: RunRequest, console: Console) throws(CommandFailure) {
+                     request: RunRequest, inputs: [OutputGuard.Input] = [], console: Console) throws(CommandFailure) {
         var format = format
         if let path = request.output, DatabaseWriter.isDatabase(path) {
+            try OutputGuard.refuse([path], inputs: inputs, option: "--output", console: console)
             try writeDatabase(outputs, to: path, console: console)
         } else if let path = request.output {
             let target: OutputFiles.Target
@@ -230,7 +234,7 @@ public enum RunFrontend {
                 throw CommandFailure(.usage)
             }
             format = target.format
-            try write(outputs, to: target, console: console)
+            try write(outputs, to: target, inputs: inputs, console: console)
         } else {
             let limit = request.limit.map { $0 == 0 ? nil : $0 } ?? (console.outputIsTerminal && format == .table ? 50 : nil)
             var text = ""
@@ -267,10 +271,15 @@ public enum RunFrontend {
         }
     }
 
-    static func write(_ outputs: [OutputTable], to target: OutputFiles.Target, console: Console) throws(CommandFailure) {
+    /// Writes the files of `--output`: every file or none (AtomicFile.writeAll), and never one
+    /// of the run's inputs.
+    static func write(_ outputs: [OutputTable], to target: OutputFiles.Target, inputs: [OutputGuard.Input] = [],
+                      console: Console) throws(CommandFailure) {
         func render(_ t: OutputTable) -> String {
             target.format == .table ? t.rendered(as: .table, width: 10_000) : t.rendered(as: target.format)
         }
+        let paths = target.isDirectory ? outputs.map { OutputFiles.fileName($0.name, in: target.path, format: target.format) } : [target.path]
+        try OutputGuard.refuse(paths, inputs: inputs, option: "--output", console: console)
         let made = target.isDirectory ? OutputFiles.makeDirectories(target.path) : OutputFiles.makeParentDirectories(of: target.path)
         if !made {
             let what = target.isDirectory ? "the directory \(target.path)" : "the directory for \(target.path)"
@@ -279,7 +288,7 @@ public enum RunFrontend {
         }
         do {
             if target.isDirectory {
-                for t in outputs { try AtomicFile.write(render(t), to: OutputFiles.fileName(t.name, in: target.path, format: target.format)) }
+                try AtomicFile.writeAll(zip(paths, outputs).map { (path: $0, data: Array(render($1).utf8)) })
             } else if target.format == .json, outputs.count > 1 {
                 try AtomicFile.write(JSONRenderer().render(tables: outputs), to: target.path)
             } else {

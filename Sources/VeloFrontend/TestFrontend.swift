@@ -175,6 +175,16 @@ public enum TestFrontend {
             unique.append(u)
         }
         unique.sort { $0.path < $1.path }
+        // `--junit` never overwrites a file the tests read (checked only when the path exists).
+        if let j = request.junit, OutputGuard.identity(j) != nil {
+            var inputs: [OutputGuard.Input] = []
+            for u in unique {
+                guard let text = RuleCompiler.readWhole(u.path).flatMap({ String(validating: $0, as: UTF8.self) }) else { continue }
+                let file = SourceFile(path: u.path, text: text)
+                inputs += OutputGuard.inputs(ruleFile: file, program: Frontend.check(file).program)
+            }
+            try OutputGuard.refuse([j], inputs: inputs, option: "--junit", console: console)
+        }
 
         var session = Session(console: console)
         var reports: [TestFileReport] = []

@@ -22,12 +22,9 @@ public enum WatchFrontend {
             console.err("velo: --interval must be at least 10 ms\n")
             throw CommandFailure(.usage)
         }
-        let (_, program) = try Frontend.loadProgram(path, console: console)
-        let params = try PlanInputs.params(sets, program: program, file: path, console: console)
-        var ws = try Frontend.open(program, WorkspaceOptions(params: params), console: console)
-        var watched = Snapshot(ws: ws, rulePath: path)
-        console.out("watching \(path) and \(watched.sources.count) data file\(watched.sources.count == 1 ? "" : "s"); "
-                    + "\(ws.flags().count) flags; Ctrl-C to stop\n")
+        var loop = try Loop(path: path, sets: sets, console: console)
+        console.out("watching \(path) and \(loop.watched.sources.count) data file\(loop.watched.sources.count == 1 ? "" : "s"); "
+                    + "\(loop.ws.flags().count) flags; Ctrl-C to stop\n")
         watchInterrupted = 0
         signal(SIGINT) { _ in watchInterrupted = 1 }
         defer { signal(SIGINT, SIG_DFL) }
@@ -36,15 +33,46 @@ public enum WatchFrontend {
             if let maxPolls, polls >= maxPolls { break }
             polls += 1
             usleep(useconds_t(interval * 1000))
+            loop.poll()
+        }
+        console.out("stopped watching \(path)\n")
+    }
+
+    /// The watch loop's state and one step of it, apart from the waiting (tests call `poll`
+    /// after changing a file, so nothing in them depends on timing).
+    struct Loop {
+        let path: String
+        let console: Console
+        private(set) var ws: Workspace
+        private(set) var watched: Snapshot
+
+        init(path: String, sets: [String], console: Console) throws(CommandFailure) {
+            self.path = path
+            self.console = console
+            let (_, program) = try Frontend.loadProgram(path, console: console)
+            let params = try PlanInputs.params(sets, program: program, file: path, console: console)
+            ws = try Frontend.open(program, WorkspaceOptions(params: params), console: console)
+            watched = Snapshot(ws: ws, rulePath: path)
+        }
+
+        /// Looks at the files once; recomputes and prints what changed, if anything did.
+        mutating func poll() {
             let now = Snapshot(ws: ws, rulePath: path)
             if now.rule != watched.rule {
                 ws = reloadRules(path, ws: ws, console: console)
                 watched = Snapshot(ws: ws, rulePath: path)
-                continue
+                return
             }
             let changed = now.sources.filter { watched.sources[$0.key] != $0.value }.map(\.key).sorted()
-            guard !changed.isEmpty else { continue }
+            guard !changed.isEmpty else { return }
             watched = now
+            // The rule file checked again against the changed data, as a fresh run would: data
+            // it no longer checks against (a header-only file whose column has no type any
+            // more) keeps the previous plan instead of computing from it.
+            if let problem = recheck() {
+                console.err("\(clockTime())  \(changed.joined(separator: ", ")) changed: \(problem) (keeping the previous plan)\n")
+                return
+            }
             do {
                 let report = try ws.apply(changed.map { Edit.source($0, path: nil) })
                 console.out("\(clockTime())  \(changed.joined(separator: ", ")) changed: \(ChangeReportText.summary(report))\n")
@@ -53,7 +81,16 @@ public enum WatchFrontend {
                 console.err("\(clockTime())  velo: \(error.message) (keeping the previous plan)\n")
             }
         }
-        console.out("stopped watching \(path)\n")
+
+        /// Why the rule file does not check against the files as they are now (its
+        /// diagnostics printed), or nil when it does.
+        func recheck() -> String? {
+            guard let file = try? Frontend.readRuleFile(path, console: console) else { return "\(path) cannot be read" }
+            let rules = Frontend.check(file)
+            guard rules.program == nil || rules.diagnostics.hasErrors else { return nil }
+            Frontend.render(rules.diagnostics, in: file, console: console)
+            return "\(path) does not check against the data: \(Frontend.summary(rules.diagnostics.filter { $0.severity == .error }))"
+        }
     }
 
     /// Recompiles an edited rule file; a file that does not check keeps the previous plan.

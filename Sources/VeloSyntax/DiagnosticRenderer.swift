@@ -49,20 +49,33 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     func excerpt(_ span: Span, in file: SourceFile, marker: Character) -> String {
-        let (line, column) = file.location(of: span.start)
-        let scalars = Array(file.lineText(line).unicodeScalars)
+        let (line, _) = file.location(of: span.start)
+        let (lineStart, lineEnd) = file.lineRange(line)
+        let at = min(max(span.start, lineStart), lineEnd)
+        // Only a window of the line's bytes around the span is decoded, so that a diagnostic
+        // costs the same on a 1 MB line as on a short one (100,000 of them stay linear).
+        var windowStart = lineStart, windowEnd = lineEnd
+        let reach = maxLineWidth * 4
+        if lineEnd - lineStart > 2 * reach {
+            windowStart = max(lineStart, at - reach)
+            while windowStart > lineStart, file.bytes[windowStart] & 0xC0 == 0x80 { windowStart -= 1 }
+            windowEnd = min(lineEnd, at + reach)
+            while windowEnd < lineEnd, file.bytes[windowEnd] & 0xC0 == 0x80 { windowEnd += 1 }
+        }
+        let scalars = Array(String(decoding: file.bytes[windowStart..<windowEnd], as: UTF8.self).unicodeScalars)
         // Underline up to the end of the first line of the span, at least one character.
-        let (endLine, endColumn) = file.location(of: max(span.start, span.end))
-        var width = endLine == line ? endColumn - column : scalars.count - column + 1
+        var caretColumn = file.scalarCount(from: windowStart, to: at)
+        let spanEnd = max(span.start, span.end)
+        var width = spanEnd <= lineEnd ? file.scalarCount(from: at, to: min(spanEnd, windowEnd)) : scalars.count - caretColumn
         width = max(1, width)
         var first = 0, last = scalars.count
-        var caretColumn = column - 1
         var prefix = "", suffix = ""
-        if scalars.count > maxLineWidth {
+        let cutBefore = windowStart > lineStart, cutAfter = windowEnd < lineEnd
+        if scalars.count > maxLineWidth || cutBefore || cutAfter {
             first = max(0, min(caretColumn - maxLineWidth / 3, scalars.count - maxLineWidth))
             last = min(scalars.count, first + maxLineWidth)
-            if first > 0 { prefix = "…" }
-            if last < scalars.count { suffix = "…" }
+            if first > 0 || cutBefore { prefix = "…" }
+            if last < scalars.count || cutAfter { suffix = "…" }
             caretColumn = caretColumn - first + prefix.count
             width = min(width, max(1, last - first - (caretColumn - prefix.count)))
         }

@@ -103,9 +103,7 @@ public struct Lexer {
             // Inside brackets a line break is a space, unless the line clearly starts a new
             // definition: then the bracket was never closed, and we say so right there.
             guard width <= logicalLineIndent, startsDefinition(at: i, indent: width) else { return true }
-            for open in brackets.reversed() {
-                diagnostics.append(.unclosedBracket(open.symbol, at: Span(start: open.offset, length: 1)))
-            }
+            reportUnclosedBrackets()
             brackets.removeAll()
         }
         if logicalLineOpen {
@@ -145,17 +143,25 @@ public struct Lexer {
             && (j + 1 >= bytes.count || (bytes[j + 1] != UInt8(ascii: "=") && bytes[j + 1] != UInt8(ascii: ">")))
     }
 
+    /// One error per bracket left open, innermost first; past a few, the outermost one says
+    /// how many more there are (100,000 `(` give four errors, not 100,000).
+    mutating func reportUnclosedBrackets() {
+        let shown = brackets.count <= 4 ? brackets.count : 3
+        for open in brackets.reversed().prefix(shown) {
+            diagnostics.append(.unclosedBracket(open.symbol, at: Span(start: open.offset, length: 1)))
+        }
+        guard brackets.count > shown, let outermost = brackets.first else { return }
+        let between = brackets.count - shown - 1
+        diagnostics.append(.unclosedBrackets(outermost.symbol, between: between, at: Span(start: outermost.offset, length: 1)))
+    }
+
     mutating func finish() {
         if embedded {
-            for open in brackets.reversed() {
-                diagnostics.append(.unclosedBracket(open.symbol, at: Span(start: open.offset, length: 1)))
-            }
+            reportUnclosedBrackets()
             tokens.append(Token(.eof, Span(start: bytes.count, length: 0)))
             return
         }
-        for open in brackets.reversed() {
-            diagnostics.append(.unclosedBracket(open.symbol, at: Span(start: open.offset, length: 1)))
-        }
+        reportUnclosedBrackets()
         let end = lastTokenEnd
         if logicalLineOpen { tokens.append(Token(.newline, Span(start: end, length: 0))) }
         while indentStack.count > 1 {
@@ -386,6 +392,12 @@ extension Diagnostic {
     static func inconsistentIndentation(at span: Span) -> Diagnostic {
         Diagnostic(code: "indentation", "this line's indentation does not match any enclosing block", at: span,
                    hint: "indent it exactly like the lines of the block it belongs to")
+    }
+
+    /// The outermost of many unclosed brackets, for all those not reported one by one.
+    static func unclosedBrackets(_ s: Symbol, between: Int, at span: Span) -> Diagnostic {
+        Diagnostic(code: "unclosed-bracket", "this `\(s.rawValue)` is never closed, and neither are \(between) more opened after it (the last three are reported on their own)",
+                   at: span, hint: "close every bracket where its expression ends")
     }
 
     static func unclosedBracket(_ s: Symbol, at span: Span) -> Diagnostic {

@@ -32,12 +32,24 @@ public final class SourceFile: Sendable {
     public let bytes: [UInt8]
     /// Byte offset at which each line starts; line 1 starts at 0.
     let lineStarts: [Int]
+    /// No byte above 0x7F: a column is a byte offset within the line (found in constant time).
+    let isASCII: Bool
 
     public init(path: String, text: String) {
         self.path = path
-        self.text = text
-        let bytes = Array(text.utf8)
+        // A carriage return not followed by a line feed ends a line too (old Mac line ends):
+        // read as a line feed, byte for byte, so offsets stay those of the file.
+        var bytes = Array(text.utf8)
+        if let cr = bytes.firstIndex(of: UInt8(ascii: "\r")) {
+            for i in cr..<bytes.count where bytes[i] == UInt8(ascii: "\r") && (i + 1 == bytes.count || bytes[i + 1] != UInt8(ascii: "\n")) {
+                bytes[i] = UInt8(ascii: "\n")
+            }
+            self.text = String(decoding: bytes, as: UTF8.self)
+        } else {
+            self.text = text
+        }
         self.bytes = bytes
+        self.isASCII = bytes.allSatisfy { $0 < 0x80 }
         var starts = [0]
         for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
         self.lineStarts = starts
@@ -52,8 +64,17 @@ public final class SourceFile: Sendable {
             if lineStarts[mid] <= clamped { lo = mid } else { hi = mid - 1 }
         }
         let start = lineStarts[lo]
-        let column = scalarCount(from: start, to: clamped) + 1
+        let column = (isASCII ? clamped - start : scalarCount(from: start, to: clamped)) + 1
         return (lo + 1, column)
+    }
+
+    /// The byte range of a 1-based line without its line break (and a CR before it).
+    func lineRange(_ line: Int) -> (start: Int, end: Int) {
+        guard line >= 1, line <= lineStarts.count else { return (bytes.count, bytes.count) }
+        let start = lineStarts[line - 1]
+        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return (start, max(start, end))
     }
 
     /// The text of a 1-based line without its line break.

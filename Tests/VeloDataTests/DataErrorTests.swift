@@ -91,7 +91,7 @@ import Testing
 
     @Test func directoryIsNotAFile() {
         let error = caught { _ = try CSVReader.load(path: "/tmp", options: CSVOptions(), interner: Interner()) }
-        #expect(error?.description == "/tmp: cannot read the file: Is a directory")
+        #expect(error?.description == "/tmp: cannot read the file: it is a directory, not a file")
     }
 
     @Test func invalidUTF8InText() {

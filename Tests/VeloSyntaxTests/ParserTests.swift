@@ -339,27 +339,24 @@ struct ParserTests {
     // MARK: - Robustness
 
     @Test func tenThousandNestedParenthesesGiveADiagnostic() {
+        // (How long it takes is measured by Benchmarks/pathological.py, not asserted here.)
         let source = "param p = " + String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000) + "\n"
-        let start = ContinuousClock.now
         let diagnostics = parseFile(source).diagnostics
-        #expect(ContinuousClock.now - start < .seconds(10))
         #expect(diagnostics.map(\.code) == ["too-deep"])
     }
 
     @Test func tenThousandUnclosedParenthesesGiveDiagnostics() {
         let source = "param p = " + String(repeating: "(", count: 10_000) + "\nparam q = 1\n"
-        let start = ContinuousClock.now
         let diagnostics = parseFile(source).diagnostics
-        #expect(ContinuousClock.now - start < .seconds(10))
         #expect(diagnostics.hasErrors)
+        // A few errors, not one per bracket: rendering stays linear in the input.
+        #expect(diagnostics.filter { $0.code == "unclosed-bracket" }.count == 4)
     }
 
     @Test func aOneMegabyteLineOfAdditionsGivesADiagnostic() {
         let source = "param p = 1" + String(repeating: "+1", count: 500_000) + "\n"
         #expect(source.utf8.count > 1_000_000)
-        let start = ContinuousClock.now
         let diagnostics = parseFile(source).diagnostics
-        #expect(ContinuousClock.now - start < .seconds(10))
         #expect(diagnostics.map(\.code) == ["too-deep"])
     }
 

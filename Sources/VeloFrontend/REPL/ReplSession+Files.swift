@@ -34,6 +34,12 @@ extension ReplSession {
             format = savedFormat
         }
         try run(command)
+        var inputs = OutputGuard.dataFiles(program, sources: workspace.sourcePaths)
+        if let filePath { inputs += OutputGuard.inputs(rulePath: filePath, program: nil) }
+        if let input = OutputGuard.conflict(path, inputs) {
+            throw ReplError("\(path) is \(input.role) of this session; writing it would destroy an input. Choose another path",
+                            status: .usage)
+        }
         guard OutputFiles.makeParentDirectories(of: path) else {
             throw ReplError("cannot create the directory for \(path): \(String(cString: strerror(errno)))")
         }

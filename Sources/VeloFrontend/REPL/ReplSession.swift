@@ -222,8 +222,10 @@ public final class ReplSession {
     /// Reads and opens a rule file; on failure nothing changes, and the error's status says
     /// what it means (rule errors 1, unreadable file 2, bad data 3).
     func open(_ path: String, sets: [String] = [], asOf: Int32? = nil) throws(ReplError) {
-        guard let bytes = Frontend.readFile(path) else {
-            throw ReplError("cannot read \(path): \(String(cString: strerror(errno)))", status: .usage)
+        let bytes: [UInt8]
+        switch RuleCompiler.readRuleBytes(path) {
+        case .success(let b): bytes = b
+        case .failure(let refusal): throw ReplError("cannot read \(path): \(refusal.reason)", status: .usage)
         }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw ReplError("\(path) is not UTF-8 text", status: .usage) }
         let previousPath = filePath
