@@ -13,12 +13,12 @@ CACHE LAZY TABLE items AS SELECT * FROM items__csv;
 CACHE LAZY TABLE velo_asof AS
 SELECT CAST(NULL AS DATE) AS as_of_date;
 
--- lots by sku, week (lot_sizing.velo:18), step lots__1
+-- lots by sku, week (lot_sizing.velo:15), step lots__1
 CACHE LAZY TABLE lots__1 AS
 SELECT
   t.sku,
   t.`week`,
-  -- lot_sizing.velo:19  demand = items.demand
+  -- lot_sizing.velo:16  demand = items.demand
   items.demand AS demand
 FROM (
   SELECT k.*, s.`week`
@@ -32,48 +32,31 @@ FROM (
 ) AS t
 LEFT JOIN items AS items ON items.sku = t.sku;
 
--- totals by sku (lot_sizing.velo:15)
-CACHE LAZY TABLE totals AS
-SELECT
-  t.sku,
-  -- lot_sizing.velo:16  req = sum(lots.demand)
-  CASE WHEN COALESCE(a1.m1, 0) > 0 THEN NULL ELSE COALESCE(a1.v1, 0) END AS req
-FROM (
-  SELECT DISTINCT sku FROM items
-  WHERE sku IS NOT NULL
-) AS t
-LEFT JOIN (
-  SELECT g.sku, SUM(g.demand) AS v1, COUNT(*) - COUNT(g.demand) AS m1
-  FROM lots__1 AS g
-  WHERE g.sku IS NOT NULL
-  GROUP BY g.sku
-) AS a1 ON a1.sku = t.sku;
-
 -- lots, next step (formulas that read the ones before)
 CACHE LAZY TABLE lots__2 AS
 SELECT
   t.sku,
   t.`week`,
   t.demand,
-  -- lot_sizing.velo:28  cum_req = cumulative(demand)
+  -- lot_sizing.velo:25  cum_req = cumulative(demand)
   CASE WHEN COUNT(*) OVER (PARTITION BY t.sku ORDER BY t.`week` ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) > COUNT(t.demand) OVER (PARTITION BY t.sku ORDER BY t.`week` ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) THEN NULL ELSE SUM(t.demand) OVER (PARTITION BY t.sku ORDER BY t.`week` ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) END AS cum_req
 FROM lots__1 AS t;
 
--- lots: the recurrence opening, projected, net, moq_pack, closing, period after period (lot_sizing.velo:18); Spark SQL has no recursive CTE: one table per period
+-- lots: the recurrence opening, projected, net, moq_pack, closing, period after period (lot_sizing.velo:15); Spark SQL has no recursive CTE: one table per period
 -- period 1
 CACHE LAZY TABLE lots__3__p1 AS
 SELECT t.sku, t.`week`, rv1.opening, rv2.projected, rv3.net, rv4.moq_pack, rv5.closing
 FROM lots__2 AS t
 LEFT JOIN items AS items ON items.sku = t.sku
--- lot_sizing.velo:20  opening = previous(closing, first: items.on_hand)
+-- lot_sizing.velo:17  opening = previous(closing, first: items.on_hand)
 CROSS JOIN LATERAL (SELECT CAST(items.on_hand AS DOUBLE) AS opening) AS rv1
--- lot_sizing.velo:21  projected = opening - demand
+-- lot_sizing.velo:18  projected = opening - demand
 CROSS JOIN LATERAL (SELECT CAST((rv1.opening - t.demand) AS DOUBLE) AS projected) AS rv2
--- lot_sizing.velo:22  net = max(items.safety - projected, 0)
+-- lot_sizing.velo:19  net = max(items.safety - projected, 0)
 CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (items.safety - rv2.projected) IS NULL THEN NULL ELSE greatest((items.safety - rv2.projected), 0D) END AS DOUBLE) AS net) AS rv3
--- lot_sizing.velo:24  moq_pack = if net > 0 then roundup(max(net, items.moq), items.case_pack) else 0
+-- lot_sizing.velo:21  moq_pack = if net > 0 then roundup(max(net, items.moq), items.case_pack) else 0
 CROSS JOIN LATERAL (SELECT CAST(CASE WHEN COALESCE(rv3.net > 0D AND NOT (abs(rv3.net - 0D) <= 1e-12 * greatest(abs(rv3.net), abs(0D))), FALSE) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS moq_pack) AS rv4
--- lot_sizing.velo:32  closing = projected + moq_pack
+-- lot_sizing.velo:29  closing = projected + moq_pack
 CROSS JOIN LATERAL (SELECT CAST((rv2.projected + rv4.moq_pack) AS DOUBLE) AS closing) AS rv5
 WHERE t.`week` = 1;
 
@@ -83,15 +66,15 @@ SELECT t.sku, t.`week`, rv1.opening, rv2.projected, rv3.net, rv4.moq_pack, rv5.c
 FROM lots__3__p1 AS r
 JOIN lots__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
 LEFT JOIN items AS items ON items.sku = t.sku
--- lot_sizing.velo:20  opening = previous(closing, first: items.on_hand)
+-- lot_sizing.velo:17  opening = previous(closing, first: items.on_hand)
 CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
--- lot_sizing.velo:21  projected = opening - demand
+-- lot_sizing.velo:18  projected = opening - demand
 CROSS JOIN LATERAL (SELECT CAST((rv1.opening - t.demand) AS DOUBLE) AS projected) AS rv2
--- lot_sizing.velo:22  net = max(items.safety - projected, 0)
+-- lot_sizing.velo:19  net = max(items.safety - projected, 0)
 CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (items.safety - rv2.projected) IS NULL THEN NULL ELSE greatest((items.safety - rv2.projected), 0D) END AS DOUBLE) AS net) AS rv3
--- lot_sizing.velo:24  moq_pack = if net > 0 then roundup(max(net, items.moq), items.case_pack) else 0
+-- lot_sizing.velo:21  moq_pack = if net > 0 then roundup(max(net, items.moq), items.case_pack) else 0
 CROSS JOIN LATERAL (SELECT CAST(CASE WHEN COALESCE(rv3.net > 0D AND NOT (abs(rv3.net - 0D) <= 1e-12 * greatest(abs(rv3.net), abs(0D))), FALSE) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS moq_pack) AS rv4
--- lot_sizing.velo:32  closing = projected + moq_pack
+-- lot_sizing.velo:29  closing = projected + moq_pack
 CROSS JOIN LATERAL (SELECT CAST((rv2.projected + rv4.moq_pack) AS DOUBLE) AS closing) AS rv5;
 
 -- period 3
@@ -100,15 +83,15 @@ SELECT t.sku, t.`week`, rv1.opening, rv2.projected, rv3.net, rv4.moq_pack, rv5.c
 FROM lots__3__p2 AS r
 JOIN lots__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
 LEFT JOIN items AS items ON items.sku = t.sku
--- lot_sizing.velo:20  opening = previous(closing, first: items.on_hand)
+-- lot_sizing.velo:17  opening = previous(closing, first: items.on_hand)
 CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
--- lot_sizing.velo:21  projected = opening - demand
+-- lot_sizing.velo:18  projected = opening - demand
 CROSS JOIN LATERAL (SELECT CAST((rv1.opening - t.demand) AS DOUBLE) AS projected) AS rv2
--- lot_sizing.velo:22  net = max(items.safety - projected, 0)
+-- lot_sizing.velo:19  net = max(items.safety - projected, 0)
 CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (items.safety - rv2.projected) IS NULL THEN NULL ELSE greatest((items.safety - rv2.projected), 0D) END AS DOUBLE) AS net) AS rv3
--- lot_sizing.velo:24  moq_pack = if net > 0 then roundup(max(net, items.moq), items.case_pack) else 0
+-- lot_sizing.velo:21  moq_pack = if net > 0 then roundup(max(net, items.moq), items.case_pack) else 0
 CROSS JOIN LATERAL (SELECT CAST(CASE WHEN COALESCE(rv3.net > 0D AND NOT (abs(rv3.net - 0D) <= 1e-12 * greatest(abs(rv3.net), abs(0D))), FALSE) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS moq_pack) AS rv4
--- lot_sizing.velo:32  closing = projected + moq_pack
+-- lot_sizing.velo:29  closing = projected + moq_pack
 CROSS JOIN LATERAL (SELECT CAST((rv2.projected + rv4.moq_pack) AS DOUBLE) AS closing) AS rv5;
 
 -- period 4
@@ -117,15 +100,15 @@ SELECT t.sku, t.`week`, rv1.opening, rv2.projected, rv3.net, rv4.moq_pack, rv5.c
 FROM lots__3__p3 AS r
 JOIN lots__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
 LEFT JOIN items AS items ON items.sku = t.sku
--- lot_sizing.velo:20  opening = previous(closing, first: items.on_hand)
+-- lot_sizing.velo:17  opening = previous(closing, first: items.on_hand)
 CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
--- lot_sizing.velo:21  projected = opening - demand
+-- lot_sizing.velo:18  projected = opening - demand
 CROSS JOIN LATERAL (SELECT CAST((rv1.opening - t.demand) AS DOUBLE) AS projected) AS rv2
--- lot_sizing.velo:22  net = max(items.safety - projected, 0)
+-- lot_sizing.velo:19  net = max(items.safety - projected, 0)
 CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (items.safety - rv2.projected) IS NULL THEN NULL ELSE greatest((items.safety - rv2.projected), 0D) END AS DOUBLE) AS net) AS rv3
--- lot_sizing.velo:24  moq_pack = if net > 0 then roundup(max(net, items.moq), items.case_pack) else 0
+-- lot_sizing.velo:21  moq_pack = if net > 0 then roundup(max(net, items.moq), items.case_pack) else 0
 CROSS JOIN LATERAL (SELECT CAST(CASE WHEN COALESCE(rv3.net > 0D AND NOT (abs(rv3.net - 0D) <= 1e-12 * greatest(abs(rv3.net), abs(0D))), FALSE) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS moq_pack) AS rv4
--- lot_sizing.velo:32  closing = projected + moq_pack
+-- lot_sizing.velo:29  closing = projected + moq_pack
 CROSS JOIN LATERAL (SELECT CAST((rv2.projected + rv4.moq_pack) AS DOUBLE) AS closing) AS rv5;
 
 -- period 5
@@ -134,15 +117,15 @@ SELECT t.sku, t.`week`, rv1.opening, rv2.projected, rv3.net, rv4.moq_pack, rv5.c
 FROM lots__3__p4 AS r
 JOIN lots__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
 LEFT JOIN items AS items ON items.sku = t.sku
--- lot_sizing.velo:20  opening = previous(closing, first: items.on_hand)
+-- lot_sizing.velo:17  opening = previous(closing, first: items.on_hand)
 CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
--- lot_sizing.velo:21  projected = opening - demand
+-- lot_sizing.velo:18  projected = opening - demand
 CROSS JOIN LATERAL (SELECT CAST((rv1.opening - t.demand) AS DOUBLE) AS projected) AS rv2
--- lot_sizing.velo:22  net = max(items.safety - projected, 0)
+-- lot_sizing.velo:19  net = max(items.safety - projected, 0)
 CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (items.safety - rv2.projected) IS NULL THEN NULL ELSE greatest((items.safety - rv2.projected), 0D) END AS DOUBLE) AS net) AS rv3
--- lot_sizing.velo:24  moq_pack = if net > 0 then roundup(max(net, items.moq), items.case_pack) else 0
+-- lot_sizing.velo:21  moq_pack = if net > 0 then roundup(max(net, items.moq), items.case_pack) else 0
 CROSS JOIN LATERAL (SELECT CAST(CASE WHEN COALESCE(rv3.net > 0D AND NOT (abs(rv3.net - 0D) <= 1e-12 * greatest(abs(rv3.net), abs(0D))), FALSE) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS moq_pack) AS rv4
--- lot_sizing.velo:32  closing = projected + moq_pack
+-- lot_sizing.velo:29  closing = projected + moq_pack
 CROSS JOIN LATERAL (SELECT CAST((rv2.projected + rv4.moq_pack) AS DOUBLE) AS closing) AS rv5;
 
 -- period 6
@@ -151,15 +134,15 @@ SELECT t.sku, t.`week`, rv1.opening, rv2.projected, rv3.net, rv4.moq_pack, rv5.c
 FROM lots__3__p5 AS r
 JOIN lots__2 AS t ON t.sku = r.sku AND t.`week` = r.`week` + 1
 LEFT JOIN items AS items ON items.sku = t.sku
--- lot_sizing.velo:20  opening = previous(closing, first: items.on_hand)
+-- lot_sizing.velo:17  opening = previous(closing, first: items.on_hand)
 CROSS JOIN LATERAL (SELECT CAST(r.closing AS DOUBLE) AS opening) AS rv1
--- lot_sizing.velo:21  projected = opening - demand
+-- lot_sizing.velo:18  projected = opening - demand
 CROSS JOIN LATERAL (SELECT CAST((rv1.opening - t.demand) AS DOUBLE) AS projected) AS rv2
--- lot_sizing.velo:22  net = max(items.safety - projected, 0)
+-- lot_sizing.velo:19  net = max(items.safety - projected, 0)
 CROSS JOIN LATERAL (SELECT CAST(CASE WHEN (items.safety - rv2.projected) IS NULL THEN NULL ELSE greatest((items.safety - rv2.projected), 0D) END AS DOUBLE) AS net) AS rv3
--- lot_sizing.velo:24  moq_pack = if net > 0 then roundup(max(net, items.moq), items.case_pack) else 0
+-- lot_sizing.velo:21  moq_pack = if net > 0 then roundup(max(net, items.moq), items.case_pack) else 0
 CROSS JOIN LATERAL (SELECT CAST(CASE WHEN COALESCE(rv3.net > 0D AND NOT (abs(rv3.net - 0D) <= 1e-12 * greatest(abs(rv3.net), abs(0D))), FALSE) THEN CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN rv3.net IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(rv3.net, items.moq) END / items.case_pack) END) * items.case_pack + 0 END ELSE 0D END AS DOUBLE) AS moq_pack) AS rv4
--- lot_sizing.velo:32  closing = projected + moq_pack
+-- lot_sizing.velo:29  closing = projected + moq_pack
 CROSS JOIN LATERAL (SELECT CAST((rv2.projected + rv4.moq_pack) AS DOUBLE) AS closing) AS rv5;
 
 -- lots: the periods together
@@ -181,6 +164,32 @@ LEFT JOIN (
 ) AS r ON r.sku = t.sku AND r.`week` = t.`week`;
 
 -- lots, next step (formulas that read the ones before)
+CACHE LAZY TABLE lots__4 AS
+SELECT
+  t.sku,
+  t.`week`,
+  t.demand,
+  t.opening,
+  t.projected,
+  t.net,
+  -- lot_sizing.velo:20  lot_for_lot = net
+  t.net AS lot_for_lot,
+  t.moq_pack,
+  -- lot_sizing.velo:22  fixed = if net > 0 then roundup(net, lot) else 0
+  CASE WHEN COALESCE(t.net > 0D AND NOT (abs(t.net - 0D) <= 1e-12 * greatest(abs(t.net), abs(0D))), FALSE) THEN CASE WHEN 250D /* lot */ > 0 THEN ceil(CASE WHEN abs((t.net / 250D /* lot */) - (CASE WHEN (t.net / 250D /* lot */) < 0 THEN -floor(-(t.net / 250D /* lot */) + 0.5) ELSE floor((t.net / 250D /* lot */) + 0.5) END)) <= 1e-9 * greatest(1, abs((t.net / 250D /* lot */))) THEN (CASE WHEN (t.net / 250D /* lot */) < 0 THEN -floor(-(t.net / 250D /* lot */) + 0.5) ELSE floor((t.net / 250D /* lot */) + 0.5) END) ELSE (t.net / 250D /* lot */) END) * 250D /* lot */ + 0 END ELSE 0D END AS fixed,
+  -- lot_sizing.velo:23  multiples = roundup(net, items.case_pack)
+  CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((t.net / items.case_pack) - (CASE WHEN (t.net / items.case_pack) < 0 THEN -floor(-(t.net / items.case_pack) + 0.5) ELSE floor((t.net / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((t.net / items.case_pack))) THEN (CASE WHEN (t.net / items.case_pack) < 0 THEN -floor(-(t.net / items.case_pack) + 0.5) ELSE floor((t.net / items.case_pack) + 0.5) END) ELSE (t.net / items.case_pack) END) * items.case_pack + 0 END AS multiples,
+  -- lot_sizing.velo:24  min_max = if projected < reorder_at then order_up - projected else 0
+  CASE WHEN COALESCE(t.projected < 100D /* reorder_at */ AND NOT (abs(t.projected - 100D /* reorder_at */) <= 1e-12 * greatest(abs(t.projected), abs(100D /* reorder_at */))), FALSE) THEN (400D /* order_up */ - t.projected) ELSE 0D END AS min_max,
+  t.cum_req,
+  -- lot_sizing.velo:27  ahead = shift(cum_req, min(poq_weeks - 1, horizon - week)) - cum_req
+  (p1.cum_req - t.cum_req) AS ahead,
+  t.closing
+FROM lots__3 AS t
+LEFT JOIN items AS items ON items.sku = t.sku
+LEFT JOIN lots__3 AS p1 ON p1.sku = t.sku AND p1.`week` = t.`week` + (CASE WHEN (3D /* poq_weeks */ - 1D) IS NULL OR (6D /* horizon */ - t.`week`) IS NULL THEN NULL ELSE least((3D /* poq_weeks */ - 1D), (6D /* horizon */ - t.`week`)) END);
+
+-- lots, next step (formulas that read the ones before)
 CACHE LAZY TABLE lots AS
 SELECT
   t.sku,
@@ -189,20 +198,14 @@ SELECT
   t.opening,
   t.projected,
   t.net,
-  -- lot_sizing.velo:23  lot_for_lot = net
-  t.net AS lot_for_lot,
+  t.lot_for_lot,
   t.moq_pack,
-  -- lot_sizing.velo:25  fixed = if net > 0 then roundup(net, lot) else 0
-  CASE WHEN COALESCE(t.net > 0D AND NOT (abs(t.net - 0D) <= 1e-12 * greatest(abs(t.net), abs(0D))), FALSE) THEN CASE WHEN 250D /* lot */ > 0 THEN ceil(CASE WHEN abs((t.net / 250D /* lot */) - (CASE WHEN (t.net / 250D /* lot */) < 0 THEN -floor(-(t.net / 250D /* lot */) + 0.5) ELSE floor((t.net / 250D /* lot */) + 0.5) END)) <= 1e-9 * greatest(1, abs((t.net / 250D /* lot */))) THEN (CASE WHEN (t.net / 250D /* lot */) < 0 THEN -floor(-(t.net / 250D /* lot */) + 0.5) ELSE floor((t.net / 250D /* lot */) + 0.5) END) ELSE (t.net / 250D /* lot */) END) * 250D /* lot */ + 0 END ELSE 0D END AS fixed,
-  -- lot_sizing.velo:26  multiples = roundup(net, items.case_pack)
-  CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((t.net / items.case_pack) - (CASE WHEN (t.net / items.case_pack) < 0 THEN -floor(-(t.net / items.case_pack) + 0.5) ELSE floor((t.net / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((t.net / items.case_pack))) THEN (CASE WHEN (t.net / items.case_pack) < 0 THEN -floor(-(t.net / items.case_pack) + 0.5) ELSE floor((t.net / items.case_pack) + 0.5) END) ELSE (t.net / items.case_pack) END) * items.case_pack + 0 END AS multiples,
-  -- lot_sizing.velo:27  min_max = if projected < reorder_at then order_up - projected else 0
-  CASE WHEN COALESCE(t.projected < 100D /* reorder_at */ AND NOT (abs(t.projected - 100D /* reorder_at */) <= 1e-12 * greatest(abs(t.projected), abs(100D /* reorder_at */))), FALSE) THEN (400D /* order_up */ - t.projected) ELSE 0D END AS min_max,
+  t.fixed,
+  t.multiples,
+  t.min_max,
   t.cum_req,
-  -- lot_sizing.velo:29  poq = if net > 0 then (shift(cum_req, poq_weeks - 1) ?? totals.req) - previous(cum_req, first: 0) else 0
-  CASE WHEN COALESCE(t.net > 0D AND NOT (abs(t.net - 0D) <= 1e-12 * greatest(abs(t.net), abs(0D))), FALSE) THEN (COALESCE(p2.cum_req, totals.req) - CASE WHEN t.`week` = 1 THEN 0D ELSE LAG(t.cum_req) OVER (PARTITION BY t.sku ORDER BY t.`week`) END) ELSE 0D END AS poq,
+  t.ahead,
+  -- lot_sizing.velo:28  poq = if net > 0 then net + ahead else 0
+  CASE WHEN COALESCE(t.net > 0D AND NOT (abs(t.net - 0D) <= 1e-12 * greatest(abs(t.net), abs(0D))), FALSE) THEN (t.net + t.ahead) ELSE 0D END AS poq,
   t.closing
-FROM lots__3 AS t
-LEFT JOIN items AS items ON items.sku = t.sku
-LEFT JOIN lots__3 AS p2 ON p2.sku = t.sku AND p2.`week` = t.`week` + ((3D /* poq_weeks */ - 1D))
-LEFT JOIN totals AS totals ON totals.sku = t.sku;
+FROM lots__4 AS t;

@@ -9,7 +9,7 @@ USING csv OPTIONS (path 'Examples/moq_decision/../replenishment/data/sales.csv',
 
 CACHE LAZY TABLE sales AS SELECT * FROM sales__csv;
 
--- items: ../replenishment/data/items.csv (moq.velo:9)
+-- items: ../replenishment/data/items.csv (moq.velo:11)
 CREATE OR REPLACE TEMPORARY VIEW items__csv (sku STRING, moq DOUBLE, case_pack DOUBLE, lead_time_days DOUBLE, lead_time_sd_days DOUBLE, unit_cost DOUBLE, below_moq_surcharge_pct DOUBLE, holding_cost_pct_per_year DOUBLE, supplier STRING)
 USING csv OPTIONS (path 'Examples/moq_decision/../replenishment/data/items.csv', header 'true');
 
@@ -21,15 +21,15 @@ SELECT MAX(d) AS as_of_date FROM (
   SELECT MAX(`date`) AS d FROM sales
 ) AS dates;
 
--- decision by sku (moq.velo:15), step decision__1
+-- decision by sku (moq.velo:20), step decision__1
 CACHE LAZY TABLE decision__1 AS
 SELECT
   t.sku,
-  -- moq.velo:16  velocity = wavg(sales.units, last 21 days, weights: linear)
+  -- moq.velo:21  velocity = wavg(sales.units, last 21 days, weights: linear)
   CASE WHEN COALESCE(a1.m1, 0) > 0 THEN NULL ELSE COALESCE(a1.l1, 0) / 231D END AS velocity,
-  -- moq.velo:18  moq = items.moq
+  -- moq.velo:23  moq = items.moq
   items.moq AS moq,
-  -- moq.velo:21  overage_cost = items.unit_cost * (items.holding_cost_pct_per_year * months_to_sell_extra / 12 + (1 - salvage_rate))
+  -- moq.velo:26  overage_cost = items.unit_cost * (items.holding_cost_pct_per_year * months_to_sell_extra / 12 + (1 - salvage_rate))
   (items.unit_cost * (((items.holding_cost_pct_per_year * 3D /* months_to_sell_extra */) / NULLIF(12D, 0)) + (1D - 0.4D /* salvage_rate */))) AS overage_cost
 FROM (
   SELECT DISTINCT sku FROM items
@@ -52,7 +52,7 @@ CACHE LAZY TABLE decision__2 AS
 SELECT
   t.sku,
   t.velocity,
-  -- moq.velo:17  need = roundup(velocity * horizon / 1 day, items.case_pack)
+  -- moq.velo:22  need = roundup(velocity * horizon / 1 day, items.case_pack)
   CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((((t.velocity * 7D /* horizon */) / NULLIF(1D, 0)) / items.case_pack) - (CASE WHEN (((t.velocity * 7D /* horizon */) / NULLIF(1D, 0)) / items.case_pack) < 0 THEN -floor(-(((t.velocity * 7D /* horizon */) / NULLIF(1D, 0)) / items.case_pack) + 0.5) ELSE floor((((t.velocity * 7D /* horizon */) / NULLIF(1D, 0)) / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((((t.velocity * 7D /* horizon */) / NULLIF(1D, 0)) / items.case_pack))) THEN (CASE WHEN (((t.velocity * 7D /* horizon */) / NULLIF(1D, 0)) / items.case_pack) < 0 THEN -floor(-(((t.velocity * 7D /* horizon */) / NULLIF(1D, 0)) / items.case_pack) + 0.5) ELSE floor((((t.velocity * 7D /* horizon */) / NULLIF(1D, 0)) / items.case_pack) + 0.5) END) ELSE (((t.velocity * 7D /* horizon */) / NULLIF(1D, 0)) / items.case_pack) END) * items.case_pack + 0 END AS need,
   t.moq,
   t.overage_cost
@@ -66,10 +66,10 @@ SELECT
   t.velocity,
   t.need,
   t.moq,
-  -- moq.velo:19  extra_units = max(0, moq - need)
+  -- moq.velo:24  extra_units = max(0, moq - need)
   CASE WHEN (t.moq - t.need) IS NULL THEN NULL ELSE greatest(0D, (t.moq - t.need)) END AS extra_units,
   t.overage_cost,
-  -- moq.velo:24  cost_short_run = need * items.unit_cost * items.below_moq_surcharge_pct
+  -- moq.velo:29  cost_short_run = need * items.unit_cost * items.below_moq_surcharge_pct
   ((t.need * items.unit_cost) * items.below_moq_surcharge_pct) AS cost_short_run
 FROM decision__2 AS t
 LEFT JOIN items AS items ON items.sku = t.sku;
@@ -83,7 +83,7 @@ SELECT
   t.moq,
   t.extra_units,
   t.overage_cost,
-  -- moq.velo:23  cost_order_moq = extra_units * overage_cost
+  -- moq.velo:28  cost_order_moq = extra_units * overage_cost
   (t.extra_units * t.overage_cost) AS cost_order_moq,
   t.cost_short_run
 FROM decision__3 AS t;
@@ -99,11 +99,11 @@ SELECT
   t.overage_cost,
   t.cost_order_moq,
   t.cost_short_run,
-  -- moq.velo:26  decision = decide unique
+  -- moq.velo:31  decision = decide unique
   CASE WHEN COALESCE(COALESCE((t.need >= t.moq OR abs(t.need - t.moq) <= 1e-12 * greatest(abs(t.need), abs(t.moq))), FALSE) = TRUE, FALSE) THEN 'MOQ not binding' ELSE CASE WHEN (COALESCE(COALESCE((t.need >= t.moq OR abs(t.need - t.moq) <= 1e-12 * greatest(abs(t.need), abs(t.moq))), FALSE) = FALSE, FALSE) AND COALESCE(COALESCE(t.cost_order_moq < t.cost_short_run AND NOT (abs(t.cost_order_moq - t.cost_short_run) <= 1e-12 * greatest(abs(t.cost_order_moq), abs(t.cost_short_run))), FALSE) = TRUE, FALSE)) THEN 'order the MOQ' ELSE CASE WHEN (COALESCE(COALESCE((t.need >= t.moq OR abs(t.need - t.moq) <= 1e-12 * greatest(abs(t.need), abs(t.moq))), FALSE) = FALSE, FALSE) AND COALESCE(COALESCE(t.cost_order_moq < t.cost_short_run AND NOT (abs(t.cost_order_moq - t.cost_short_run) <= 1e-12 * greatest(abs(t.cost_order_moq), abs(t.cost_short_run))), FALSE) = FALSE, FALSE)) THEN 'short run' ELSE CAST(NULL AS STRING) END END END AS decision,
-  -- moq.velo:34  saving = abs(cost_short_run - cost_order_moq)
+  -- moq.velo:39  saving = abs(cost_short_run - cost_order_moq)
   abs((t.cost_short_run - t.cost_order_moq)) AS saving,
-  -- moq.velo:35  breakeven_surcharge = if need < moq then cost_order_moq / (need * items.unit_cost) else missing("MOQ not binding")
+  -- moq.velo:40  breakeven_surcharge = if need < moq then cost_order_moq / (need * items.unit_cost) else missing("MOQ not binding")
   CASE WHEN COALESCE(t.need < t.moq AND NOT (abs(t.need - t.moq) <= 1e-12 * greatest(abs(t.need), abs(t.moq))), FALSE) THEN (t.cost_order_moq / NULLIF((t.need * items.unit_cost), 0)) ELSE CAST(NULL AS DOUBLE) END AS breakeven_surcharge
 FROM decision__4 AS t
 LEFT JOIN items AS items ON items.sku = t.sku;
@@ -120,18 +120,18 @@ SELECT
   t.cost_order_moq,
   t.cost_short_run,
   t.decision,
-  -- moq.velo:33  order_qty = if decision == "short run" then need else max(need, moq)
+  -- moq.velo:38  order_qty = if decision == "short run" then need else max(need, moq)
   CASE WHEN COALESCE(t.decision = 'short run', FALSE) THEN t.need ELSE CASE WHEN t.need IS NULL OR t.moq IS NULL THEN NULL ELSE greatest(t.need, t.moq) END END AS order_qty,
   t.saving,
   t.breakeven_surcharge
 FROM decision__5 AS t;
 
--- flag costly_moq (warning) on decision (moq.velo:37)
+-- flag costly_moq (warning) on decision (moq.velo:42)
 SELECT t.sku, t.extra_units AS value_1
 FROM decision AS t
 WHERE (COALESCE(t.decision = 'order the MOQ', FALSE) AND COALESCE(t.extra_units > t.need AND NOT (abs(t.extra_units - t.need) <= 1e-12 * greatest(abs(t.extra_units), abs(t.need))), FALSE));
 
--- check decision: order_qty >= need on decision: rows where `order_qty >= need` does not hold (moq.velo:40)
+-- check decision: order_qty >= need on decision: rows where `order_qty >= need` does not hold (moq.velo:45)
 SELECT t.sku, t.order_qty, t.need
 FROM decision AS t
 WHERE NOT COALESCE(COALESCE((t.order_qty >= t.need OR abs(t.order_qty - t.need) <= 1e-12 * greatest(abs(t.order_qty), abs(t.need))), FALSE), FALSE);

@@ -3,17 +3,17 @@
 -- Missing values are NULL; why a value is missing is not carried (the native engine says why).
 -- The flags and the failing checks are the queries at the end.
 
--- sales: data/sales.csv (plan.velo:7)
+-- sales: data/sales.csv (plan.velo:8)
 CREATE OR REPLACE TABLE sales AS
 SELECT * FROM read_csv('Examples/replenishment/data/sales.csv', header = true, auto_detect = false,
   columns = {'date': 'DATE', 'sku': 'VARCHAR', 'channel': 'VARCHAR', 'units': 'DOUBLE'});
 
--- items: data/items.csv (plan.velo:8)
+-- items: data/items.csv (plan.velo:11)
 CREATE OR REPLACE TABLE items AS
 SELECT * FROM read_csv('Examples/replenishment/data/items.csv', header = true, auto_detect = false,
   columns = {'sku': 'VARCHAR', 'moq': 'DOUBLE', 'case_pack': 'DOUBLE', 'lead_time_days': 'DOUBLE', 'lead_time_sd_days': 'DOUBLE', 'unit_cost': 'DOUBLE', 'below_moq_surcharge_pct': 'DOUBLE', 'holding_cost_pct_per_year': 'DOUBLE', 'supplier': 'VARCHAR'});
 
--- inventory: data/inventory.csv (plan.velo:9)
+-- inventory: data/inventory.csv (plan.velo:18)
 CREATE OR REPLACE TABLE inventory AS
 SELECT * FROM read_csv('Examples/replenishment/data/inventory.csv', header = true, auto_detect = false,
   columns = {'sku': 'VARCHAR', 'on_hand': 'DOUBLE', 'on_order': 'DOUBLE'});
@@ -24,16 +24,16 @@ SELECT MAX(d) AS as_of_date FROM (
   SELECT MAX("date") AS d FROM sales
 ) AS dates;
 
--- series by sku, channel (plan.velo:15), step series__1
+-- series by sku, channel (plan.velo:26), step series__1
 CREATE OR REPLACE TABLE series__1 AS
 SELECT
   t.sku,
   t.channel,
-  -- plan.velo:16  velocity = wavg(sales.units, last 21 days, weights: linear)
+  -- plan.velo:27  velocity = wavg(sales.units, last 21 days, weights: linear)
   CASE WHEN COALESCE(a1.m1, 0) > 0 THEN NULL ELSE COALESCE(a1.l1, 0) / 231::DOUBLE END AS velocity,
-  -- plan.velo:17  sigma = stdev(sales.units, last 21 days)
+  -- plan.velo:28  sigma = stdev(sales.units, last 21 days)
   CASE WHEN COALESCE(a1.m2, 0) > 0 THEN NULL ELSE sqrt(greatest(0, (21::DOUBLE * COALESCE(a1.q2, 0) - COALESCE(a1.s2, 0) * COALESCE(a1.s2, 0)) / 420::DOUBLE)) END AS sigma,
-  -- plan.velo:18  prior_velocity = wavg(sales.units, last 21 days ending 14 days ago, weights: linear)
+  -- plan.velo:29  prior_velocity = wavg(sales.units, last 21 days ending 14 days ago, weights: linear)
   CASE WHEN COALESCE(a2.m1, 0) > 0 THEN NULL ELSE COALESCE(a2.l1, 0) / 231::DOUBLE END AS prior_velocity
 FROM (
   SELECT DISTINCT sku, channel FROM sales
@@ -70,17 +70,17 @@ SELECT
   t.velocity,
   t.sigma,
   t.prior_velocity,
-  -- plan.velo:19  velocity_change = velocity / prior_velocity - 1
+  -- plan.velo:30  velocity_change = velocity / prior_velocity - 1
   ((t.velocity / NULLIF(t.prior_velocity, 0)) - 1::DOUBLE) AS velocity_change
 FROM series__1 AS t;
 
--- plan by sku (plan.velo:23), step plan__1
+-- plan by sku (plan.velo:34), step plan__1
 CREATE OR REPLACE TABLE plan__1 AS
 SELECT
   t.sku,
-  -- plan.velo:24  demand = sum(series.velocity)
+  -- plan.velo:35  demand = sum(series.velocity)
   CASE WHEN COALESCE(a3.m1, 0) > 0 THEN NULL ELSE COALESCE(a3.v1, 0) END AS demand,
-  -- plan.velo:25  sigma_d = sqrt(sum(series.sigma ^ 2))
+  -- plan.velo:36  sigma_d = sqrt(sum(series.sigma ^ 2))
   CASE WHEN CASE WHEN COALESCE(a3.m2, 0) > 0 THEN NULL ELSE COALESCE(a3.v2, 0) END >= 0 THEN sqrt(CASE WHEN COALESCE(a3.m2, 0) > 0 THEN NULL ELSE COALESCE(a3.v2, 0) END) END AS sigma_d
 FROM (
   SELECT DISTINCT sku FROM items
@@ -102,7 +102,7 @@ SELECT
   t.sigma,
   t.prior_velocity,
   t.velocity_change,
-  -- plan.velo:20  exception = abs(velocity_change) > velocity_threshold
+  -- plan.velo:31  exception = abs(velocity_change) > velocity_threshold
   COALESCE(abs(t.velocity_change) > 0.25::DOUBLE /* velocity_threshold */ AND NOT (abs(abs(t.velocity_change) - 0.25::DOUBLE /* velocity_threshold */) <= 1e-12 * greatest(abs(abs(t.velocity_change)), abs(0.25::DOUBLE /* velocity_threshold */))), FALSE) AS "exception"
 FROM series__2 AS t;
 
@@ -112,9 +112,9 @@ SELECT
   t.sku,
   t.demand,
   t.sigma_d,
-  -- plan.velo:26  safety_stock = z(service_level) * sqrt(items.lead_time_days * sigma_d ^ 2 + demand ^ 2 * items.lead_time_sd_days ^ 2)
+  -- plan.velo:37  safety_stock = z(service_level) * sqrt(items.lead_time_days * sigma_d ^ 2 + demand ^ 2 * items.lead_time_sd_days ^ 2)
   (1.6448536269514715::DOUBLE /* z(service_level) */ * CASE WHEN ((items.lead_time_days * (t.sigma_d * t.sigma_d)) + ((t.demand * t.demand) * (items.lead_time_sd_days * items.lead_time_sd_days))) >= 0 THEN sqrt(((items.lead_time_days * (t.sigma_d * t.sigma_d)) + ((t.demand * t.demand) * (items.lead_time_sd_days * items.lead_time_sd_days)))) END) AS safety_stock,
-  -- plan.velo:33  cover_days = if demand > 0 then (inventory.on_hand ?? 0) / demand else missing("no demand")
+  -- plan.velo:44  cover_days = if demand > 0 then (inventory.on_hand ?? 0) / demand else missing("no demand")
   CASE WHEN COALESCE(t.demand > 0::DOUBLE AND NOT (abs(t.demand - 0::DOUBLE) <= 1e-12 * greatest(abs(t.demand), abs(0::DOUBLE))), FALSE) THEN (COALESCE(inventory.on_hand, 0::DOUBLE) / NULLIF(t.demand, 0)) ELSE CAST(NULL AS DOUBLE) END AS cover_days
 FROM plan__1 AS t
 LEFT JOIN items AS items ON items.sku = t.sku
@@ -127,12 +127,12 @@ SELECT
   t.demand,
   t.sigma_d,
   t.safety_stock,
-  -- plan.velo:28  target = demand * items.lead_time_days + safety_stock
+  -- plan.velo:39  target = demand * items.lead_time_days + safety_stock
   ((t.demand * items.lead_time_days) + t.safety_stock) AS target,
   t.cover_days,
-  -- plan.velo:36  cadence = decide unique
+  -- plan.velo:47  cadence = decide unique
   CASE WHEN COALESCE(t.cover_days < 60::DOUBLE AND NOT (abs(t.cover_days - 60::DOUBLE) <= 1e-12 * greatest(abs(t.cover_days), abs(60::DOUBLE))), FALSE) THEN 'weekly' ELSE CASE WHEN COALESCE((t.cover_days >= 60::DOUBLE OR abs(t.cover_days - 60::DOUBLE) <= 1e-12 * greatest(abs(t.cover_days), abs(60::DOUBLE))), FALSE) THEN 'monthly' ELSE CASE WHEN (t.cover_days IS NULL) THEN 'monthly' ELSE CAST(NULL AS VARCHAR) END END END AS cadence,
-  -- plan.velo:41  flagged = any(series.exception)
+  -- plan.velo:52  flagged = any(series.exception)
   COALESCE(a4.v1, FALSE) AS flagged
 FROM plan__2 AS t
 LEFT JOIN items AS items ON items.sku = t.sku
@@ -151,7 +151,7 @@ SELECT
   t.sigma_d,
   t.safety_stock,
   t.target,
-  -- plan.velo:29  need = max(0, target - (inventory.on_hand ?? 0) - (inventory.on_order ?? 0))
+  -- plan.velo:40  need = max(0, target - (inventory.on_hand ?? 0) - (inventory.on_order ?? 0))
   CASE WHEN ((t.target - COALESCE(inventory.on_hand, 0::DOUBLE)) - COALESCE(inventory.on_order, 0::DOUBLE)) IS NULL THEN NULL ELSE greatest(0::DOUBLE, ((t.target - COALESCE(inventory.on_hand, 0::DOUBLE)) - COALESCE(inventory.on_order, 0::DOUBLE))) END AS need,
   t.cover_days,
   t.cadence,
@@ -168,7 +168,7 @@ SELECT
   t.safety_stock,
   t.target,
   t.need,
-  -- plan.velo:30  order_qty = if need == 0 then 0 else roundup(max(need, items.moq), items.case_pack)
+  -- plan.velo:41  order_qty = if need == 0 then 0 else roundup(max(need, items.moq), items.case_pack)
   CASE WHEN COALESCE(abs(t.need - 0::DOUBLE) <= 1e-12 * greatest(abs(t.need), abs(0::DOUBLE)), FALSE) THEN 0::DOUBLE ELSE CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) END) * items.case_pack + 0 END END AS order_qty,
   t.cover_days,
   t.cadence,
@@ -186,29 +186,29 @@ SELECT
   t.target,
   t.need,
   t.order_qty,
-  -- plan.velo:32  overproduction = order_qty - need
+  -- plan.velo:43  overproduction = order_qty - need
   (t.order_qty - t.need) AS overproduction,
   t.cover_days,
   t.cadence,
   t.flagged
 FROM plan__5 AS t;
 
--- flag velocity_shift (warning) on series (plan.velo:43)
+-- flag velocity_shift (warning) on series (plan.velo:54)
 SELECT t.sku, t.channel, t.velocity_change AS value_1
 FROM series AS t
 WHERE t."exception";
 
--- flag new_launch (warning) on series (plan.velo:48)
+-- flag new_launch (warning) on series (plan.velo:59)
 SELECT t.sku, t.channel, t.velocity AS value_1
 FROM series AS t
 WHERE (COALESCE(abs(t.prior_velocity - 0::DOUBLE) <= 1e-12 * greatest(abs(t.prior_velocity), abs(0::DOUBLE)), FALSE) AND COALESCE(t.velocity > 0::DOUBLE AND NOT (abs(t.velocity - 0::DOUBLE) <= 1e-12 * greatest(abs(t.velocity), abs(0::DOUBLE))), FALSE));
 
--- flag gone_quiet (warning) on series (plan.velo:51)
+-- flag gone_quiet (warning) on series (plan.velo:62)
 SELECT t.sku, t.channel, t.prior_velocity AS value_1
 FROM series AS t
 WHERE (COALESCE(abs(t.velocity - 0::DOUBLE) <= 1e-12 * greatest(abs(t.velocity), abs(0::DOUBLE)), FALSE) AND COALESCE(t.prior_velocity > 0::DOUBLE AND NOT (abs(t.prior_velocity - 0::DOUBLE) <= 1e-12 * greatest(abs(t.prior_velocity), abs(0::DOUBLE))), FALSE));
 
--- check plan: order_qty >= 0 on plan: rows where `order_qty >= 0` does not hold (plan.velo:54)
+-- check plan: order_qty >= 0 on plan: rows where `order_qty >= 0` does not hold (plan.velo:65)
 SELECT t.sku, t.order_qty
 FROM plan AS t
 WHERE NOT COALESCE(COALESCE((t.order_qty >= 0::DOUBLE OR abs(t.order_qty - 0::DOUBLE) <= 1e-12 * greatest(abs(t.order_qty), abs(0::DOUBLE))), FALSE), FALSE);

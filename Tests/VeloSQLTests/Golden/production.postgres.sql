@@ -14,7 +14,7 @@ CREATE TABLE purchase_orders (
 
 \copy purchase_orders (po, sku, due_date, qty) FROM 'Examples/production/data/purchase_orders.csv' WITH (FORMAT csv, HEADER true)
 
--- sales: ../replenishment/data/sales.csv (plan.velo:7)
+-- sales: ../replenishment/data/sales.csv (plan.velo:8)
 DROP TABLE IF EXISTS sales CASCADE;
 CREATE TABLE sales (
   "date" date,
@@ -25,7 +25,7 @@ CREATE TABLE sales (
 
 \copy sales ("date", sku, channel, units) FROM 'Examples/production/../replenishment/data/sales.csv' WITH (FORMAT csv, HEADER true)
 
--- items: ../replenishment/data/items.csv (plan.velo:8)
+-- items: ../replenishment/data/items.csv (plan.velo:11)
 DROP TABLE IF EXISTS items CASCADE;
 CREATE TABLE items (
   sku text,
@@ -41,7 +41,7 @@ CREATE TABLE items (
 
 \copy items (sku, moq, case_pack, lead_time_days, lead_time_sd_days, unit_cost, below_moq_surcharge_pct, holding_cost_pct_per_year, supplier) FROM 'Examples/production/../replenishment/data/items.csv' WITH (FORMAT csv, HEADER true)
 
--- inventory: ../replenishment/data/inventory.csv (plan.velo:9)
+-- inventory: ../replenishment/data/inventory.csv (plan.velo:18)
 DROP TABLE IF EXISTS inventory CASCADE;
 CREATE TABLE inventory (
   sku text,
@@ -111,17 +111,17 @@ FROM (
   SELECT CAST(p AS double precision) AS "week" FROM generate_series(1, 12) AS s(p)
 ) AS t;
 
--- series by sku, channel (plan.velo:15), step series__1
+-- series by sku, channel (plan.velo:26), step series__1
 DROP TABLE IF EXISTS series__1 CASCADE;
 CREATE TABLE series__1 AS
 SELECT
   t.sku,
   t.channel,
-  -- plan.velo:16  velocity = wavg(sales.units, last 21 days, weights: linear)
+  -- plan.velo:27  velocity = wavg(sales.units, last 21 days, weights: linear)
   CASE WHEN COALESCE(a2.m1, 0) > 0 THEN NULL ELSE COALESCE(a2.l1, 0) / 231::float8 END AS velocity,
-  -- plan.velo:17  sigma = stdev(sales.units, last 21 days)
+  -- plan.velo:28  sigma = stdev(sales.units, last 21 days)
   CASE WHEN COALESCE(a2.m2, 0) > 0 THEN NULL ELSE sqrt(greatest(0, (21::float8 * COALESCE(a2.q2, 0) - COALESCE(a2.s2, 0) * COALESCE(a2.s2, 0)) / 420::float8)) END AS sigma,
-  -- plan.velo:18  prior_velocity = wavg(sales.units, last 21 days ending 14 days ago, weights: linear)
+  -- plan.velo:29  prior_velocity = wavg(sales.units, last 21 days ending 14 days ago, weights: linear)
   CASE WHEN COALESCE(a3.m1, 0) > 0 THEN NULL ELSE COALESCE(a3.l1, 0) / 231::float8 END AS prior_velocity
 FROM (
   SELECT DISTINCT sku, channel FROM sales
@@ -159,18 +159,18 @@ SELECT
   t.velocity,
   t.sigma,
   t.prior_velocity,
-  -- plan.velo:19  velocity_change = velocity / prior_velocity - 1
+  -- plan.velo:30  velocity_change = velocity / prior_velocity - 1
   ((t.velocity / NULLIF(t.prior_velocity, 0)) - 1::float8) AS velocity_change
 FROM series__1 AS t;
 
--- plan by sku (plan.velo:23), step plan__1
+-- plan by sku (plan.velo:34), step plan__1
 DROP TABLE IF EXISTS plan__1 CASCADE;
 CREATE TABLE plan__1 AS
 SELECT
   t.sku,
-  -- plan.velo:24  demand = sum(series.velocity)
+  -- plan.velo:35  demand = sum(series.velocity)
   CASE WHEN COALESCE(a4.m1, 0) > 0 THEN NULL ELSE COALESCE(a4.v1, 0) END AS demand,
-  -- plan.velo:25  sigma_d = sqrt(sum(series.sigma ^ 2))
+  -- plan.velo:36  sigma_d = sqrt(sum(series.sigma ^ 2))
   CASE WHEN CASE WHEN COALESCE(a4.m2, 0) > 0 THEN NULL ELSE COALESCE(a4.v2, 0) END >= 0 THEN sqrt(CASE WHEN COALESCE(a4.m2, 0) > 0 THEN NULL ELSE COALESCE(a4.v2, 0) END) END AS sigma_d
 FROM (
   SELECT DISTINCT sku FROM items
@@ -191,8 +191,8 @@ SELECT
   t."week",
   t.week_start,
   t.receipts,
-  -- production.velo:21  demand = 7 * max(plan.demand, 0)
-  (7::float8 * CASE WHEN plan.demand IS NULL THEN NULL ELSE greatest(plan.demand, 0::float8) END) AS demand
+  -- production.velo:21  demand = max(plan.demand, 0) * 7 days / 1 day
+  ((CASE WHEN plan.demand IS NULL THEN NULL ELSE greatest(plan.demand, 0::float8) END * 7::float8) / NULLIF(1::float8, 0)) AS demand
 FROM projection__1 AS t
 LEFT JOIN plan__1 AS plan ON plan.sku = t.sku;
 
@@ -206,7 +206,7 @@ SELECT
   t.sigma,
   t.prior_velocity,
   t.velocity_change,
-  -- plan.velo:20  exception = abs(velocity_change) > velocity_threshold
+  -- plan.velo:31  exception = abs(velocity_change) > velocity_threshold
   COALESCE(abs(t.velocity_change) > 0.25::float8 /* velocity_threshold */ AND NOT (abs(abs(t.velocity_change) - 0.25::float8 /* velocity_threshold */) <= 1e-12 * greatest(abs(abs(t.velocity_change)), abs(0.25::float8 /* velocity_threshold */))), FALSE) AS "exception"
 FROM series__2 AS t;
 
@@ -217,9 +217,9 @@ SELECT
   t.sku,
   t.demand,
   t.sigma_d,
-  -- plan.velo:26  safety_stock = z(service_level) * sqrt(items.lead_time_days * sigma_d ^ 2 + demand ^ 2 * items.lead_time_sd_days ^ 2)
+  -- plan.velo:37  safety_stock = z(service_level) * sqrt(items.lead_time_days * sigma_d ^ 2 + demand ^ 2 * items.lead_time_sd_days ^ 2)
   (1.6448536269514715::float8 /* z(service_level) */ * CASE WHEN ((items.lead_time_days * (t.sigma_d * t.sigma_d)) + ((t.demand * t.demand) * (items.lead_time_sd_days * items.lead_time_sd_days))) >= 0 THEN sqrt(((items.lead_time_days * (t.sigma_d * t.sigma_d)) + ((t.demand * t.demand) * (items.lead_time_sd_days * items.lead_time_sd_days)))) END) AS safety_stock,
-  -- plan.velo:33  cover_days = if demand > 0 then (inventory.on_hand ?? 0) / demand else missing("no demand")
+  -- plan.velo:44  cover_days = if demand > 0 then (inventory.on_hand ?? 0) / demand else missing("no demand")
   CASE WHEN COALESCE(t.demand > 0::float8 AND NOT (abs(t.demand - 0::float8) <= 1e-12 * greatest(abs(t.demand), abs(0::float8))), FALSE) THEN (COALESCE(inventory.on_hand, 0::float8) / NULLIF(t.demand, 0)) ELSE CAST(NULL AS double precision) END AS cover_days
 FROM plan__1 AS t
 LEFT JOIN items AS items ON items.sku = t.sku
@@ -268,12 +268,12 @@ SELECT
   t.demand,
   t.sigma_d,
   t.safety_stock,
-  -- plan.velo:28  target = demand * items.lead_time_days + safety_stock
+  -- plan.velo:39  target = demand * items.lead_time_days + safety_stock
   ((t.demand * items.lead_time_days) + t.safety_stock) AS target,
   t.cover_days,
-  -- plan.velo:35  cadence = if cover_days < 60 then "weekly" else "monthly"
-  CASE WHEN COALESCE(t.cover_days < 60::float8 AND NOT (abs(t.cover_days - 60::float8) <= 1e-12 * greatest(abs(t.cover_days), abs(60::float8))), FALSE) THEN 'weekly' ELSE 'monthly' END AS cadence,
-  -- plan.velo:36  flagged = any(series.exception)
+  -- plan.velo:47  cadence = decide unique
+  CASE WHEN COALESCE(t.cover_days < 60::float8 AND NOT (abs(t.cover_days - 60::float8) <= 1e-12 * greatest(abs(t.cover_days), abs(60::float8))), FALSE) THEN 'weekly' ELSE CASE WHEN COALESCE((t.cover_days >= 60::float8 OR abs(t.cover_days - 60::float8) <= 1e-12 * greatest(abs(t.cover_days), abs(60::float8))), FALSE) THEN 'monthly' ELSE CASE WHEN (t.cover_days IS NULL) THEN 'monthly' ELSE CAST(NULL AS text) END END END AS cadence,
+  -- plan.velo:52  flagged = any(series.exception)
   COALESCE(a5.v1, FALSE) AS flagged
 FROM plan__2 AS t
 LEFT JOIN items AS items ON items.sku = t.sku
@@ -327,7 +327,7 @@ SELECT
   t.sigma_d,
   t.safety_stock,
   t.target,
-  -- plan.velo:29  need = max(0, target - (inventory.on_hand ?? 0) - (inventory.on_order ?? 0))
+  -- plan.velo:40  need = max(0, target - (inventory.on_hand ?? 0) - (inventory.on_order ?? 0))
   CASE WHEN ((t.target - COALESCE(inventory.on_hand, 0::float8)) - COALESCE(inventory.on_order, 0::float8)) IS NULL THEN NULL ELSE greatest(0::float8, ((t.target - COALESCE(inventory.on_hand, 0::float8)) - COALESCE(inventory.on_order, 0::float8))) END AS need,
   t.cover_days,
   t.cadence,
@@ -373,7 +373,7 @@ SELECT
   t.safety_stock,
   t.target,
   t.need,
-  -- plan.velo:30  order_qty = if need == 0 then 0 else roundup(max(need, items.moq), items.case_pack)
+  -- plan.velo:41  order_qty = if need == 0 then 0 else roundup(max(need, items.moq), items.case_pack)
   CASE WHEN COALESCE(abs(t.need - 0::float8) <= 1e-12 * greatest(abs(t.need), abs(0::float8)), FALSE) THEN 0::float8 ELSE CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) END) * items.case_pack + 0 END END AS order_qty,
   t.cover_days,
   t.cadence,
@@ -404,7 +404,7 @@ SELECT
   t.target,
   t.need,
   t.order_qty,
-  -- plan.velo:32  overproduction = order_qty - need
+  -- plan.velo:43  overproduction = order_qty - need
   (t.order_qty - t.need) AS overproduction,
   t.cover_days,
   t.cadence,
@@ -421,22 +421,22 @@ SELECT t.sku, t.stockout_week AS value_1, t.lt_weeks AS value_2
 FROM stockouts AS t
 WHERE t.expedite;
 
--- flag velocity_shift (warning) on series (plan.velo:38)
+-- flag velocity_shift (warning) on series (plan.velo:54)
 SELECT t.sku, t.channel, t.velocity_change AS value_1
 FROM series AS t
 WHERE t."exception";
 
--- flag new_launch (warning) on series (plan.velo:43)
+-- flag new_launch (warning) on series (plan.velo:59)
 SELECT t.sku, t.channel, t.velocity AS value_1
 FROM series AS t
 WHERE (COALESCE(abs(t.prior_velocity - 0::float8) <= 1e-12 * greatest(abs(t.prior_velocity), abs(0::float8)), FALSE) AND COALESCE(t.velocity > 0::float8 AND NOT (abs(t.velocity - 0::float8) <= 1e-12 * greatest(abs(t.velocity), abs(0::float8))), FALSE));
 
--- flag gone_quiet (warning) on series (plan.velo:46)
+-- flag gone_quiet (warning) on series (plan.velo:62)
 SELECT t.sku, t.channel, t.prior_velocity AS value_1
 FROM series AS t
 WHERE (COALESCE(abs(t.velocity - 0::float8) <= 1e-12 * greatest(abs(t.velocity), abs(0::float8)), FALSE) AND COALESCE(t.prior_velocity > 0::float8 AND NOT (abs(t.prior_velocity - 0::float8) <= 1e-12 * greatest(abs(t.prior_velocity), abs(0::float8))), FALSE));
 
--- check plan: order_qty >= 0 on plan: rows where `order_qty >= 0` does not hold (plan.velo:49)
+-- check plan: order_qty >= 0 on plan: rows where `order_qty >= 0` does not hold (plan.velo:65)
 SELECT t.sku, t.order_qty
 FROM plan AS t
 WHERE NOT COALESCE(COALESCE((t.order_qty >= 0::float8 OR abs(t.order_qty - 0::float8) <= 1e-12 * greatest(abs(t.order_qty), abs(0::float8))), FALSE), FALSE);

@@ -9,19 +9,19 @@ USING csv OPTIONS (path 'Examples/production/data/purchase_orders.csv', header '
 
 CACHE LAZY TABLE purchase_orders AS SELECT * FROM purchase_orders__csv;
 
--- sales: ../replenishment/data/sales.csv (plan.velo:7)
+-- sales: ../replenishment/data/sales.csv (plan.velo:8)
 CREATE OR REPLACE TEMPORARY VIEW sales__csv (`date` DATE, sku STRING, channel STRING, units DOUBLE)
 USING csv OPTIONS (path 'Examples/production/../replenishment/data/sales.csv', header 'true');
 
 CACHE LAZY TABLE sales AS SELECT * FROM sales__csv;
 
--- items: ../replenishment/data/items.csv (plan.velo:8)
+-- items: ../replenishment/data/items.csv (plan.velo:11)
 CREATE OR REPLACE TEMPORARY VIEW items__csv (sku STRING, moq DOUBLE, case_pack DOUBLE, lead_time_days DOUBLE, lead_time_sd_days DOUBLE, unit_cost DOUBLE, below_moq_surcharge_pct DOUBLE, holding_cost_pct_per_year DOUBLE, supplier STRING)
 USING csv OPTIONS (path 'Examples/production/../replenishment/data/items.csv', header 'true');
 
 CACHE LAZY TABLE items AS SELECT * FROM items__csv;
 
--- inventory: ../replenishment/data/inventory.csv (plan.velo:9)
+-- inventory: ../replenishment/data/inventory.csv (plan.velo:18)
 CREATE OR REPLACE TEMPORARY VIEW inventory__csv (sku STRING, on_hand DOUBLE, on_order DOUBLE)
 USING csv OPTIONS (path 'Examples/production/../replenishment/data/inventory.csv', header 'true');
 
@@ -83,16 +83,16 @@ FROM (
   SELECT CAST(p AS DOUBLE) AS `week` FROM (SELECT explode(sequence(1, 12)) AS p) AS s
 ) AS t;
 
--- series by sku, channel (plan.velo:15), step series__1
+-- series by sku, channel (plan.velo:26), step series__1
 CACHE LAZY TABLE series__1 AS
 SELECT
   t.sku,
   t.channel,
-  -- plan.velo:16  velocity = wavg(sales.units, last 21 days, weights: linear)
+  -- plan.velo:27  velocity = wavg(sales.units, last 21 days, weights: linear)
   CASE WHEN COALESCE(a2.m1, 0) > 0 THEN NULL ELSE COALESCE(a2.l1, 0) / 231D END AS velocity,
-  -- plan.velo:17  sigma = stdev(sales.units, last 21 days)
+  -- plan.velo:28  sigma = stdev(sales.units, last 21 days)
   CASE WHEN COALESCE(a2.m2, 0) > 0 THEN NULL ELSE sqrt(greatest(0, (21D * COALESCE(a2.q2, 0) - COALESCE(a2.s2, 0) * COALESCE(a2.s2, 0)) / 420D)) END AS sigma,
-  -- plan.velo:18  prior_velocity = wavg(sales.units, last 21 days ending 14 days ago, weights: linear)
+  -- plan.velo:29  prior_velocity = wavg(sales.units, last 21 days ending 14 days ago, weights: linear)
   CASE WHEN COALESCE(a3.m1, 0) > 0 THEN NULL ELSE COALESCE(a3.l1, 0) / 231D END AS prior_velocity
 FROM (
   SELECT DISTINCT sku, channel FROM sales
@@ -129,17 +129,17 @@ SELECT
   t.velocity,
   t.sigma,
   t.prior_velocity,
-  -- plan.velo:19  velocity_change = velocity / prior_velocity - 1
+  -- plan.velo:30  velocity_change = velocity / prior_velocity - 1
   ((t.velocity / NULLIF(t.prior_velocity, 0)) - 1D) AS velocity_change
 FROM series__1 AS t;
 
--- plan by sku (plan.velo:23), step plan__1
+-- plan by sku (plan.velo:34), step plan__1
 CACHE LAZY TABLE plan__1 AS
 SELECT
   t.sku,
-  -- plan.velo:24  demand = sum(series.velocity)
+  -- plan.velo:35  demand = sum(series.velocity)
   CASE WHEN COALESCE(a4.m1, 0) > 0 THEN NULL ELSE COALESCE(a4.v1, 0) END AS demand,
-  -- plan.velo:25  sigma_d = sqrt(sum(series.sigma ^ 2))
+  -- plan.velo:36  sigma_d = sqrt(sum(series.sigma ^ 2))
   CASE WHEN CASE WHEN COALESCE(a4.m2, 0) > 0 THEN NULL ELSE COALESCE(a4.v2, 0) END >= 0 THEN sqrt(CASE WHEN COALESCE(a4.m2, 0) > 0 THEN NULL ELSE COALESCE(a4.v2, 0) END) END AS sigma_d
 FROM (
   SELECT DISTINCT sku FROM items
@@ -159,8 +159,8 @@ SELECT
   t.`week`,
   t.week_start,
   t.receipts,
-  -- production.velo:21  demand = 7 * max(plan.demand, 0)
-  (7D * CASE WHEN plan.demand IS NULL THEN NULL ELSE greatest(plan.demand, 0D) END) AS demand
+  -- production.velo:21  demand = max(plan.demand, 0) * 7 days / 1 day
+  ((CASE WHEN plan.demand IS NULL THEN NULL ELSE greatest(plan.demand, 0D) END * 7D) / NULLIF(1D, 0)) AS demand
 FROM projection__1 AS t
 LEFT JOIN plan__1 AS plan ON plan.sku = t.sku;
 
@@ -173,7 +173,7 @@ SELECT
   t.sigma,
   t.prior_velocity,
   t.velocity_change,
-  -- plan.velo:20  exception = abs(velocity_change) > velocity_threshold
+  -- plan.velo:31  exception = abs(velocity_change) > velocity_threshold
   COALESCE(abs(t.velocity_change) > 0.25D /* velocity_threshold */ AND NOT (abs(abs(t.velocity_change) - 0.25D /* velocity_threshold */) <= 1e-12 * greatest(abs(abs(t.velocity_change)), abs(0.25D /* velocity_threshold */))), FALSE) AS `exception`
 FROM series__2 AS t;
 
@@ -183,9 +183,9 @@ SELECT
   t.sku,
   t.demand,
   t.sigma_d,
-  -- plan.velo:26  safety_stock = z(service_level) * sqrt(items.lead_time_days * sigma_d ^ 2 + demand ^ 2 * items.lead_time_sd_days ^ 2)
+  -- plan.velo:37  safety_stock = z(service_level) * sqrt(items.lead_time_days * sigma_d ^ 2 + demand ^ 2 * items.lead_time_sd_days ^ 2)
   (1.6448536269514715D /* z(service_level) */ * CASE WHEN ((items.lead_time_days * (t.sigma_d * t.sigma_d)) + ((t.demand * t.demand) * (items.lead_time_sd_days * items.lead_time_sd_days))) >= 0 THEN sqrt(((items.lead_time_days * (t.sigma_d * t.sigma_d)) + ((t.demand * t.demand) * (items.lead_time_sd_days * items.lead_time_sd_days)))) END) AS safety_stock,
-  -- plan.velo:33  cover_days = if demand > 0 then (inventory.on_hand ?? 0) / demand else missing("no demand")
+  -- plan.velo:44  cover_days = if demand > 0 then (inventory.on_hand ?? 0) / demand else missing("no demand")
   CASE WHEN COALESCE(t.demand > 0D AND NOT (abs(t.demand - 0D) <= 1e-12 * greatest(abs(t.demand), abs(0D))), FALSE) THEN (COALESCE(inventory.on_hand, 0D) / NULLIF(t.demand, 0)) ELSE CAST(NULL AS DOUBLE) END AS cover_days
 FROM plan__1 AS t
 LEFT JOIN items AS items ON items.sku = t.sku
@@ -410,12 +410,12 @@ SELECT
   t.demand,
   t.sigma_d,
   t.safety_stock,
-  -- plan.velo:28  target = demand * items.lead_time_days + safety_stock
+  -- plan.velo:39  target = demand * items.lead_time_days + safety_stock
   ((t.demand * items.lead_time_days) + t.safety_stock) AS target,
   t.cover_days,
-  -- plan.velo:35  cadence = if cover_days < 60 then "weekly" else "monthly"
-  CASE WHEN COALESCE(t.cover_days < 60D AND NOT (abs(t.cover_days - 60D) <= 1e-12 * greatest(abs(t.cover_days), abs(60D))), FALSE) THEN 'weekly' ELSE 'monthly' END AS cadence,
-  -- plan.velo:36  flagged = any(series.exception)
+  -- plan.velo:47  cadence = decide unique
+  CASE WHEN COALESCE(t.cover_days < 60D AND NOT (abs(t.cover_days - 60D) <= 1e-12 * greatest(abs(t.cover_days), abs(60D))), FALSE) THEN 'weekly' ELSE CASE WHEN COALESCE((t.cover_days >= 60D OR abs(t.cover_days - 60D) <= 1e-12 * greatest(abs(t.cover_days), abs(60D))), FALSE) THEN 'monthly' ELSE CASE WHEN (t.cover_days IS NULL) THEN 'monthly' ELSE CAST(NULL AS STRING) END END END AS cadence,
+  -- plan.velo:52  flagged = any(series.exception)
   COALESCE(a5.v1, FALSE) AS flagged
 FROM plan__2 AS t
 LEFT JOIN items AS items ON items.sku = t.sku
@@ -466,7 +466,7 @@ SELECT
   t.sigma_d,
   t.safety_stock,
   t.target,
-  -- plan.velo:29  need = max(0, target - (inventory.on_hand ?? 0) - (inventory.on_order ?? 0))
+  -- plan.velo:40  need = max(0, target - (inventory.on_hand ?? 0) - (inventory.on_order ?? 0))
   CASE WHEN ((t.target - COALESCE(inventory.on_hand, 0D)) - COALESCE(inventory.on_order, 0D)) IS NULL THEN NULL ELSE greatest(0D, ((t.target - COALESCE(inventory.on_hand, 0D)) - COALESCE(inventory.on_order, 0D))) END AS need,
   t.cover_days,
   t.cadence,
@@ -509,7 +509,7 @@ SELECT
   t.safety_stock,
   t.target,
   t.need,
-  -- plan.velo:30  order_qty = if need == 0 then 0 else roundup(max(need, items.moq), items.case_pack)
+  -- plan.velo:41  order_qty = if need == 0 then 0 else roundup(max(need, items.moq), items.case_pack)
   CASE WHEN COALESCE(abs(t.need - 0D) <= 1e-12 * greatest(abs(t.need), abs(0D)), FALSE) THEN 0D ELSE CASE WHEN items.case_pack > 0 THEN ceil(CASE WHEN abs((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) - (CASE WHEN (CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) END)) <= 1e-9 * greatest(1, abs((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack))) THEN (CASE WHEN (CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) < 0 THEN -floor(-(CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) ELSE floor((CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) + 0.5) END) ELSE (CASE WHEN t.need IS NULL OR items.moq IS NULL THEN NULL ELSE greatest(t.need, items.moq) END / items.case_pack) END) * items.case_pack + 0 END END AS order_qty,
   t.cover_days,
   t.cadence,
@@ -538,7 +538,7 @@ SELECT
   t.target,
   t.need,
   t.order_qty,
-  -- plan.velo:32  overproduction = order_qty - need
+  -- plan.velo:43  overproduction = order_qty - need
   (t.order_qty - t.need) AS overproduction,
   t.cover_days,
   t.cadence,
@@ -555,22 +555,22 @@ SELECT t.sku, t.stockout_week AS value_1, t.lt_weeks AS value_2
 FROM stockouts AS t
 WHERE t.expedite;
 
--- flag velocity_shift (warning) on series (plan.velo:38)
+-- flag velocity_shift (warning) on series (plan.velo:54)
 SELECT t.sku, t.channel, t.velocity_change AS value_1
 FROM series AS t
 WHERE t.`exception`;
 
--- flag new_launch (warning) on series (plan.velo:43)
+-- flag new_launch (warning) on series (plan.velo:59)
 SELECT t.sku, t.channel, t.velocity AS value_1
 FROM series AS t
 WHERE (COALESCE(abs(t.prior_velocity - 0D) <= 1e-12 * greatest(abs(t.prior_velocity), abs(0D)), FALSE) AND COALESCE(t.velocity > 0D AND NOT (abs(t.velocity - 0D) <= 1e-12 * greatest(abs(t.velocity), abs(0D))), FALSE));
 
--- flag gone_quiet (warning) on series (plan.velo:46)
+-- flag gone_quiet (warning) on series (plan.velo:62)
 SELECT t.sku, t.channel, t.prior_velocity AS value_1
 FROM series AS t
 WHERE (COALESCE(abs(t.velocity - 0D) <= 1e-12 * greatest(abs(t.velocity), abs(0D)), FALSE) AND COALESCE(t.prior_velocity > 0D AND NOT (abs(t.prior_velocity - 0D) <= 1e-12 * greatest(abs(t.prior_velocity), abs(0D))), FALSE));
 
--- check plan: order_qty >= 0 on plan: rows where `order_qty >= 0` does not hold (plan.velo:49)
+-- check plan: order_qty >= 0 on plan: rows where `order_qty >= 0` does not hold (plan.velo:65)
 SELECT t.sku, t.order_qty
 FROM plan AS t
 WHERE NOT COALESCE(COALESCE((t.order_qty >= 0D OR abs(t.order_qty - 0D) <= 1e-12 * greatest(abs(t.order_qty), abs(0D))), FALSE), FALSE);
