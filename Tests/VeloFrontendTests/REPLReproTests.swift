@@ -30,6 +30,49 @@ struct REPLReproTests {
         return c.take()
     }
 
+    /// Found by the REPL property test after decision tables landed: a column typed in the REPL
+    /// went inside a `decide` block that ended its table, and a decision's output redefined in
+    /// the REPL replaced only the `decide` line.
+    @Test func formulasTypedBesideADecisionTable() throws {
+        let dir = try Self.folder("""
+            table items = csv("items.csv") by sku
+            table plan by sku from items:
+              big = items.moq >= 10
+              decide unique:
+                big => size
+                true => "large"
+                false => "small"
+
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (s, c) = ReplHarness.session(file: dir + "/plan.velo")
+        #expect(s.execute("plan.twice = items.moq * 2"))
+        let shown = Self.show(s, c, "plan")
+        #expect(shown.contains("large") && shown.contains("twice"))
+        // One output: the formula takes the decision's place.
+        #expect(s.execute("plan.size = \"any\""))
+        #expect(Self.show(s, c, "plan").contains("any"))
+        #expect(s.execute("undo"))
+        #expect(Self.show(s, c, "plan").contains("small"))
+    }
+
+    @Test func oneOutputOfSeveralIsEditedInTheFile() throws {
+        let dir = try Self.folder("""
+            table items = csv("items.csv") by sku
+            table plan by sku from items:
+              big = items.moq >= 10
+              decide unique:
+                big => size | rank
+                true => "large" | 1
+                false => "small" | 2
+
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (s, c) = ReplHarness.session(file: dir + "/plan.velo")
+        #expect(!s.execute("plan.rank = 3"))
+        #expect(c.take().contains("one of the outputs of the decision at line 4"))
+    }
+
     @Test func undoAfterReloadPutsBackWhatTheFileSaysNow() throws {
         let dir = try Self.folder("""
             table items = csv("items.csv") by sku

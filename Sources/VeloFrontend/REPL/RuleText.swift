@@ -49,15 +49,33 @@ enum RuleText {
                 tableNames.append(t.name.text)
                 guard t.name.text == d.table else { continue }
                 let formula = Array(d.formula.utf8)
-                if let existing = t.columns.first(where: { $0.name.text == d.column }) {
+                if let decision = t.decisions.first(where: { $0.outputs.contains { $0.name.text == d.column } }) {
+                    // An output of a decision table: with one output the formula takes the
+                    // decision's place, as the planner would edit the file; with several, which
+                    // rows would go is not clear, so the file is edited by hand.
+                    let line = file.location(of: decision.span.start).line
+                    guard decision.outputs.count == 1 else {
+                        throw ReplError("`\(d.column)` is one of the outputs of the decision at line \(line); "
+                                        + "edit the decision in the rule file, or define a column of another name")
+                    }
+                    let end = decision.rules.last?.span.end ?? decision.headerSpan.end
+                    bytes.replaceSubrange(decision.span.start..<end, with: Array("\(d.column) = ".utf8) + formula)
+                } else if let existing = t.columns.first(where: { $0.name.text == d.column }) {
                     let span = existing.formula.span
                     bytes.replaceSubrange(span.start..<span.end, with: formula)
                 } else if let last = t.columns.last {
-                    let first = t.columns[0].name.span.start
+                    // The block's first line: a column, or a `decide` (its outputs' names sit deeper).
+                    let outputs = Set(t.decisions.flatMap { $0.outputs.map(\.name.text) })
+                    let first = (t.columns.filter { !outputs.contains($0.name.text) }.map(\.name.span.start)
+                                 + t.decisions.map(\.span.start)).min() ?? t.columns[0].name.span.start
                     let oneLine = !bytes[t.span.start..<first].contains(UInt8(ascii: "\n"))
                     let indent = oneLine ? "  " : indentation(of: first, in: bytes)
                     let insert = Array("\n\(indent)\(d.column) = ".utf8) + formula
-                    bytes.insert(contentsOf: insert, at: last.formula.span.end)
+                    // After the block's last line: a column's formula, or a decision's last rule.
+                    let end = t.decisions.reduce(t.columns.map(\.formula.span.end).max() ?? last.formula.span.end) {
+                        max($0, $1.rules.last?.span.end ?? $1.headerSpan.end)
+                    }
+                    bytes.insert(contentsOf: insert, at: end)
                     if oneLine {
                         // `table totals: units = ...` becomes a block, its column on a line of its own.
                         var gap = first
