@@ -17,7 +17,7 @@ import Glibc
 #endif
 
 /// A file of the fuzzer's own for the CSV target (one per process).
-nonisolated(unsafe) let fuzzScratch: String = {
+let fuzzScratch: String = {
     let dir = getenv("VELO_FUZZ_SCRATCH").map { String(cString: $0) } ?? "/tmp"
     return "\(dir)/velo-fuzz-\(getpid()).csv"
 }()

@@ -34,7 +34,7 @@ build() {
     # -O: the fuzzers run several times faster than at -Onone; debug keeps -enable-testing.
     "${nice_cmd[@]}" swift build --build-path "$out" -c "$config" --target VeloFrontend \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -O
-    local bin; bin="$out/$config"
+    local bin; bin=$(swift build --build-path "$out" -c "$config" --show-bin-path)
     local objects=()
     while IFS= read -r o; do objects+=("$o"); done < <(find "$bin"/ -path '*/VeloFrontendTests.build' -prune -o \
         -path '*.build/*.o' -print | grep -v -e '/velo.build/' -e 'Tests.build/' | sort)
@@ -45,7 +45,7 @@ build() {
         local define; define="FUZZ_$(echo "$t" | tr a-z A-Z)"
         if [ -x "$exe" ] && [ -z "$(find "$bin"/*.build Fuzz/Harness.swift Tests/VeloFrontendTests/FuzzEntryPoints.swift \
                 -newer "$exe" -print -quit 2>/dev/null)" ]; then continue; fi
-        "${nice_cmd[@]}" swiftc -parse-as-library -sanitize=fuzzer,address -O -g -module-name VeloFuzz -D "$define" \
+        "${nice_cmd[@]}" swiftc -parse-as-library -sanitize=fuzzer,address -O -g -swift-version 6 -module-name VeloFuzz -D "$define" \
             -I "$bin/Modules" "${maps[@]}" \
             Fuzz/Harness.swift Tests/VeloFrontendTests/FuzzEntryPoints.swift "${objects[@]}" \
             -lreadline -lsqlite3 -lpq -o "$exe"
