@@ -10,12 +10,12 @@
 # every saved crash (Tests/Fixtures/fuzz/<target>/crash-*). A crash found here is copied
 # there; the script then fails.
 #
-# The package's library modules are built with coverage and AddressSanitizer
-# (`swift build --target VeloFrontend -Xswiftc -sanitize=fuzzer,address`, into .build-fuzz/,
-# incremental), and each target is one swiftc link of Fuzz/Harness.swift and
-# FuzzEntryPoints.swift against their objects. The seed corpus is Examples/ and
+# The library modules it needs are built with coverage and AddressSanitizer
+# (`swift build --target VeloCheck|VeloRender -Xswiftc -sanitize=fuzzer,address -Xswiftc -O`,
+# into .build-fuzz/, incremental), and each target is one swiftc invocation over
+# Fuzz/Harness.swift, FuzzEntryPoints.swift and the REPL/LSP files, linked with their objects. The seed corpus is Examples/ and
 # Tests/Fixtures/ (copied into a temporary directory; nothing generated is kept).
-# NICE=19 runs the build and the fuzzer at low priority; FUZZ_JOBS is unused (one process).
+# NICE=19 runs the build and the fuzzer at low priority; FUZZ_NO_BUILD=1 skips the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -29,49 +29,58 @@ if [ -n "${NICE:-}" ]; then nice_cmd=(nice -n "$NICE"); fi
 out=.build-fuzz
 config=debug
 
+# The library modules the fuzzers link, built with coverage + ASan; the VeloFrontend files they
+# exercise are compiled into each fuzzer (with Fuzz/FrontendStubs.swift), so neither the engine
+# nor the rest of the frontend is built.
+modules=(VeloSyntax VeloData VeloCheck VeloRender)
+frontend_files=(Sources/VeloFrontend/REPL/InputScanner.swift Sources/VeloFrontend/REPL/ReplCommand.swift
+    Sources/VeloFrontend/LSP/JSONValue.swift Sources/VeloFrontend/LSP/LSPFraming.swift)
+
 build() {
     local start; start=$(date +%s)
-    # -O: the fuzzers run several times faster than at -Onone; debug keeps -enable-testing.
-    "${nice_cmd[@]}" swift build --build-path "$out" -c "$config" --target VeloFrontend \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -O
+    # -O: the fuzzers run several times faster than at -Onone; the debug configuration keeps
+    # -enable-testing (FuzzEntryPoints uses `@testable import VeloData`).
+    for m in VeloCheck VeloRender; do
+        "${nice_cmd[@]}" swift build --build-path "$out" -c "$config" --target "$m" \
+            -Xswiftc -sanitize=fuzzer,address -Xswiftc -O
+    done
     local bin; bin=$(swift build --build-path "$out" -c "$config" --show-bin-path)
     local objects=()
-    while IFS= read -r o; do objects+=("$o"); done < <(find "$bin"/ -path '*/VeloFrontendTests.build' -prune -o \
-        -path '*.build/*.o' -print | grep -v -e '/velo.build/' -e 'Tests.build/' | sort)
+    for m in "${modules[@]}"; do objects+=("$bin/$m.build"/*.o); done
     local maps=()
     for m in Sources/C*/module.modulemap; do maps+=(-Xcc "-fmodule-map-file=$root/$m"); done
+    local sources=(Fuzz/Harness.swift Fuzz/FrontendStubs.swift Tests/VeloFrontendTests/FuzzEntryPoints.swift "${frontend_files[@]}")
     for t in "${targets[@]}"; do
         local exe="$out/fuzz-$t"
         local define; define="FUZZ_$(echo "$t" | tr a-z A-Z)"
-        if [ -x "$exe" ] && [ -z "$(find "$bin"/*.build Fuzz/Harness.swift Tests/VeloFrontendTests/FuzzEntryPoints.swift \
-                -newer "$exe" -print -quit 2>/dev/null)" ]; then continue; fi
-        "${nice_cmd[@]}" swiftc -parse-as-library -sanitize=fuzzer,address -O -g -swift-version 6 -module-name VeloFuzz -D "$define" \
-            -I "$bin/Modules" "${maps[@]}" \
-            Fuzz/Harness.swift Tests/VeloFrontendTests/FuzzEntryPoints.swift "${objects[@]}" \
-            -lreadline -lsqlite3 -lpq -o "$exe"
+        if [ -x "$exe" ] && [ -z "$(find "${objects[@]}" "${sources[@]}" -newer "$exe" -print -quit)" ]; then continue; fi
+        "${nice_cmd[@]}" swiftc -parse-as-library -sanitize=fuzzer,address -O -g -swift-version 6 -module-name VeloFuzz \
+            -D "$define" -D VELO_FUZZ_BUILD -I "$bin/Modules" "${maps[@]}" \
+            "${sources[@]}" "${objects[@]}" -lsqlite3 -lpq -use-ld=lld -o "$exe"
     done
     echo "== fuzz build: $(( $(date +%s) - start )) s"
 }
 
 run() {
-    local t="$1"
-    local corpus; corpus=$(mktemp -d "${TMPDIR:-/tmp}/velo-fuzz-$t.XXXXXX")
-    local artifacts="$corpus/artifacts"; mkdir -p "$artifacts" "$corpus/seeds"
+    local t="$1"; shift
+    local work; work=$(mktemp -d "${TMPDIR:-/tmp}/velo-fuzz-$t.XXXXXX")
+    local corpus="$work/corpus" seeds="$work/seeds" artifacts="$work/artifacts"
+    mkdir -p "$corpus" "$seeds" "$artifacts"
     case "$t" in
-        syntax) find Examples Tests/Fixtures -name '*.velo' -size -64k -exec cp {} "$corpus/seeds/" \; 2>/dev/null || true ;;
+        syntax) find Examples Tests/Fixtures -name '*.velo' -size -64k -exec cp {} "$seeds/" \; 2>/dev/null || true ;;
         csv) # four option bytes (none, then ; with a decimal comma and dd.mm.yyyy dates) before each file
             local i=0
             while IFS= read -r f; do
                 i=$((i + 1))
-                { printf '\x00\x00\x00\x00'; head -c 4096 "$f"; } > "$corpus/seeds/plain-$i"
-                { printf '\x0b\x01\x00\x00'; head -c 4096 "$f" | tr ',.' ';,'; } > "$corpus/seeds/dialect-$i"
+                { printf '\x00\x00\x00\x00'; head -c 4096 "$f"; } > "$seeds/plain-$i"
+                { printf '\x0b\x01\x00\x00'; head -c 4096 "$f" | tr ',.' ';,'; } > "$seeds/dialect-$i"
             done < <(find Examples Tests/Fixtures -name '*.csv' -size -64k | sort | head -300) ;;
-        repl) find Tests/Fixtures/repl -type f -size -64k -exec cp {} "$corpus/seeds/" \; 2>/dev/null || true
-              find Examples -name '*.velo' -size -16k -exec cp {} "$corpus/seeds/" \; ;;
+        repl) find Tests/Fixtures/repl -type f -size -64k -exec cp {} "$seeds/" \; 2>/dev/null || true
+              find Examples -name '*.velo' -size -16k -exec cp {} "$seeds/" \; ;;
         lsp) local i=0
             while IFS= read -r f; do
                 i=$((i + 1))
-                python3 - "$f" > "$corpus/seeds/open-$i" <<'PY'
+                python3 - "$f" > "$seeds/open-$i" <<'PY'
 import json, sys
 text = open(sys.argv[1], encoding="utf-8", errors="replace").read()[:4000]
 msgs = [{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
@@ -90,12 +99,12 @@ PY
     local dict=()
     [ -f "Fuzz/$t.dict" ] && dict=(-dict="Fuzz/$t.dict")
     local scratch; scratch=$(mktemp -d "${TMPDIR:-/tmp}/velo-fuzz-scratch.XXXXXX")
-    echo "== fuzz $t: ${seconds} s, $(ls "$corpus/seeds" | wc -l) seeds"
+    echo "== fuzz $t: ${seconds} s, $(ls "$seeds" | wc -l) seeds"
     local status=0
     VELO_FUZZ_SCRATCH="$scratch" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "${nice_cmd[@]}" "$out/fuzz-$t" \
         -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$artifacts/" "${dict[@]}" "$@" "$corpus" "$corpus/seeds" 2>&1 | tee "$corpus/log" | grep -v '^#[0-9]*.*\(NEW\|REDUCE\|pulse\)' || status=$?
-    grep -h 'Done [0-9]* runs' "$corpus/log" || true
+        -artifact_prefix="$artifacts/" "${dict[@]}" "$@" "$corpus" "$seeds" 2>&1 | tee "$work/log" | grep -v '^#[0-9]*.*\(NEW\|REDUCE\|pulse\)' || status=$?
+    grep -h 'Done [0-9]* runs' "$work/log" | tail -1 || true
     local found=0
     for a in "$artifacts"/*; do
         [ -f "$a" ] || continue
@@ -104,14 +113,17 @@ PY
         cp "$a" "Tests/Fixtures/fuzz/$t/$(basename "$a" | sed 's/^\(crash\|leak\|timeout\|oom\|slow-unit\)-/crash-\1-/;s/^crash-crash-/crash-/')"
         echo "== fuzz $t: found $(basename "$a"), saved to Tests/Fixtures/fuzz/$t/ (a regression fixture now)" >&2
     done
-    rm -rf "$scratch" "$corpus"
+    rm -rf "$scratch" "$work"
     [ "$found" = 0 ] || return 1
+    [ "$status" = 0 ] || { echo "== fuzz $t: the fuzzer failed (status $status)" >&2; return 1; }
     return 0
 }
 
+# FUZZ_NO_BUILD=1: run what is built (several targets at once share one build).
+[ -n "${FUZZ_NO_BUILD:-}" ] || [ "$target" = build ] || build
 case "$target" in
     build) build ;;
-    all) build; rc=0; for t in "${targets[@]}"; do run "$t" "$@" || rc=1; done; exit $rc ;;
-    syntax|csv|repl|lsp) build; run "$target" "$@" ;;
+    all) rc=0; for t in "${targets[@]}"; do run "$t" "$@" || rc=1; done; exit $rc ;;
+    syntax|csv|repl|lsp) run "$target" "$@" ;;
     *) usage ;;
 esac

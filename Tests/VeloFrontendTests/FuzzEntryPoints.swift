@@ -7,7 +7,10 @@
 // the point. A crash (trap, sanitizer report, runaway memory) is a finding.
 
 @testable import VeloData
+#if !VELO_FUZZ_BUILD
+// The fuzz build compiles the REPL and LSP files it needs into its own module (Fuzz/).
 @testable import VeloFrontend
+#endif
 import VeloCheck
 import VeloSyntax
 
