@@ -1,20 +1,16 @@
 // The libFuzzer entry point of every Velo fuzz target (see scripts/fuzz.sh). Compiled with
 // Tests/VeloFrontendTests/FuzzEntryPoints.swift, which holds what one input does, into one
-// executable per target: `-D FUZZ_SYNTAX`, `FUZZ_CSV`, `FUZZ_REPL` or `FUZZ_LSP` picks it.
-
-#if FUZZ_SYNTAX
-let fuzzTarget = "syntax"
-#elseif FUZZ_CSV
-let fuzzTarget = "csv"
-#elseif FUZZ_REPL
-let fuzzTarget = "repl"
-#else
-let fuzzTarget = "lsp"
-#endif
+// executable; VELO_FUZZ_TARGET (syntax, csv, repl, lsp) picks the target when it runs.
 
 #if canImport(Glibc)
 import Glibc
 #endif
+
+let fuzzTarget: String = {
+    if let name = getenv("VELO_FUZZ_TARGET").map({ String(cString: $0) }), FuzzEntryPoints.targets.contains(name) { return name }
+    fputs("velo-fuzz: set VELO_FUZZ_TARGET to one of \(FuzzEntryPoints.targets.joined(separator: ", "))\n", stderr)
+    exit(2)
+}()
 
 /// A file of the fuzzer's own for the CSV target (one per process).
 let fuzzScratch: String = {

@@ -13,8 +13,9 @@
 # The library modules it needs are built with coverage and AddressSanitizer
 # (`swift build --target VeloCheck|VeloRender -Xswiftc -sanitize=fuzzer,address -Xswiftc -O`,
 # into .build-fuzz/, incremental), and each target is one swiftc invocation over
-# Fuzz/Harness.swift, FuzzEntryPoints.swift and the REPL/LSP files, linked with their objects. The seed corpus is Examples/ and
-# Tests/Fixtures/ (copied into a temporary directory; nothing generated is kept).
+# Fuzz/Harness.swift, FuzzEntryPoints.swift and the REPL/LSP files into one executable,
+# .build-fuzz/velo-fuzz (VELO_FUZZ_TARGET picks the target), linked with their objects.
+# The seed corpus is Examples/ and Tests/Fixtures/ (copied into a temporary directory; nothing generated is kept).
 # NICE=19 runs the build and the fuzzer at low priority; FUZZ_NO_BUILD=1 skips the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,14 +51,12 @@ build() {
     local maps=()
     for m in Sources/C*/module.modulemap; do maps+=(-Xcc "-fmodule-map-file=$root/$m"); done
     local sources=(Fuzz/Harness.swift Fuzz/FrontendStubs.swift Tests/VeloFrontendTests/FuzzEntryPoints.swift "${frontend_files[@]}")
-    for t in "${targets[@]}"; do
-        local exe="$out/fuzz-$t"
-        local define; define="FUZZ_$(echo "$t" | tr a-z A-Z)"
-        if [ -x "$exe" ] && [ -z "$(find "${objects[@]}" "${sources[@]}" -newer "$exe" -print -quit)" ]; then continue; fi
+    local exe="$out/velo-fuzz"
+    if [ ! -x "$exe" ] || [ -n "$(find "${objects[@]}" "${sources[@]}" -newer "$exe" -print -quit)" ]; then
         "${nice_cmd[@]}" swiftc -parse-as-library -sanitize=fuzzer,address -O -g -swift-version 6 -module-name VeloFuzz \
-            -D "$define" -D VELO_FUZZ_BUILD -I "$bin/Modules" "${maps[@]}" \
+            -D VELO_FUZZ_BUILD -I "$bin/Modules" "${maps[@]}" \
             "${sources[@]}" "${objects[@]}" -lsqlite3 -lpq -use-ld=lld -o "$exe"
-    done
+    fi
     echo "== fuzz build: $(( $(date +%s) - start )) s"
 }
 
@@ -101,7 +100,7 @@ PY
     local scratch; scratch=$(mktemp -d "${TMPDIR:-/tmp}/velo-fuzz-scratch.XXXXXX")
     echo "== fuzz $t: ${seconds} s, $(ls "$seeds" | wc -l) seeds"
     local status=0
-    VELO_FUZZ_SCRATCH="$scratch" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "${nice_cmd[@]}" "$out/fuzz-$t" \
+    VELO_FUZZ_SCRATCH="$scratch" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" VELO_FUZZ_TARGET="$t" "${nice_cmd[@]}" "${FUZZ_EXE:-$out/velo-fuzz}" \
         -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$artifacts/" "${dict[@]}" "$@" "$corpus" "$seeds" 2>&1 | tee "$work/log" | grep -v '^#[0-9]*.*\(NEW\|REDUCE\|pulse\)' || status=$?
     grep -h 'Done [0-9]* runs' "$work/log" | tail -1 || true
