@@ -8,7 +8,8 @@ import Glibc
 
 let fuzzTarget: String = {
     if let name = getenv("VELO_FUZZ_TARGET").map({ String(cString: $0) }), FuzzEntryPoints.targets.contains(name) { return name }
-    fputs("velo-fuzz: set VELO_FUZZ_TARGET to one of \(FuzzEntryPoints.targets.joined(separator: ", "))\n", stderr)
+    let message = "velo-fuzz: set VELO_FUZZ_TARGET to one of \(FuzzEntryPoints.targets.joined(separator: ", "))\n"
+    _ = message.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
     exit(2)
 }()
 

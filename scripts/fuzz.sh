@@ -12,10 +12,10 @@
 #
 # The library modules it needs are built with coverage and AddressSanitizer
 # (`swift build --target VeloCheck|VeloRender -Xswiftc -sanitize=fuzzer,address -Xswiftc -O`,
-# into .build-fuzz/, incremental), and each target is one swiftc invocation over
-# Fuzz/Harness.swift, FuzzEntryPoints.swift and the REPL/LSP files into one executable,
-# .build-fuzz/velo-fuzz (VELO_FUZZ_TARGET picks the target), linked with their objects.
-# The seed corpus is Examples/ and Tests/Fixtures/ (copied into a temporary directory; nothing generated is kept).
+# into .build-fuzz/, incremental); one swiftc invocation compiles Fuzz/Harness.swift,
+# FuzzEntryPoints.swift and the REPL/LSP files into .build-fuzz/velo-fuzz, linked with their
+# objects (VELO_FUZZ_TARGET picks the target). The seed corpus is Examples/ and
+# Tests/Fixtures/ (copied into a temporary directory; nothing generated is kept).
 # NICE=19 runs the build and the fuzzer at low priority; FUZZ_NO_BUILD=1 skips the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
