@@ -10,6 +10,9 @@ extension ChunkParser {
     /// For column `c`, read as text: the row of the first value not of the kind nearly all the
     /// others are (at least 10 of them, and at most 1 in 50 values not), and that kind.
     func strayValue(column c: Int) -> (row: Int, kind: ColumnKind, others: Int)? {
+        // Only a column this parser holds as text has values to look at: one with no value
+        // yet (every cell blank, e.g. after `skip` and `trailer`) has no storage at all.
+        guard columns.kinds[c] == .text else { return nil }
         let ids = columns.int32s(c)
         var kindOf: [Int32: ColumnKind] = [:]
         var counts: [ColumnKind: Int] = [:]
