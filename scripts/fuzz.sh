@@ -27,7 +27,7 @@ seconds="${2:-20}"
 shift $(( $# >= 2 ? 2 : $# ))
 nice_cmd=()
 if [ -n "${NICE:-}" ]; then nice_cmd=(nice -n "$NICE"); fi
-out=.build-fuzz
+out="${FUZZ_BUILD_PATH:-.build-fuzz}"
 config=debug
 
 # The library modules the fuzzers link, built with coverage + ASan; the VeloFrontend files they

@@ -86,7 +86,7 @@ final class CapturedConsole: @unchecked Sendable {
         #expect(captured.wait(for: "sales changed", times: 2, timeout: 10) != nil, "output:\n\(captured.output)")
         Self.append("2024-01-07,A,3\n", to: dir + "/sales.csv")
         #expect(captured.wait(for: "sales changed", times: 3, timeout: 10) != nil, "output:\n\(captured.output)")
-        watchInterrupted = 1
+        interruptWatch()
         #expect(finished.wait(timeout: .now() + 30) == .success)
         let output = captured.output
         #expect(!output.contains("velo:"), "output:\n\(output)")
