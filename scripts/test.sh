@@ -18,3 +18,5 @@ echo "== TextMate grammar (editors/vscode) over the examples"
 python3 Tests/editors/check_tmgrammar.py
 echo "== swift test"
 swift test --skip-build
+echo "== fuzz: ${VELO_FUZZ_SECONDS:-20} s per target (scripts/fuzz.sh; a crash is saved as a regression fixture and fails)"
+bash scripts/fuzz.sh all "${VELO_FUZZ_SECONDS:-20}"

@@ -5,6 +5,7 @@ import VeloCheck
 import VeloEngine
 import VeloRender
 import VeloSyntax
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -12,8 +13,10 @@ import Glibc
 import Darwin
 #endif
 
-/// Set by the SIGINT handler; the watch loop ends cleanly when it is.
-nonisolated(unsafe) var watchInterrupted: sig_atomic_t = 0
+/// Set by the SIGINT handler; the watch loop ends cleanly when it is. Atomic: a plain global
+/// written by a signal handler and read by the loop is a data race (ThreadSanitizer found it
+/// when a test stopped the loop from another thread).
+let watchInterrupted = Atomic<Int32>(0)
 
 public enum WatchFrontend {
     public static func run(file path: String, sets: [String], interval: Int, console: Console,
@@ -25,11 +28,11 @@ public enum WatchFrontend {
         var loop = try Loop(path: path, sets: sets, console: console)
         console.out("watching \(path) and \(loop.watched.sources.count) data file\(loop.watched.sources.count == 1 ? "" : "s"); "
                     + "\(loop.ws.flags().count) flags; Ctrl-C to stop\n")
-        watchInterrupted = 0
-        signal(SIGINT) { _ in watchInterrupted = 1 }
+        watchInterrupted.store(0, ordering: .relaxed)
+        signal(SIGINT) { _ in watchInterrupted.store(1, ordering: .relaxed) }
         defer { signal(SIGINT, SIG_DFL) }
         var polls = 0
-        while watchInterrupted == 0 {
+        while watchInterrupted.load(ordering: .relaxed) == 0 {
             if let maxPolls, polls >= maxPolls { break }
             polls += 1
             usleep(useconds_t(interval * 1000))
