@@ -87,6 +87,8 @@ public struct DecisionDecl: Sendable {
     public var span: Span
     /// The header row (`cover_days | class => cadence`).
     public var headerSpan: Span
+    /// Where the block's text ends: after its last rule, or its header when it has none.
+    public var textEnd: Int { rules.last?.span.end ?? headerSpan.end }
     /// `NAME in …` lines naming neither an input nor an output, and input names given twice:
     /// reported by the checker.
     public var strayValueLines: [Name] = []

@@ -58,8 +58,7 @@ enum RuleText {
                         throw ReplError("`\(d.column)` is one of the outputs of the decision at line \(line); "
                                         + "edit the decision in the rule file, or define a column of another name")
                     }
-                    let end = decision.rules.last?.span.end ?? decision.headerSpan.end
-                    bytes.replaceSubrange(decision.span.start..<end, with: Array("\(d.column) = ".utf8) + formula)
+                    bytes.replaceSubrange(decision.span.start..<decision.textEnd, with: Array("\(d.column) = ".utf8) + formula)
                 } else if let existing = t.columns.first(where: { $0.name.text == d.column }) {
                     let span = existing.formula.span
                     bytes.replaceSubrange(span.start..<span.end, with: formula)
@@ -72,9 +71,7 @@ enum RuleText {
                     let indent = oneLine ? "  " : indentation(of: first, in: bytes)
                     let insert = Array("\n\(indent)\(d.column) = ".utf8) + formula
                     // After the block's last line: a column's formula, or a decision's last rule.
-                    let end = t.decisions.reduce(t.columns.map(\.formula.span.end).max() ?? last.formula.span.end) {
-                        max($0, $1.rules.last?.span.end ?? $1.headerSpan.end)
-                    }
+                    let end = t.decisions.map(\.textEnd).reduce(t.columns.map(\.formula.span.end).max() ?? last.formula.span.end, max)
                     bytes.insert(contentsOf: insert, at: end)
                     if oneLine {
                         // `table totals: units = ...` becomes a block, its column on a line of its own.
