@@ -12,11 +12,14 @@
 public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
     enum Part: Sendable, Hashable { case year4, year2, month, day, literal(UInt8) }
     let parts: [Part]
+    /// The letters each part was written with (`m` or `mm`), for writing dates.
+    let widths: [Int]
     public let description: String
 
     /// Nil when the format lacks a year, a month or a day, or has one twice.
     public init?(_ text: String) {
         var parts: [Part] = []
+        var widths: [Int] = []
         let b = Array(text.utf8)
         var i = 0
         while i < b.count {
@@ -25,18 +28,18 @@ public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
             case UInt8(ascii: "y"):
                 let n = run(UInt8(ascii: "y"))
                 guard n == 4 || n == 2 else { return nil }
-                parts.append(n == 4 ? .year4 : .year2); i += n
+                parts.append(n == 4 ? .year4 : .year2); widths.append(n); i += n
             case UInt8(ascii: "m"):
                 let n = run(UInt8(ascii: "m"))
                 guard n <= 2 else { return nil }
-                parts.append(.month); i += n
+                parts.append(.month); widths.append(n); i += n
             case UInt8(ascii: "d"):
                 let n = run(UInt8(ascii: "d"))
                 guard n <= 2 else { return nil }
-                parts.append(.day); i += n
+                parts.append(.day); widths.append(n); i += n
             default:
                 guard b[i] < 0x80, !(b[i] | 0x20 >= 0x61 && b[i] | 0x20 <= 0x7A), !(b[i] >= 0x30 && b[i] <= 0x39) else { return nil }
-                parts.append(.literal(b[i])); i += 1
+                parts.append(.literal(b[i])); widths.append(1); i += 1
             }
         }
         let years = parts.filter { $0 == .year4 || $0 == .year2 }.count
@@ -48,7 +51,29 @@ public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
             return nil
         }
         self.parts = parts
+        self.widths = widths
         self.description = text
+    }
+
+    /// Day `day` written in this format (`mm` and `dd` with two digits, `m` and `d` without
+    /// a leading zero; `yy` the last two digits of the year).
+    public func write(_ day: Int32) -> String {
+        let (y, m, d) = CivilDate(day: day).components
+        func digits(_ v: Int, _ width: Int) -> String {
+            let s = String(v)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
+        var out = ""
+        for (part, width) in zip(parts, widths) {
+            switch part {
+            case .year4: out += y >= 0 && y <= 9999 ? digits(y, 4) : String(y)
+            case .year2: out += digits(((y % 100) + 100) % 100, 2)
+            case .month: out += digits(m, width)
+            case .day: out += digits(d, width)
+            case .literal(let c): out.unicodeScalars.append(UnicodeScalar(c))
+            }
+        }
+        return out
     }
 
     /// What a value in this format reads as.
@@ -143,10 +168,9 @@ public struct CSVDialect: Sendable, Hashable {
             && encoding == .utf8 && header && comment == nil && skip == 0 && trailer == 0
     }
 
-    /// Numbers need rewriting (a decimal comma, thousands separators).
-    var rewritesNumbers: Bool { decimal != ASCII.dot || thousands != nil }
-
-    static func delimiterByte(_ s: String) -> UInt8? {
+    /// The byte of a one-character separator (`tab` or "\t" for a tab); nil for anything
+    /// else, and for a quote, a line break or a non-ASCII character.
+    public static func delimiterByte(_ s: String) -> UInt8? {
         switch s {
         case "tab", "\t": return ASCII.tab
         default:

@@ -140,25 +140,44 @@ public enum CSVReader {
                                    byteLength: count)
     }
 
+    /// Loads a whole file of a dialect the row parser reads directly (`DirectDialect`):
+    /// the columns the source keeps, in its order, under the program's names.
+    static func load(path: String, direct: DirectDialect, options: CSVOptions, interner: Interner) throws(DataError) -> DataTable {
+        let bytes = try FileBytes.read(path: path)
+        let rows = try parseRows(bytes.base, count: bytes.count, path: path, options: options, parallelism: .standard,
+                                 direct: direct)
+        bytes.release()
+        var table = TableAssembly.build(rows.boxes, kinds: rows.kinds, layout: rows.layout, interner: interner,
+                                        byteLength: bytes.count)
+        if rows.kept.count != table.columns.count || rows.kept != Array(rows.kept.indices) {
+            table.columns = rows.kept.map { table.columns[$0] }
+        }
+        return table
+    }
+
     /// Reads the header and all rows into chunks with settled types; after this the input
-    /// bytes are no longer needed.
+    /// bytes are no longer needed. `kept`: the columns of the table, by field index.
     private static func parseRows(_ base: UnsafePointer<UInt8>, count: Int, path: String, options: CSVOptions,
-                                  parallelism: Parallelism) throws(DataError) -> (boxes: [ChunkBox], kinds: [ColumnKind], layout: RowLayout) {
-        guard let header = try CSVHeader.read(base: base, count: count, isWholeInput: true, path: path) else {
+                                  parallelism: Parallelism, direct: DirectDialect? = nil)
+        throws(DataError) -> (boxes: [ChunkBox], kinds: [ColumnKind], layout: RowLayout, kept: [Int]) {
+        guard let header = try CSVHeader.read(base: base, count: count, isWholeInput: true, path: path,
+                                              delimiter: direct?.delimiter ?? ASCII.comma) else {
             throw DataError(path: path, line: 0, message: Messages.emptyFile, kind: .empty)
         }
-        let layout = initialLayout(path: path, names: header.names, options: options)
+        let (layout, kept) = direct.map { $0.layout(path: path, header: header.names, options: options) }
+            ?? (initialLayout(path: path, names: header.names, options: options), Array(header.names.indices))
         let boxes = try TableAssembly.parseRows(base: base, count: count, dataStart: header.dataStart,
                                                 layout: layout, parallelism: parallelism)
         let kinds = try TableAssembly.settle(boxes, layout: layout)
-        return (boxes, kinds, layout)
+        return (boxes, kinds, layout, kept)
     }
 
     /// The schema from the first `sampleRows` rows of `base[..<count]`; nil when these bytes
     /// are not enough (a prefix of a longer file) and more should be read.
     static func sampleSchema(_ base: UnsafePointer<UInt8>, count: Int, isWholeInput: Bool, path: String,
-                             options: CSVOptions, sampleRows: Int) throws(DataError) -> DataSchema? {
-        guard let header = try CSVHeader.read(base: base, count: count, isWholeInput: isWholeInput, path: path) else {
+                             options: CSVOptions, sampleRows: Int, direct: DirectDialect? = nil) throws(DataError) -> DataSchema? {
+        guard let header = try CSVHeader.read(base: base, count: count, isWholeInput: isWholeInput, path: path,
+                                              delimiter: direct?.delimiter ?? ASCII.comma) else {
             return nil
         }
         var end = count
@@ -166,7 +185,9 @@ public enum CSVReader {
             // Only complete lines: cut after the last line feed.
             while end > header.dataStart && base[end - 1] != ASCII.lf { end -= 1 }
         }
-        let layout = initialLayout(path: path, names: header.names, options: options)
+        let (layout, kept) = direct.map { $0.layout(path: path, header: header.names, options: options) }
+            ?? (initialLayout(path: path, names: header.names, options: options), Array(header.names.indices))
+        let names = layout.names
         let box = ChunkBox(ChunkParser(base: base, start: header.dataStart, end: end, isFinal: isWholeInput,
                                        layout: layout, rowLimit: sampleRows))
         box.run()
@@ -176,18 +197,18 @@ public enum CSVReader {
         case nil: break
         }
         if box.parser.rowCount < sampleRows && !isWholeInput { return nil }
-        var kinds = TableAssembly.settledKinds([box], columnCount: header.names.count)
-        for c in kinds.indices where kinds[c] == .date {
+        var kinds = TableAssembly.settledKinds([box], columnCount: names.count)
+        for c in kept where kinds[c] == .date {
             if let error = box.parser.pendingDateError(column: c) { throw error }
         }
         // A column nearly all of one type but for a few values: those are errors (ChunkParser+Stray).
-        for c in kinds.indices where kinds[c] == .text && !layout.enforced[c] && !options.keyColumns.contains(header.names[c]) {
+        for c in kept where kinds[c] == .text && !layout.enforced[c] && !options.keyColumns.contains(names[c]) {
             if let stray = box.parser.strayValue(column: c) {
                 throw box.parser.strayError(column: c, row: stray.row, kind: stray.kind, others: stray.others)
             }
         }
         // Key columns: integers written plainly, dates, or else text.
-        for c in kinds.indices where options.keyColumns.contains(header.names[c]) && !layout.enforced[c] {
+        for c in kept where options.keyColumns.contains(names[c]) && !layout.enforced[c] {
             do throws(ChunkFailure) {
                 if kinds[c] == .bool {
                     kinds[c] = .text
@@ -199,7 +220,9 @@ public enum CSVReader {
                 return nil
             }
         }
-        return DataSchema(path: path, columns: zip(header.names, kinds).map { (name: $0, type: $1.type) })
+        var schema = DataSchema(path: path, columns: kept.map { (name: names[$0], type: kinds[$0].type) })
+        if direct != nil { schema.available = header.names }
+        return schema
     }
 
     /// The header of the file at `path`, reading only as much of the file as it takes.
@@ -215,7 +238,7 @@ public enum CSVReader {
     }
 
     /// Starting kinds: declared types (enforced), then key text columns, else inferred.
-    private static func initialLayout(path: String, names: [String], options: CSVOptions) -> RowLayout {
+    static func initialLayout(path: String, names: [String], options: CSVOptions) -> RowLayout {
         var kinds: [ColumnKind] = []
         var enforced: [Bool] = []
         for name in names {

@@ -60,12 +60,21 @@ struct ScratchBuffer {
 struct CSVTokenizer {
     let base: UnsafePointer<UInt8>
     let end: Int
+    /// The field separator: a comma, or a dialect's (`;`, a tab, `|`, …).
+    let delimiter: UInt8
 
-    /// Reads the field starting at `p`, leaving `p` on its terminator (a comma, a line end, or `end`).
+    init(base: UnsafePointer<UInt8>, end: Int, delimiter: UInt8 = ASCII.comma) {
+        self.base = base
+        self.end = end
+        self.delimiter = delimiter
+    }
+
+    /// Reads the field starting at `p`, leaving `p` on its terminator (the delimiter, a line end, or `end`).
     @inline(__always)
     func field(at p: inout Int, scratch: inout ScratchBuffer) throws(TokenFailure) -> FieldToken {
         let s = p
         if s < end && base[s] == ASCII.quote { return try quotedField(at: &p, scratch: &scratch) }
+        if delimiter != ASCII.comma { return delimitedField(at: &p) }
         var q = s
         // Eight bytes at a time: find the first byte below "-" (0x2D); only those can end a field.
         while q + 8 <= end {
@@ -97,12 +106,44 @@ struct CSVTokenizer {
         return FieldToken(start: base + s, count: q - s)
     }
 
+    /// An unquoted field ended by a delimiter other than the comma. Eight bytes at a time: a
+    /// byte equal to the delimiter, or below 0x0E (only LF and CR there can end a field).
+    private func delimitedField(at p: inout Int) -> FieldToken {
+        let s = p
+        var q = s
+        let splat = UInt64(delimiter) &* 0x0101_0101_0101_0101
+        while q + 8 <= end {
+            let x = ByteHash.load64(base + q)
+            let y = x ^ splat   // a zero byte where the delimiter is
+            let hits = ((y &- 0x0101_0101_0101_0101) & ~y | (x &- 0x0E0E_0E0E_0E0E_0E0E) & ~x) & 0x8080_8080_8080_8080
+            if hits == 0 {
+                q += 8
+                continue
+            }
+            q += hits.trailingZeroBitCount >> 3
+            let b = base[q]
+            if b == delimiter || b == ASCII.lf || (b == ASCII.cr && (q + 1 == end || base[q + 1] == ASCII.lf)) {
+                p = q
+                return FieldToken(start: base + s, count: q - s)
+            }
+            q += 1
+        }
+        while q < end {
+            let b = base[q]
+            if b == delimiter || b == ASCII.lf { break }
+            if b == ASCII.cr && (q + 1 == end || base[q + 1] == ASCII.lf) { break }
+            q += 1
+        }
+        p = q
+        return FieldToken(start: base + s, count: q - s)
+    }
+
     /// Moves past the terminator at `p`. Returns true when another field of the same row follows.
     @inline(__always)
     func passTerminator(_ p: inout Int) -> Bool {
         if p == end { return false }
         let b = base[p]
-        if b == ASCII.comma {
+        if b == delimiter {
             p += 1
             return true
         }
@@ -144,11 +185,11 @@ struct CSVTokenizer {
                 continue
             }
             var r = close + 1
-            while r < end && (base[r] == ASCII.space || base[r] == ASCII.tab) { r += 1 }
+            while r < end && (base[r] == ASCII.space || base[r] == ASCII.tab) && base[r] != delimiter { r += 1 }
             if r < end {
                 let b = base[r]
                 let isLineEnd = b == ASCII.lf || (b == ASCII.cr && (r + 1 == end || base[r + 1] == ASCII.lf))
-                if b != ASCII.comma && !isLineEnd { throw .textAfterQuote(at: r) }
+                if b != delimiter && !isLineEnd { throw .textAfterQuote(at: r) }
             }
             p = r
             if copied {
@@ -170,10 +211,10 @@ struct CSVTokenizer {
         return line
     }
 
-    /// The text after a closing quote, for an error message: up to the next comma or line end.
+    /// The text after a closing quote, for an error message: up to the next delimiter or line end.
     func strayText(at offset: Int) -> String {
         var q = offset
-        while q < end && q - offset < 20 && base[q] != ASCII.comma && base[q] != ASCII.lf && base[q] != ASCII.cr {
+        while q < end && q - offset < 20 && base[q] != delimiter && base[q] != ASCII.lf && base[q] != ASCII.cr {
             q += 1
         }
         return String(decoding: UnsafeBufferPointer(start: base + offset, count: q - offset), as: UTF8.self)
@@ -190,8 +231,9 @@ struct CSVHeader {
     /// Reads the header of `base[..<count]`: skips a UTF-8 byte order mark and blank lines,
     /// then reads one row of names. Returns nil when `isWholeInput` is false and the bytes end
     /// before the header line does (the caller should read more).
-    static func read(base: UnsafePointer<UInt8>, count: Int, isWholeInput: Bool, path: String) throws(DataError) -> CSVHeader? {
-        let tokenizer = CSVTokenizer(base: base, end: count)
+    static func read(base: UnsafePointer<UInt8>, count: Int, isWholeInput: Bool, path: String,
+                     delimiter: UInt8 = ASCII.comma) throws(DataError) -> CSVHeader? {
+        let tokenizer = CSVTokenizer(base: base, end: count, delimiter: delimiter)
         var p = 0
         if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { p = 3 }
         tokenizer.skipBlankLines(&p)
@@ -216,7 +258,7 @@ struct CSVHeader {
                                     message: "unterminated quoted field in the header: the closing quote is missing", kind: .badHeader)
                 case .textAfterQuote(let offset):
                     throw DataError(path: path, line: line, column: names.count + 1,
-                                    message: "expected a comma or a line end after the closing quote in the header, found "
+                                    message: "expected \(CSVTranscoder.delimiterName(delimiter)) or a line end after the closing quote in the header, found "
                                         + Messages.quoted(tokenizer.strayText(at: offset)), kind: .badHeader)
                 }
             }

@@ -46,28 +46,8 @@ struct CSVTranscoder {
     let options: ReadOptions
     let path: String
 
-    /// How one output column's values are rewritten.
-    enum Plan {
-        case text
-        case number(enforced: Bool)
-        case date(DateFormat?, enforced: Bool)
-        /// Undeclared: numbers and dates rewritten when they match the dialect, else as written.
-        case guess(DateFormat?)
-    }
-
-    func plan(for column: TranscodedColumn) -> Plan {
-        let spec = settings.column(named: column.name)
-        let format = spec?.dateFormat.flatMap(DateFormat.init) ?? dialect.dates
-        switch options.declaredTypes[column.name] {
-        case .number?: return .number(enforced: true)
-        case .date?: return .date(format, enforced: true)
-        case .text?, .bool?: return .text
-        case nil:
-            if options.textColumns.contains(column.name) { return .text }
-            if spec?.dateFormat != nil { return .date(format, enforced: false) }
-            if options.keyColumns.contains(column.name) { return format.map { .guess($0) } ?? .text }
-            return .guess(format)
-        }
+    func plan(for column: TranscodedColumn) -> ValuePlan {
+        ValuePlan(column: column.name, dialect: dialect, settings: settings, options: options)
     }
 
     // MARK: The pass
@@ -308,115 +288,27 @@ struct CSVTranscoder {
         }
     }
 
-    private func write(_ value: [UInt8], plan: Plan, column: TranscodedColumn, line: Int, into out: inout [UInt8]) throws(DataError) {
-        func fail(_ what: String, note: String = "") -> DataError {
-            DataError(path: path, line: line, column: column.rawIndex + 1, columnName: column.name,
-                      message: "expected \(what) in column `\(column.name)`, found \(Messages.quoted(String(decoding: value, as: UTF8.self)))\(note)",
-                      kind: .badValue)
+    private func write(_ value: [UInt8], plan: ValuePlan, column: TranscodedColumn, line: Int, into out: inout [UInt8]) throws(DataError) {
+        if case .text = plan { CSVTranscoder.writeField(value, into: &out); return }
+        let values = DialectValues(dialect)
+        let capacity = DialectValues.capacity(for: value.count)
+        let rewritten = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { rewritten.deallocate() }
+        let written: Int?
+        do throws(ValueRewriteFailure) {
+            written = try value.withUnsafeBufferPointer { b throws(ValueRewriteFailure) -> Int? in
+                try values.rewrite(b.baseAddress ?? UnsafePointer(rewritten), b.count, plan: plan, into: rewritten)
+            }
+        } catch {
+            throw DataError(path: path, line: line, column: column.rawIndex + 1, columnName: column.name,
+                            message: error.message(column: column.name, found: String(decoding: value, as: UTF8.self)),
+                            kind: .badValue)
         }
-        switch plan {
-        case .text:
-            CSVTranscoder.writeField(value, into: &out)
-        case .number(let enforced):
-            guard dialect.rewritesNumbers else { CSVTranscoder.writeField(value, into: &out); return }
-            if appendCanonicalNumber(value, to: &out) { return }
-            if trimmedCount(value) == 0 { return }
-            if enforced { throw fail(numberDescription) }
-            CSVTranscoder.writeField(value, into: &out)
-        case .date(let format, let enforced):
-            guard let format else { CSVTranscoder.writeField(value, into: &out); return }
-            if trimmedCount(value) == 0 { return }
-            switch readDate(value, format) {
-            case .day(let d): CSVTranscoder.appendISO(d, to: &out)
-            case .impossible: throw fail("a date (\(format))", note: " (there is no such day)")
-            case .notADate:
-                if enforced { throw fail("a date (\(format))") }
-                CSVTranscoder.writeField(value, into: &out)
-            }
-        case .guess(let format):
-            if let format {
-                switch readDate(value, format) {
-                case .day(let d): CSVTranscoder.appendISO(d, to: &out); return
-                case .impossible: throw fail("a date (\(format))", note: " (there is no such day)")
-                case .notADate: break
-                }
-            }
-            if dialect.rewritesNumbers, appendCanonicalNumber(value, to: &out) { return }
+        if let written {
+            out.append(contentsOf: UnsafeBufferPointer(start: rewritten, count: written))
+        } else {
             CSVTranscoder.writeField(value, into: &out)
         }
-    }
-
-    var numberDescription: String {
-        var parts: [String] = []
-        if dialect.decimal == ASCII.commaByte { parts.append("decimal comma") }
-        if let t = dialect.thousands { parts.append("thousands separator \(Messages.quoted(String(UnicodeScalar(t))))") }
-        return "a number" + (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))")
-    }
-
-    private func trimmedCount(_ v: [UInt8]) -> Int {
-        v.withUnsafeBufferPointer { FieldValue.trimmed($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count).1 }
-    }
-
-    private func readDate(_ v: [UInt8], _ format: DateFormat) -> DateFormat.Reading {
-        v.withUnsafeBufferPointer { b -> DateFormat.Reading in
-            guard let base = b.baseAddress else { return .notADate }
-            let (s, n) = FieldValue.trimmed(base, b.count)
-            return format.read(s, n)
-        }
-    }
-
-    /// A number of this dialect as plain digits with a decimal point; nil when `v` is not one.
-    func canonicalNumber(_ v: [UInt8]) -> [UInt8]? {
-        var s = 0, e = v.count
-        while s < e && (v[s] == ASCII.space || v[s] == ASCII.tab) { s += 1 }
-        while e > s && (v[e - 1] == ASCII.space || v[e - 1] == ASCII.tab) { e -= 1 }
-        guard s < e else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(e - s)
-        var i = s
-        if v[i] == ASCII.minus || v[i] == ASCII.plus { out.append(v[i]); i += 1 }
-        var digits = 0, group = -1
-        while i < e {
-            let b = v[i]
-            if b >= 0x30 && b <= 0x39 {
-                out.append(b); digits += 1
-                if group >= 0 { group += 1 }
-                i += 1
-            } else if let t = dialect.thousands, b == t, digits > 0, group == -1 || group == 3 {
-                group = 0
-                i += 1
-            } else {
-                break
-            }
-        }
-        if group >= 0 && group != 3 { return nil }
-        if digits == 0 { return nil }
-        if i < e && v[i] == dialect.decimal {
-            out.append(ASCII.dot)
-            i += 1
-            var frac = 0
-            while i < e && v[i] >= 0x30 && v[i] <= 0x39 { out.append(v[i]); i += 1; frac += 1 }
-            if frac == 0 { return nil }
-        }
-        return i == e ? out : nil
-    }
-
-    /// `canonicalNumber` appended to `out`; false (and `out` unchanged) when `v` is not a number.
-    func appendCanonicalNumber(_ v: [UInt8], to out: inout [UInt8]) -> Bool {
-        guard let n = canonicalNumber(v) else { return false }
-        out.append(contentsOf: n)
-        return true
-    }
-
-    /// Day `d` as `YYYY-MM-DD`, written straight into `out` (years 0…9999; others via `iso`).
-    static func appendISO(_ d: Int32, to out: inout [UInt8]) {
-        let (y, m, day) = CivilDate(day: d).components
-        guard (0...9999).contains(y) else { out.append(contentsOf: Array(CivilDate(day: d).iso.utf8)); return }
-        let zero = UInt8(ascii: "0")
-        out.append(zero + UInt8(y / 1000)); out.append(zero + UInt8(y / 100 % 10))
-        out.append(zero + UInt8(y / 10 % 10)); out.append(zero + UInt8(y % 10))
-        out.append(UInt8(ascii: "-")); out.append(zero + UInt8(m / 10)); out.append(zero + UInt8(m % 10))
-        out.append(UInt8(ascii: "-")); out.append(zero + UInt8(day / 10)); out.append(zero + UInt8(day % 10))
     }
 
     static func writeField(_ v: [UInt8], into out: inout [UInt8]) {

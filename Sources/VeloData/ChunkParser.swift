@@ -14,6 +14,19 @@ struct RowLayout: Sendable {
     var names: [String]
     var kinds: [ColumnKind]
     var enforced: [Bool]
+    /// The field separator.
+    var delimiter: UInt8 = ASCII.comma
+    /// A dialect file read directly: how each field is rewritten to the plain form (nil: the
+    /// field's column is not kept). Empty for a plain file.
+    var plans: [ValuePlan?] = []
+    var values = DialectValues(CSVDialect())
+
+    init(path: String, names: [String], kinds: [ColumnKind], enforced: [Bool]) {
+        self.path = path
+        self.names = names
+        self.kinds = kinds
+        self.enforced = enforced
+    }
 }
 
 /// Why a chunk stopped early.
@@ -38,6 +51,11 @@ struct ChunkParser {
     var columns: ColumnStore
     var dictionary: ByteSliceTable
     var scratch = ScratchBuffer()
+    /// The fields of a dialect file are rewritten (`layout.plans`).
+    let rewrites: Bool
+    /// Where a rewritten field goes.
+    var rewritten: UnsafeMutablePointer<UInt8>
+    var rewrittenCapacity = 64
     private(set) var rowCount = 0
     /// Where parsing stopped (`end` unless `rowLimit` was reached).
     private(set) var stop: Int
@@ -52,7 +70,9 @@ struct ChunkParser {
         self.isFinal = isFinal
         self.rowLimit = rowLimit
         self.layout = layout
-        self.tokenizer = CSVTokenizer(base: base, end: end)
+        self.tokenizer = CSVTokenizer(base: base, end: end, delimiter: layout.delimiter)
+        rewrites = !layout.plans.isEmpty
+        rewritten = .allocate(capacity: rewrittenCapacity)
         let rows = min(estimatedRowCount(base + start, length: end - start), rowLimit)
         columns = ColumnStore(kinds: layout.kinds, enforced: layout.enforced, capacity: rows)
         dictionary = ByteSliceTable(expectedCount: 1024)
@@ -64,6 +84,7 @@ struct ChunkParser {
         columns.deallocate()
         dictionary.deallocate()
         scratch.deallocate()
+        rewritten.deallocate()
     }
 
     // MARK: The row loop
@@ -83,7 +104,11 @@ struct ChunkParser {
                 } catch {
                     throw failure(error, rowStart: rowStart, column: c)
                 }
-                try store(field, column: c, rowStart: rowStart)
+                if rewrites {
+                    if let f = try rewrite(field, column: c, rowStart: rowStart) { try store(f, column: c, rowStart: rowStart) }
+                } else {
+                    try store(field, column: c, rowStart: rowStart)
+                }
                 if !tokenizer.passTerminator(&p) { break }
                 c += 1
                 if c == columnCount { throw fieldCountError(rowStart: rowStart) }
@@ -161,6 +186,29 @@ struct ChunkParser {
             }
         case .unknown:
             break
+        }
+    }
+
+    /// A dialect file's field as the plain form has it (DialectValues); nil when its column is
+    /// not kept. Points into the input or into `rewritten`.
+    @inline(__always)
+    private mutating func rewrite(_ f: FieldToken, column c: Int, rowStart: Int) throws(ChunkFailure) -> FieldToken? {
+        guard let plan = layout.plans[c] else { return nil }
+        if case .text = plan { return f }
+        let needed = DialectValues.capacity(for: f.count)
+        if needed > rewrittenCapacity {
+            rewritten.deallocate()
+            rewrittenCapacity = max(needed, rewrittenCapacity * 2)
+            rewritten = .allocate(capacity: rewrittenCapacity)
+        }
+        do throws(ValueRewriteFailure) {
+            guard let n = try layout.values.rewrite(f.start, f.count, plan: plan, into: rewritten) else { return f }
+            return FieldToken(start: UnsafePointer(rewritten), count: n)
+        } catch {
+            let found = String(decoding: UnsafeBufferPointer(start: f.start, count: f.count), as: UTF8.self)
+            throw .error(DataError(path: layout.path, line: CSVTokenizer.lineNumber(base: base, offset: rowStart),
+                                   column: c + 1, columnName: layout.names[c],
+                                   message: error.message(column: layout.names[c], found: found), kind: .badValue))
         }
     }
 
@@ -257,7 +305,11 @@ struct ChunkParser {
                 } catch {
                     throw failure(error, rowStart: rowStart, column: k)   // not reached: the rows were read before
                 }
-                if k == c { ids[row] = try textID(field.start, field.count, column: c, rowStart: rowStart) }
+                if k == c {
+                    var f = field
+                    if rewrites, let g = try rewrite(field, column: c, rowStart: rowStart) { f = g }
+                    ids[row] = try textID(f.start, f.count, column: c, rowStart: rowStart)
+                }
                 if !tokenizer.passTerminator(&p) { break }
                 k += 1
             }
@@ -303,7 +355,8 @@ struct ChunkParser {
             return error(rowStart: rowStart, column: c, message: Messages.unterminatedQuote(column: layout.names[c]))
         case .textAfterQuote(let offset):
             return error(rowStart: rowStart, column: c,
-                         message: Messages.textAfterQuote(column: layout.names[c], found: tokenizer.strayText(at: offset)))
+                         message: Messages.textAfterQuote(column: layout.names[c], found: tokenizer.strayText(at: offset),
+                                                          delimiter: tokenizer.delimiter))
         }
     }
 

@@ -99,8 +99,8 @@ enum Messages {
         "unterminated quoted field in column `\(name)`: the closing quote is missing"
     }
 
-    static func textAfterQuote(column name: String, found: String) -> String {
-        "expected a comma or a line end after the closing quote in column `\(name)`, found \(quoted(found))"
+    static func textAfterQuote(column name: String, found: String, delimiter: UInt8 = ASCII.comma) -> String {
+        "expected \(CSVTranscoder.delimiterName(delimiter)) or a line end after the closing quote in column `\(name)`, found \(quoted(found))"
     }
 
     static func invalidUTF8(column name: String, byte: UInt8) -> String {

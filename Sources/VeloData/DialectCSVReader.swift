@@ -1,7 +1,10 @@
 // A CSV source with its declaration's settings: a dialect (separator, decimal mark, dates,
 // encoding, header, comment and trailer lines), header names mapped to program names, and
 // the columns selected. A plain file (the defaults, nothing mapped) is read by the fast
-// reader directly; anything else is rewritten to the plain form first (CSVTranscoder).
+// reader as it is; a UTF-8 file with a header row, in any separator, decimal mark and date
+// formats, also, each field rewritten as it is read (`DirectDialect`). Only what the row
+// parser does not read (another encoding, CR-only line ends, a file without a header,
+// comment, skipped or trailer lines) is rewritten to the plain form first (CSVTranscoder).
 
 #if canImport(Glibc)
 import Glibc
@@ -32,6 +35,8 @@ public struct SourceGuess: Sendable, Equatable {
 public struct DialectCSVReader: SourceReader {
     public let path: String
     public let settings: SourceSettings
+    /// False: every dialect file is transcoded first (tests compare the two ways).
+    var readsDirectly = true
 
     public init(path: String, settings: SourceSettings) {
         self.path = path
@@ -88,6 +93,13 @@ public struct DialectCSVReader: SourceReader {
 
     private var plain: CSVFileReader { CSVFileReader(path: path) }
 
+    /// How the row parser reads the file as it is, when it can.
+    private func direct(_ r: (dialect: CSVDialect, guessedDelimiter: Bool, crOnly: Bool)) -> DirectDialect? {
+        let d = r.dialect
+        guard readsDirectly, d.encoding == .utf8, d.header, d.comment == nil, d.skip == 0, d.trailer == 0, !r.crOnly else { return nil }
+        return DirectDialect(dialect: d, settings: settings)
+    }
+
     private func transcoder(_ dialect: CSVDialect, _ options: ReadOptions) -> CSVTranscoder {
         CSVTranscoder(dialect: dialect, settings: settings, options: options, path: path)
     }
@@ -98,6 +110,17 @@ public struct DialectCSVReader: SourceReader {
             var schema = try plain.schema(options: options)
             schema.available = schema.columns.map(\.name)
             return schema
+        }
+        if let direct = direct(r) {
+            var limit = 1 << 20
+            while true {
+                let (bytes, isWhole) = try FileBytes.readPrefix(path: path, limit: limit)
+                let schema = try CSVReader.sampleSchema(bytes.base, count: bytes.count, isWholeInput: isWhole, path: path,
+                                                        options: options, sampleRows: 1000, direct: direct)
+                bytes.release()
+                if let schema { return schema }
+                limit = limit > Int.max / 4 ? Int.max : limit * 4
+            }
         }
         var limit = 1 << 20
         while true {
@@ -124,6 +147,10 @@ public struct DialectCSVReader: SourceReader {
     public func read(options: ReadOptions, interner: Interner) throws(DataError) -> SourceRead {
         let r = try resolved()
         if isPlain(r) { return try plain.read(options: options, interner: interner) }
+        if let direct = direct(r) {
+            let table = try CSVReader.load(path: path, direct: direct, options: options, interner: interner)
+            return SourceRead(table: table, cursor: plain.cursor(at: table.byteLength))
+        }
         let bytes = try FileBytes.read(path: path)
         let out = try transcoder(r.dialect, options).run(bytes.base, count: bytes.count, isWhole: true, mode: .whole)
         bytes.release()
@@ -249,5 +276,57 @@ public struct DialectCSVReader: SourceReader {
             if bytes.base[i] == ASCII.lf { n += 1 } else if bytes.base[i] == ASCII.cr && (i + 1 >= bytes.count || bytes.base[i + 1] != ASCII.lf) { n += 1 }
         }
         return n
+    }
+}
+
+/// A dialect file the row parser reads as it is: its separator, and how each field is
+/// rewritten to the plain form (DialectValues), under the names the source declares.
+struct DirectDialect: Sendable {
+    /// With its delimiter resolved.
+    var dialect: CSVDialect
+    var settings: SourceSettings
+
+    var delimiter: UInt8 { dialect.delimiter ?? ASCII.comma }
+
+    /// The row layout for a file with these header names, and the fields kept as the table's
+    /// columns, in the source's order (the listed columns when it selects, else all).
+    func layout(path: String, header: [String], options: ReadOptions) -> (RowLayout, [Int]) {
+        var names = header
+        var kept: [Int] = []
+        if settings.selectsColumns {
+            var index: [String: Int] = [:]
+            for (i, name) in header.enumerated() where index[name] == nil { index[name] = i }
+            for spec in settings.columns {
+                if let i = index[spec.sourceName], !kept.contains(i) {
+                    kept.append(i)
+                    names[i] = spec.name
+                }
+            }
+        } else {
+            kept = Array(header.indices)
+        }
+        var layout = CSVReader.initialLayout(path: path, names: names, options: options)
+        let isKept = Set(kept)
+        for i in header.indices where !isKept.contains(i) {
+            layout.kinds[i] = .unknown
+            layout.enforced[i] = false
+        }
+        layout.delimiter = delimiter
+        layout.values = DialectValues(dialect)
+        let plans: [ValuePlan?] = header.indices.map {
+            isKept.contains($0) ? ValuePlan(column: names[$0], dialect: dialect, settings: settings, options: options) : nil
+        }
+        // Nothing to rewrite and every field kept: the plain row loop.
+        let rewritesNumbers = layout.values.rewritesNumbers
+        let rewritesNothing = plans.allSatisfy { plan in
+            switch plan {
+            case nil: return false
+            case .text?, .date(.none, _)?: return true
+            case .number?, .guess(.none)?: return !rewritesNumbers
+            case .date?, .guess?: return false
+            }
+        }
+        if !rewritesNothing { layout.plans = plans }
+        return (layout, kept)
     }
 }

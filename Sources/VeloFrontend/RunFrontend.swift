@@ -37,6 +37,10 @@ public struct RunRequest: Sendable {
     public var sparkMaster: String? = nil
     /// With an engine: keep the computed tables in the database (persistent tables), not temporary ones.
     public var writeBack = false
+    /// CSV output in another dialect (an ERP upload): `--csv-delimiter`, `--csv-decimal`, `--csv-dates`.
+    public var csvDelimiter: String? = nil
+    public var csvDecimal: String? = nil
+    public var csvDates: String? = nil
 
     public init(file: String, sets: [String] = [], sources: [String] = [], asof: String? = nil, tables: [String] = [],
                 format: String? = nil, output: String? = nil, limit: Int? = nil, stats: Bool = false,
@@ -72,6 +76,7 @@ public enum RunFrontend {
         }
         let format = requestedFormat ?? .table
         let failOn = try RunOutputs.failOn(request.failOn, console: console)
+        _ = try RunOutputs.csvDialect(request, console: console)
         let asOf = try PlanInputs.asOf(request.asof, console: console)
         let sources = try PlanInputs.sources(request.sources, console: console)
         if let limit = request.limit, limit < 0 { throw usage("--limit must be 0 or more") }
@@ -222,7 +227,9 @@ public enum RunFrontend {
     static func emit(_ outputs: [OutputTable], titles: [String?], format: OutputFormat, requestedFormat: OutputFormat?,
                      request: RunRequest, inputs: [OutputGuard.Input] = [], console: Console) throws(CommandFailure) {
         var format = format
+        let csv = try RunOutputs.csvDialect(request, console: console)
         if let path = request.output, DatabaseWriter.isDatabase(path) {
+            if !csv.isPlain { throw RunOutputs.csvDialectWithoutCSV(console: console) }
             try OutputGuard.refuse([path], inputs: inputs, option: "--output", console: console)
             try writeDatabase(outputs, to: path, console: console)
         } else if let path = request.output {
@@ -234,8 +241,10 @@ public enum RunFrontend {
                 throw CommandFailure(.usage)
             }
             format = target.format
-            try write(outputs, to: target, inputs: inputs, console: console)
+            if !csv.isPlain && format != .csv { throw RunOutputs.csvDialectWithoutCSV(console: console) }
+            try write(outputs, to: target, inputs: inputs, csv: csv, console: console)
         } else {
+            if !csv.isPlain && format != .csv { throw RunOutputs.csvDialectWithoutCSV(console: console) }
             let limit = request.limit.map { $0 == 0 ? nil : $0 } ?? (console.outputIsTerminal && format == .table ? 50 : nil)
             var text = ""
             if format == .json {
@@ -243,7 +252,7 @@ public enum RunFrontend {
             } else {
                 let width = console.outputIsTerminal ? console.width : nil
                 text = zip(outputs, titles).map { table, title in
-                    let t = table.rendered(as: format, width: width, maxRows: limit, color: console.colorOutput)
+                    let t = table.rendered(as: format, width: width, maxRows: limit, color: console.colorOutput, csv: csv)
                     guard let title else { return t }
                     return format == .table ? ResultTables.titled(t, title) : format == .markdown ? "**\(title)**\n\n" + t : t
                 }.joined(separator: "\n")
@@ -274,9 +283,9 @@ public enum RunFrontend {
     /// Writes the files of `--output`: every file or none (AtomicFile.writeAll), and never one
     /// of the run's inputs.
     static func write(_ outputs: [OutputTable], to target: OutputFiles.Target, inputs: [OutputGuard.Input] = [],
-                      console: Console) throws(CommandFailure) {
+                      csv: CSVOutputDialect = CSVOutputDialect(), console: Console) throws(CommandFailure) {
         func render(_ t: OutputTable) -> String {
-            target.format == .table ? t.rendered(as: .table, width: 10_000) : t.rendered(as: target.format)
+            target.format == .table ? t.rendered(as: .table, width: 10_000) : t.rendered(as: target.format, csv: csv)
         }
         let paths = target.isDirectory ? outputs.map { OutputFiles.fileName($0.name, in: target.path, format: target.format) } : [target.path]
         try OutputGuard.refuse(paths, inputs: inputs, option: "--output", console: console)

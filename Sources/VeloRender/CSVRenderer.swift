@@ -1,15 +1,20 @@
-// CSV output (RFC 4180) for spreadsheets and scripts.
+// CSV output (RFC 4180) for spreadsheets and scripts, or in another dialect (CSVOutputDialect).
 //
 // Columns keep their given order; numbers use `NumberFormat.exact` so a reader gets back the
 // very doubles the engine computed. Missing values are empty fields (reasons are for people
-// and are not written). Lines end in "\n", the header included.
+// and are not written). Lines end in "\n", the header included. A field holding the
+// separator, a quote or a line break is quoted.
 
 import VeloData
 
 /// Renders a table as RFC 4180 CSV.
 public struct CSVRenderer: Sendable {
+    public var dialect: CSVOutputDialect
+
     /// Creates a CSV renderer.
-    public init() {}
+    public init(dialect: CSVOutputDialect = CSVOutputDialect()) {
+        self.dialect = dialect
+    }
 
     /// The header row and one record per row, each ending in "\n". A table without columns
     /// renders as the empty string.
@@ -25,6 +30,8 @@ public struct CSVRenderer: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(64 + table.rowCount * columns.count * 8)
         appendRecord(columns.map(\.name), to: &out)
+        let delimiter = dialect.delimiter
+        let plain = dialect.isPlain
         // Dates repeat (a period table's week starts): each distinct one is formatted once.
         var dates: [Int32: [UInt8]] = [:]
         for row in 0..<table.rowCount {
@@ -34,24 +41,38 @@ public struct CSVRenderer: Sendable {
                 continue
             }
             for (i, column) in columns.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if i > 0 { out.append(delimiter) }
                 switch column.values {
                 case .number(let v):
                     guard row < v.count, !v[row].isNaN else { continue }
-                    Self.appendNumber(v[row], to: &out)
+                    if plain {
+                        Self.appendNumber(v[row], to: &out)
+                    } else {
+                        var digits: [UInt8] = []
+                        Self.appendNumber(v[row], to: &digits)
+                        if dialect.decimal != UInt8(ascii: ".") {
+                            for k in digits.indices where digits[k] == UInt8(ascii: ".") { digits[k] = dialect.decimal }
+                        }
+                        appendField(digits, to: &out)
+                    }
                 case .text(let v):
                     guard row < v.count, let t = v[row] else {
                         if columns.count == 1 { out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "\"")]) }
                         continue
                     }
                     if columns.count == 1, t.isEmpty { out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "\"")]); continue }
-                    Self.appendQuoted(t, to: &out)
+                    Self.appendQuoted(t, delimiter: delimiter, to: &out)
                 case .date(let v):
                     guard row < v.count, v[row] != Int32.min else { continue }
                     if let d = dates[v[row]] {
                         out.append(contentsOf: d)
                     } else {
-                        let d = Array(CivilDate(day: v[row]).iso.utf8)
+                        var d = Array((dialect.dates?.write(v[row]) ?? CivilDate(day: v[row]).iso).utf8)
+                        if !plain {
+                            var field: [UInt8] = []
+                            appendField(d, to: &field)
+                            d = field
+                        }
                         if dates.count < 4096 { dates[v[row]] = d }
                         out.append(contentsOf: d)
                     }
@@ -89,10 +110,18 @@ public struct CSVRenderer: Sendable {
         out.append(contentsOf: NumberFormat.exact(x).utf8)
     }
 
-    /// `quoted(field)` appended as bytes.
-    static func appendQuoted(_ field: String, to out: inout [UInt8]) {
+    /// `field` (numbers or a date in the dialect), quoted if it holds the separator.
+    private func appendField(_ field: [UInt8], to out: inout [UInt8]) {
+        guard field.contains(dialect.delimiter) else { out.append(contentsOf: field); return }
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: field)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// `quoted(field)` appended as bytes, with `delimiter` as the separator.
+    static func appendQuoted(_ field: String, delimiter: UInt8 = UInt8(ascii: ","), to out: inout [UInt8]) {
         var needsQuotes = false
-        for u in field.utf8 where u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 0x0A || u == 0x0D {
+        for u in field.utf8 where u == delimiter || u == UInt8(ascii: "\"") || u == 0x0A || u == 0x0D {
             needsQuotes = true
             break
         }
@@ -115,8 +144,8 @@ public struct CSVRenderer: Sendable {
             return
         }
         for (i, f) in fields.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            Self.appendQuoted(f, to: &out)
+            if i > 0 { out.append(dialect.delimiter) }
+            Self.appendQuoted(f, delimiter: dialect.delimiter, to: &out)
         }
         out.append(0x0A)
     }

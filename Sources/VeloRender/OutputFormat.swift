@@ -15,12 +15,13 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
 extension OutputTable {
     /// The table rendered in `format`. `width`, `maxRows` and `color` apply only to
-    /// `.table`; the other formats always write every row and column, without colour.
+    /// `.table`, `csv` only to `.csv`; the other formats always write every row and column,
+    /// without colour.
     public func rendered(as format: OutputFormat, width: Int? = nil, maxRows: Int? = nil,
-                         color: Bool = false) -> String {
+                         color: Bool = false, csv: CSVOutputDialect = CSVOutputDialect()) -> String {
         switch format {
         case .table: return TableRenderer(width: width, maxRows: maxRows, color: color).render(self)
-        case .csv: return CSVRenderer().render(self)
+        case .csv: return CSVRenderer(dialect: csv).render(self)
         case .json: return JSONRenderer().render(self)
         case .markdown: return MarkdownRenderer().render(self)
         }

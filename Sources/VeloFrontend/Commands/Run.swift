@@ -62,6 +62,15 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("write-back"), help: "With --engine: keep the computed tables in the database (not temporary).")
     var writeBack = false
 
+    @Option(name: .customLong("csv-delimiter"), help: ArgumentHelp("CSV output: the field separator, e.g. \";\", \"|\" or tab (default ,).", valueName: "CHAR"))
+    var csvDelimiter: String?
+
+    @Option(name: .customLong("csv-decimal"), help: ArgumentHelp("CSV output: the decimal mark, . or , (default .).", valueName: "MARK"))
+    var csvDecimal: String?
+
+    @Option(name: .customLong("csv-dates"), help: ArgumentHelp("CSV output: the date format, e.g. dd.mm.yyyy (default yyyy-mm-dd).", valueName: "FORMAT"))
+    var csvDates: String?
+
     func run() throws {
         var request = RunRequest(file: file, sets: inputs.sets, sources: inputs.sources, asof: inputs.asof, tables: tables, format: format,
                                  output: output, limit: limit, stats: stats, report: report, failOn: failOn)
@@ -73,6 +82,9 @@ struct Run: ParsableCommand {
         request.database = database
         request.sparkMaster = sparkMaster
         request.writeBack = writeBack
+        request.csvDelimiter = csvDelimiter
+        request.csvDecimal = csvDecimal
+        request.csvDates = csvDates
         try RunFrontend.run(request, console: .standard())
     }
 }
