@@ -50,6 +50,8 @@ struct REPLCompletionTests {
         #expect(complete("  decide ") == ["unique", "first", "priority", "collect"])
         #expect(complete("  decide p") == ["priority"])
         #expect(complete("  decide collect m") == ["min", "max"])
+        #expect(complete("plan.policy = dec") == ["decide"])
+        #expect(complete("    otherw") == ["otherwise"])
         #expect(complete("mode csv u") == ["units"])
         #expect(complete("mode json ") == ["units"])
         #expect(complete("mode table u") == [])

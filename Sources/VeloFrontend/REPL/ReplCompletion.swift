@@ -27,7 +27,9 @@ struct ReplCompleter {
     /// so `plan.ord` is one word.
     static let wordBreaks = " \t\n()[],+-*/^<>=!?:\""
 
-    static let keywords = ["if", "then", "else", "and", "or", "not", "is", "missing", "true", "false"]
+    /// Expression words, and the decision-table words that start a block or a row (`decide`,
+    /// `otherwise`); the hit policies follow `decide` (DecisionDecl.completions).
+    static let keywords = ["if", "then", "else", "and", "or", "not", "is", "missing", "true", "false", "decide", "otherwise"]
 
     /// Candidates for `word`, which follows `before` on the line.
     func candidates(before: String, word: String) -> [String] {
