@@ -76,7 +76,7 @@ extension Parser {
                     if header == nil || check(.colon) {
                         _ = try expect(.colon, header == nil ? "`:` and a type (number, text, date or bool), or `=` and the name in the file" : nil)
                         if check(.identifier), !["number", "text", "date", "bool"].contains(file.text(of: peek.span)),
-                           UnitWords.isUnitWord(file.text(of: peek.span)) {
+                           UnitWords.isUnitWord(file.text(of: peek.span)) || file.text(of: peek.span) == UnitWords.percent {
                             // column_unit: a unit in place of the type (a number column)
                             let u = try unitAnnotation(anyName: true)
                             var decl = ColumnTypeDecl(column: column, type: nil, header: header)
