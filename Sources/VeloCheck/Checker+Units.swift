@@ -78,6 +78,7 @@ struct UnitChecker {
                 break
             }
         }
+        inheritFilteredUnits()
     }
 
     mutating func dimension(_ u: UnitAnnotation) -> Dimension? {
