@@ -82,6 +82,7 @@ struct UnitChecker {
                 break
             }
         }
+        inheritFilteredUnits()
     }
 
     mutating func dimension(_ u: UnitAnnotation) -> Dimension? {

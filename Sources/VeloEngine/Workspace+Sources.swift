@@ -41,7 +41,7 @@ extension ColumnData {
 extension Workspace {
     func reloadSource(_ name: String, path newPath: String?, into dirt: inout Dirt) throws(WorkspaceError) {
         guard let t = program.table(named: name), let state = sourceStates[t.index] else {
-            throw WorkspaceError.unknownSource(name, candidates: program.tables.filter(\.isSource).map(\.name))
+            throw WorkspaceError.unknownSource(name, candidates: program.tables.filter(\.isReadSource).map(\.name))
         }
         let info = program.table(t)
         let change: SourceChange
@@ -117,6 +117,7 @@ extension Workspace {
             table.reasons = Array(repeating: [:], count: columns.count)
             dirt.rebuilt.insert(t.index)
         }
+        refilter(t, into: &dirt)
     }
 
     /// Takes the rows appended to source `t` (read alone by its reader).
@@ -136,6 +137,7 @@ extension Workspace {
         guard addedCount > 0 else { return }
         // The new rows are dirty: stabilisation seeds the table's rows node with them.
         dirt.append(t.index, start..<(start + Int32(addedCount)))
+        appendFiltered(t, from: Int(start), into: &dirt)
     }
 }
 

@@ -94,8 +94,8 @@ public enum RunFrontend {
         let program = try Frontend.program(of: rules, console: console)
         let inputs = request.output == nil ? [] : OutputGuard.inputs(ruleFile: file, program: program, sources: sources)
         // The command line read against the program: --source, --set, --table.
-        for name in sources.keys where program.table(named: name).map({ !program.table($0).isSource }) ?? true {
-            let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
+        for name in sources.keys where program.table(named: name).map({ !program.table($0).isReadSource }) ?? true {
+            let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isReadSource).map(\.name)).map { ": \($0)" } ?? ""
             throw usage("--source: `\(name)` is not a source table of \(request.file)\(hint)")
         }
         let sets = try PlanInputs.scenario(request.scenario, console: console) + request.sets

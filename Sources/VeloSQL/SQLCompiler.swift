@@ -80,7 +80,8 @@ public final class SQLCompiler {
     }
 
     func run() throws(SQLCompileError) -> SQLScript {
-        for (t, table) in program.tables.enumerated() where table.isSource { try source(TableRef(t)) }
+        for (t, table) in program.tables.enumerated() where table.isReadSource { try source(TableRef(t)) }
+        for (t, table) in program.tables.enumerated() where table.isSource && !table.isReadSource { try filteredSource(TableRef(t)) }
         asOfStatement()
         try derivedTables()
         var queries: [ResultQuery] = []
@@ -162,6 +163,20 @@ public final class SQLCompiler {
                 """))
             statements.append(.sql(comment: [], text: "CACHE LAZY TABLE \(d.quote(name)) AS SELECT * FROM \(view);"))
         }
+    }
+
+    /// A filtered event table: its base's rows for which the condition is true (a missing
+    /// condition is NULL in SQL, so the row is left out too, as in the engine).
+    func filteredSource(_ t: TableRef) throws(SQLCompileError) {
+        let info = program.table(t)
+        guard relation[t.index] == nil, let src = info.source, let base = src.base, let filter = src.filter else { return }
+        if relation[base.index] == nil { try filteredSource(base) }
+        guard let from = relation[base.index] else { return }
+        let condition = try expression(filter, in: Scope(table: t, alias: "r", from: from))
+        relation[t.index] = d.quote(info.name)
+        let comment = ["-- \(info.name): the rows of \(program.table(base).name) where \(program.file.text(of: filter.span)) (\(at(info.span)))"]
+        statements.append(.sql(comment: comment, text: d.create(info.name, asTable: true, temporary: options.temporary,
+                                                                query: "SELECT * FROM \(from) AS r\nWHERE \(condition)")))
     }
 
     /// The as-of date: given, or the latest date of the tables its windows read.

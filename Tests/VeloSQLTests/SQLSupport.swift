@@ -21,6 +21,7 @@ enum SQLSupport {
         "Examples/production/lot_sizing.velo",
         "Tests/Fixtures/sql/periods.velo",
         "Tests/Fixtures/sql/decisions.velo",
+        "Tests/Fixtures/sql/filtered.velo",
     ]
 
     static var recording: Bool {
