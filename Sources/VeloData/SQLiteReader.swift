@@ -94,10 +94,13 @@ public struct SQLiteReader: SourceReader {
             if let table, message.hasPrefix("no such table") {
                 throw fail("the database has no table `\(table)`", kind: .badHeader)
             }
-            if let increasing, message == "no such column: \(increasing)" {
-                throw fail("`increasing: \"\(increasing)\"` names no column of the \(table == nil ? "query" : "table")", kind: .badHeader)
-            }
             throw fail("the query failed: \(message)", kind: .badHeader)
+        }
+        // A quoted name that is no column is a text constant to SQLite, not an error: look.
+        if case .column(let c)? = key,
+           !(0..<max(0, sqlite3_column_count(stmt) - 1)).contains(where: { String(cString: sqlite3_column_name(stmt, $0)) == c }) {
+            sqlite3_finalize(stmt)
+            throw fail("`increasing: \"\(c)\"` names no column of the \(table == nil ? "query" : "table")", kind: .badHeader)
         }
         if let value = rows.bound { SQLiteReader.bind(value, to: stmt) }
         return stmt

@@ -167,7 +167,7 @@ final class SQLiteSalesWorld: @unchecked Sendable {
             Issue.record("no error")
         } catch {
             #expect(error.code == .badValue)
-            #expect(error.description == "\(label): row 241, column 5: expected a number in column `units`, found \"many\"")
+            #expect(error.description == "\(label):241:5: expected a number in column `units`, found \"many\"")
         }
         w.db.exec("DROP TABLE sales")
         do {

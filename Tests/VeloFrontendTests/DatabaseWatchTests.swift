@@ -1,7 +1,7 @@
 // `velo watch` over a SQLite source: an appended row prints the cells of its key alone, an
 // edited old row the fresh values, and a table that vanishes (or a column whose type changed)
 // the rule file's diagnostics, located, keeping the previous plan. The messages are goldens
-// under Tests/Fixtures/watch (clock times and the scratch folder written as `hh:mm:ss`, `DIR`).
+// under Tests/Fixtures/watch (clock times, timings and the scratch folder written as `hh:mm:ss`, `t ms`, `DIR`).
 //
 //   VELO_RECORD=1 swift test --filter DatabaseWatchTests   rewrites them
 
@@ -16,7 +16,8 @@ enum WatchGolden {
     /// `text` with the scratch folder and the clock times made stable.
     static func stable(_ text: String, dir: String) -> String {
         let masked = text.replacingOccurrences(of: dir + "/", with: "DIR/").replacingOccurrences(of: dir, with: "DIR")
-        return masked.replacingOccurrences(of: #"(?m)^\d\d:\d\d:\d\d  "#, with: "hh:mm:ss  ", options: .regularExpression)
+        let clocked = masked.replacingOccurrences(of: #"(?m)^\d\d:\d\d:\d\d  "#, with: "hh:mm:ss  ", options: .regularExpression)
+        return clocked.replacingOccurrences(of: #"\([0-9.,]+ ms\)"#, with: "(t ms)", options: .regularExpression)
     }
 
     static func expect(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
