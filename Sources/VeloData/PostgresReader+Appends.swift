@@ -14,14 +14,10 @@
 import CPostgres
 
 extension PostgresReader {
-    static func quoted(_ name: String) -> String {
-        "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
-    }
-
     /// The source's rows after `last` (all: nil), in order of the increasing column, each with
     /// the column's value and the row's hash after the source's columns.
     func keyedSQL(after last: RowMark.Value?) -> String {
-        let k = "velo_q." + PostgresReader.quoted(increasing ?? "")
+        let k = "velo_q." + SQLIdentifier.quoted(increasing ?? "")
         let condition = last == nil ? "" : " WHERE \(k) > $1"
         return "SELECT velo_q.*, \(k), hashtextextended(velo_q::text, 0) FROM (\(sql)) AS velo_q\(condition) ORDER BY \(k)"
     }
@@ -29,7 +25,7 @@ extension PostgresReader {
     /// How many rows there are now up to `last` (and without a value), and the sum of their
     /// hashes modulo 2^64, as the server computes it.
     func recount(_ conn: OpaquePointer, through last: RowMark.Value?) throws(DataError) -> (count: Int, checksum: UInt64) {
-        let k = "velo_q." + PostgresReader.quoted(increasing ?? "")
+        let k = "velo_q." + SQLIdentifier.quoted(increasing ?? "")
         let condition = last == nil ? "\(k) IS NULL" : "\(k) <= $1 OR \(k) IS NULL"
         let sum = "coalesce(sum(hashtextextended(velo_q::text, 0)::numeric), 0) % 18446744073709551616"
         let res = try run(conn, "SELECT count(*), (\(sum))::text FROM (\(sql)) AS velo_q WHERE \(condition)", last.map(PostgresReader.text))

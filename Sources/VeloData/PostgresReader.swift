@@ -82,7 +82,7 @@ public struct PostgresReader: SourceReader {
 
     var sql: String {
         if let table {
-            let parts = table.split(separator: ".").map { "\"" + $0.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" }
+            let parts = table.split(separator: ".").map { SQLIdentifier.quoted(String($0)) }
             return "SELECT * FROM " + parts.joined(separator: ".")
         }
         return query ?? ""

@@ -27,7 +27,7 @@ extension SQLiteReader {
         var sql: String {
             switch self {
             case .rowid: return "rowid"
-            case .column(let c): return SQLiteReader.quoted(c)
+            case .column(let c): return SQLIdentifier.quoted(c)
             }
         }
     }
@@ -48,10 +48,6 @@ extension SQLiteReader {
         }
     }
 
-    static func quoted(_ name: String) -> String {
-        "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
-    }
-
     /// The key this source's rows are read in order of, if it has one (a table's rowid when no
     /// `increasing:` is declared and the table has one).
     func appendKey(_ db: OpaquePointer) -> AppendKey? {
@@ -59,12 +55,12 @@ extension SQLiteReader {
         guard let table else { return nil }
         var stmt: OpaquePointer?
         defer { sqlite3_finalize(stmt) }
-        return sqlite3_prepare_v2(db, "SELECT rowid FROM \(SQLiteReader.quoted(table)) LIMIT 0", -1, &stmt, nil) == SQLITE_OK ? .rowid : nil
+        return sqlite3_prepare_v2(db, "SELECT rowid FROM \(SQLIdentifier.quoted(table)) LIMIT 0", -1, &stmt, nil) == SQLITE_OK ? .rowid : nil
     }
 
     /// The SQL reading `rows`: the source's columns, then the key (with a key).
     func sql(key: AppendKey?, rows: Rows) -> String {
-        let from = table.map(SQLiteReader.quoted) ?? "(\(query ?? ""))"
+        let from = table.map(SQLIdentifier.quoted) ?? "(\(query ?? ""))"
         guard let key else { return table == nil ? query ?? "" : "SELECT * FROM \(from)" }
         let k = key.sql
         var condition: String?
