@@ -71,7 +71,10 @@ extension SQLiteReader {
             if key == .rowid { condition = v == nil ? "0" : "\(k) <= ?1" }
             else { condition = v == nil ? "\(k) IS NULL" : "\(k) <= ?1 OR \(k) IS NULL" }
         }
-        return "SELECT *, \(k) FROM \(from)" + (condition.map { " WHERE " + $0 } ?? "") + " ORDER BY \(k)"
+        // Rows counted again are summed, in any order: only the rows read are sorted.
+        let order: String
+        if case .through = rows { order = "" } else { order = " ORDER BY \(k)" }
+        return "SELECT *, \(k) FROM \(from)" + (condition.map { " WHERE " + $0 } ?? "") + order
     }
 
     static func bind(_ value: RowMark.Value, to stmt: OpaquePointer) {
@@ -98,24 +101,27 @@ extension SQLiteReader {
     /// A hash of the current row's raw values (storage class and bytes) in the selected
     /// columns; called before any value is converted.
     static func rowHash(_ stmt: OpaquePointer, _ selected: [(index: Int, name: String, sqlType: ColumnType?)]) -> UInt64 {
+        // FNV-1a over the storage class, then a value's 64 bits at once or a text's bytes.
+        let prime: UInt64 = 0x100000001b3
         var h: UInt64 = 0xcbf29ce484222325
-        func mix(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        func mix64(_ v: UInt64) { for s in stride(from: 0, to: 64, by: 8) { mix(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }
         for c in selected {
             let i = Int32(c.index)
             let type = sqlite3_column_type(stmt, i)
-            mix(UInt8(truncatingIfNeeded: type))
+            h = (h ^ UInt64(UInt32(bitPattern: type))) &* prime
             switch type {
             case SQLITE_NULL: break
-            case SQLITE_INTEGER: mix64(UInt64(bitPattern: sqlite3_column_int64(stmt, i)))
-            case SQLITE_FLOAT: mix64(sqlite3_column_double(stmt, i).bitPattern)
+            case SQLITE_INTEGER: h = (h ^ UInt64(bitPattern: sqlite3_column_int64(stmt, i))) &* prime
+            case SQLITE_FLOAT: h = (h ^ sqlite3_column_double(stmt, i).bitPattern) &* prime
             default:
                 let n = Int(sqlite3_column_bytes(stmt, i))
                 if let p = sqlite3_column_blob(stmt, i) {
-                    for b in UnsafeRawBufferPointer(start: p, count: n) { mix(b) }
+                    let bytes = p.assumingMemoryBound(to: UInt8.self)
+                    var k = 0
+                    while k < n { h = (h ^ UInt64(bytes[k])) &* prime; k += 1 }
                 }
-                mix64(UInt64(n))
+                h = (h ^ UInt64(n)) &* prime
             }
+            h ^= h >> 32
         }
         // Mixed further (SplitMix64's finaliser), so that a sum of row hashes is a good checksum.
         h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
