@@ -203,6 +203,11 @@ final class PostgresServer: @unchecked Sendable {
                               sources: ["orders=" + server.conninfo], in: dir)
             #expect(missing.err.contains("the database has no table `orderz`"), "\(missing.err)")
             #expect(missing.err.contains("rules.velo:1:"), "\(missing.err)")
+            let increasing = run(Self.rules.replacingOccurrences(of: "table: \"orders\"", with: "table: \"orders\", increasing: \"order_nr\""),
+                                 sources: ["orders=" + server.conninfo], in: dir)
+            #expect(increasing.status == .dataError)
+            #expect(increasing.err.contains("`increasing: \"order_nr\"` names no column of the table"), "\(increasing.err)")
+            #expect(increasing.err.contains("rules.velo:1:"), "\(increasing.err)")
             let query = run("table items = postgres(query: \"select sku, moq form items\") by sku\n",
                             sources: ["items=" + server.conninfo], in: dir)
             #expect(query.err.contains("the query failed: syntax error"), "\(query.err)")
