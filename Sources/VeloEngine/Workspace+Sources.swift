@@ -78,9 +78,11 @@ extension Workspace {
         case .none:
             return
         case .appended(let more, let cursor):
+            if more.rowCount > 0 { dirt.sourcesRead.append(name) }
             try appendRows(t, more, into: &dirt)
             sourceStates[t.index]?.cursor = cursor
         case .replaced(let data, let cursor):
+            dirt.sourcesRead.append(name)
             let (columns, rowCount) = Workspace.filtered(try Workspace.columns(of: data, for: info, source: state.path),
                                                          rowCount: data.rowCount, info: info, program: program, interner: interner)
             try Workspace.checkUniqueKeys(info, columns, rowCount: rowCount, source: state.path, interner: interner)
@@ -179,6 +181,13 @@ extension Workspace {
     public var sourcePaths: [String: String] {
         var out: [String: String] = [:]
         for (i, s) in sourceStates { out[program.tables[i].name] = s.path }
+        return out
+    }
+
+    /// Source table name -> what `velo watch` looks at to tell it may have changed.
+    public var sourceWatches: [String: SourceWatch] {
+        var out: [String: SourceWatch] = [:]
+        for (i, s) in sourceStates { out[program.tables[i].name] = s.reader.watch }
         return out
     }
 }
