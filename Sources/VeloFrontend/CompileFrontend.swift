@@ -140,7 +140,7 @@ public enum CompileFrontend {
             return try SQLCompiler.compile(program, options: options)
         } catch {
             let d = Diagnostic(code: "not-in-sql", error.message, at: error.span,
-                                     hint: "run it on the native engine (without --engine), or rewrite the formula")
+                                     hint: error.hint ?? "run it on the native engine (without --engine), or rewrite the formula")
             Frontend.render([d], in: program.file, console: console)
             throw CommandFailure(.ruleErrors)
         }

@@ -141,6 +141,10 @@ public final class SQLCompiler {
         relation[t.index] = d.quote(name)
         guard src.reader == "csv" else { throw unsupported("a `\(src.reader)` source", src.pathSpan) }
         let path = options.sourcePaths[name] ?? src.resolvedPath
+        // The checker read this file already; should it fail now, the engine says why.
+        if let layout = try? DialectCSVReader(path: path, settings: src.settings).layout(), needsDialectRead(info, layout) {
+            return try dialectSource(t, path: path, layout: layout)
+        }
         let comment = ["-- \(name): \(src.path) (\(at(info.span)))"]
         let columns = info.columns.map { (d.quote($0.name), d.sqlType($0.type.base == .unknown ? .text : $0.type)) }
         switch d {
@@ -153,7 +157,7 @@ public final class SQLCompiler {
             let cols = columns.map { "  \($0.0) \($0.1)" }.joined(separator: ",\n")
             let drop = options.temporary ? "" : "DROP TABLE IF EXISTS \(d.quote(name)) CASCADE;\n"
             statements.append(.sql(comment: comment, text: "\(drop)CREATE \(options.temporary ? "TEMP " : "")TABLE \(d.quote(name)) (\n\(cols)\n);"))
-            statements.append(.copyCSV(table: name, columns: info.columns.map(\.name), path: path))
+            statements.append(.copyCSV(table: name, columns: info.columns.map(\.name), path: path, options: ["HEADER true"]))
         case .spark:
             let cols = columns.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
             let view = d.quote(name + "__csv")

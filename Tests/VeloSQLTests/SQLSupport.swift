@@ -22,6 +22,8 @@ enum SQLSupport {
         "Tests/Fixtures/sql/periods.velo",
         "Tests/Fixtures/sql/decisions.velo",
         "Tests/Fixtures/sql/filtered.velo",
+        "Examples/erp_export/erp.velo",
+        "Tests/Fixtures/sql/dialects.velo",
     ]
 
     static var recording: Bool {
