@@ -85,13 +85,7 @@ extension Workspace {
                 table.columns = table.columns.map { $0.prefix(oldCount) }
                 table.rowCount = oldCount
             }
-            for c in added.indices {
-                var values = table.columns[c]
-                table.columns[c] = .bool([])
-                values.append(added[c])
-                table.columns[c] = values
-            }
-            table.rowCount += addedCount
+            table.append(added, count: addedCount)
             dirt.append(f.index, Int32(oldCount)..<Int32(table.rowCount))
             appendFiltered(f, from: oldCount, into: &dirt)
         }

@@ -129,13 +129,7 @@ extension Workspace {
                                                      rowCount: more.rowCount, info: info, program: program, interner: interner)
         let table = evaluator.tables[t.index]
         let start = Int32(table.rowCount)
-        for c in added.indices {
-            var values = table.columns[c]
-            table.columns[c] = .bool([])
-            values.append(added[c])
-            table.columns[c] = values
-        }
-        table.rowCount += addedCount
+        table.append(added, count: addedCount)
         guard addedCount > 0 else { return }
         // The new rows are dirty: stabilisation seeds the table's rows node with them.
         dirt.append(t.index, start..<(start + Int32(addedCount)))
