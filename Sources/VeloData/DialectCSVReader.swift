@@ -100,7 +100,7 @@ public struct DialectCSVReader: SourceReader {
         return DirectDialect(dialect: d, settings: settings)
     }
 
-    private func transcoder(_ dialect: CSVDialect, _ options: ReadOptions) -> CSVTranscoder {
+    func transcoder(_ dialect: CSVDialect, _ options: ReadOptions) -> CSVTranscoder {
         CSVTranscoder(dialect: dialect, settings: settings, options: options, path: path)
     }
 

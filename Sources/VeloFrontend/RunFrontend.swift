@@ -37,6 +37,8 @@ public struct RunRequest: Sendable {
     public var sparkMaster: String? = nil
     /// With an engine: keep the computed tables in the database (persistent tables), not temporary ones.
     public var writeBack = false
+    /// `--units`: CSV headers carry the units (`need (units)`), JSON tables a units object.
+    public var units = false
     /// CSV output in another dialect (an ERP upload): `--csv-delimiter`, `--csv-decimal`, `--csv-dates`.
     public var csvDelimiter: String? = nil
     public var csvDecimal: String? = nil
@@ -97,8 +99,8 @@ public enum RunFrontend {
         let program = try Frontend.program(of: rules, console: console)
         let inputs = request.output == nil ? [] : OutputGuard.inputs(ruleFile: file, program: program, sources: sources)
         // The command line read against the program: --source, --set, --table.
-        for name in sources.keys where program.table(named: name).map({ !program.table($0).isSource }) ?? true {
-            let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
+        for name in sources.keys where program.table(named: name).map({ !program.table($0).isReadSource }) ?? true {
+            let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isReadSource).map(\.name)).map { ": \($0)" } ?? ""
             throw usage("--source: `\(name)` is not a source table of \(request.file)\(hint)")
         }
         let sets = try PlanInputs.scenario(request.scenario, console: console) + request.sets
@@ -242,17 +244,18 @@ public enum RunFrontend {
             }
             format = target.format
             if !csv.isPlain && format != .csv { throw RunOutputs.csvDialectWithoutCSV(console: console) }
-            try write(outputs, to: target, inputs: inputs, csv: csv, console: console)
+            try write(outputs, to: target, units: request.units, inputs: inputs, csv: csv, console: console)
         } else {
             if !csv.isPlain && format != .csv { throw RunOutputs.csvDialectWithoutCSV(console: console) }
             let limit = request.limit.map { $0 == 0 ? nil : $0 } ?? (console.outputIsTerminal && format == .table ? 50 : nil)
             var text = ""
             if format == .json {
-                text = outputs.count == 1 ? JSONRenderer().render(outputs[0]) : JSONRenderer().render(tables: outputs)
+                let json = JSONRenderer(units: request.units)
+                text = outputs.count == 1 ? json.render(outputs[0]) : json.render(tables: outputs)
             } else {
                 let width = console.outputIsTerminal ? console.width : nil
                 text = zip(outputs, titles).map { table, title in
-                    let t = table.rendered(as: format, width: width, maxRows: limit, color: console.colorOutput, csv: csv)
+                    let t = table.rendered(as: format, width: width, maxRows: limit, color: console.colorOutput, units: request.units, csv: csv)
                     guard let title else { return t }
                     return format == .table ? ResultTables.titled(t, title) : format == .markdown ? "**\(title)**\n\n" + t : t
                 }.joined(separator: "\n")
@@ -282,10 +285,11 @@ public enum RunFrontend {
 
     /// Writes the files of `--output`: every file or none (AtomicFile.writeAll), and never one
     /// of the run's inputs.
-    static func write(_ outputs: [OutputTable], to target: OutputFiles.Target, inputs: [OutputGuard.Input] = [],
-                      csv: CSVOutputDialect = CSVOutputDialect(), console: Console) throws(CommandFailure) {
+    static func write(_ outputs: [OutputTable], to target: OutputFiles.Target, units: Bool = false,
+                      inputs: [OutputGuard.Input] = [], csv: CSVOutputDialect = CSVOutputDialect(),
+                      console: Console) throws(CommandFailure) {
         func render(_ t: OutputTable) -> String {
-            target.format == .table ? t.rendered(as: .table, width: 10_000) : t.rendered(as: target.format, csv: csv)
+            target.format == .table ? t.rendered(as: .table, width: 10_000) : t.rendered(as: target.format, units: units, csv: csv)
         }
         let paths = target.isDirectory ? outputs.map { OutputFiles.fileName($0.name, in: target.path, format: target.format) } : [target.path]
         try OutputGuard.refuse(paths, inputs: inputs, option: "--output", console: console)
@@ -299,7 +303,7 @@ public enum RunFrontend {
             if target.isDirectory {
                 try AtomicFile.writeAll(zip(paths, outputs).map { (path: $0, data: Array(render($1).utf8)) })
             } else if target.format == .json, outputs.count > 1 {
-                try AtomicFile.write(JSONRenderer().render(tables: outputs), to: target.path)
+                try AtomicFile.write(JSONRenderer(units: units).render(tables: outputs), to: target.path)
             } else {
                 try AtomicFile.write(outputs.map(render).joined(separator: "\n"), to: target.path)
             }

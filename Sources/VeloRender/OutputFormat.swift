@@ -16,13 +16,14 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 extension OutputTable {
     /// The table rendered in `format`. `width`, `maxRows` and `color` apply only to
     /// `.table`, `csv` only to `.csv`; the other formats always write every row and column,
-    /// without colour.
+    /// without colour. `units` (`--units`) applies to CSV (headers `need (units)`) and JSON
+    /// (a units object); the people-facing formats always show units.
     public func rendered(as format: OutputFormat, width: Int? = nil, maxRows: Int? = nil,
-                         color: Bool = false, csv: CSVOutputDialect = CSVOutputDialect()) -> String {
+                         color: Bool = false, units: Bool = false, csv: CSVOutputDialect = CSVOutputDialect()) -> String {
         switch format {
         case .table: return TableRenderer(width: width, maxRows: maxRows, color: color).render(self)
-        case .csv: return CSVRenderer(dialect: csv).render(self)
-        case .json: return JSONRenderer().render(self)
+        case .csv: return CSVRenderer(dialect: csv, unitHeaders: units).render(self)
+        case .json: return JSONRenderer(units: units).render(self)
         case .markdown: return MarkdownRenderer().render(self)
         }
     }

@@ -8,9 +8,9 @@ import VeloSyntax
 public enum SQLStatement: Sendable {
     /// A statement (with its leading comment lines, already `-- `-prefixed).
     case sql(comment: [String], text: String)
-    /// Load a CSV file into an existing table (PostgreSQL: `\copy`, sent as COPY FROM STDIN
-    /// by `velo run`).
-    case copyCSV(table: String, columns: [String], path: String)
+    /// Load a CSV file into an existing table, its columns in the file's order, with COPY's
+    /// options after `FORMAT csv` (PostgreSQL: `\copy`, sent as COPY FROM STDIN by `velo run`).
+    case copyCSV(table: String, columns: [String], path: String, options: [String])
 }
 
 /// A query whose rows `velo run --engine` reads back: a table, a flag's marked rows, a
@@ -43,8 +43,8 @@ public struct SQLScript: Sendable {
             switch s {
             case .sql(let comment, let text):
                 out += comment.map { $0 + "\n" }.joined() + text + "\n"
-            case .copyCSV(let table, let columns, let path):
-                out += "\\copy \(dialect.quote(table)) (\(columns.map(dialect.quote).joined(separator: ", "))) FROM \(dialect.string(path)) WITH (FORMAT csv, HEADER true)\n"
+            case .copyCSV(let table, let columns, let path, let options):
+                out += "\\copy \(dialect.quote(table)) (\(columns.map(dialect.quote).joined(separator: ", "))) FROM \(dialect.string(path)) WITH (\((["FORMAT csv"] + options).joined(separator: ", ")))\n"
             }
         }
         for q in queries {
@@ -62,5 +62,7 @@ public struct SQLCompileError: Error, Sendable {
     public var construct: String
     public var span: Span
     public var dialect: SQLDialect
+    /// What to do instead, when it is not rewriting the formula.
+    public var hint: String? = nil
     public var message: String { "\(construct) cannot be compiled to \(dialect.displayName)" }
 }

@@ -62,6 +62,9 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("write-back"), help: "With --engine: keep the computed tables in the database (not temporary).")
     var writeBack = false
 
+    @Flag(help: "CSV and JSON carry the units: headers `need (units)`, a `units` object per JSON table.")
+    var units = false
+
     @Option(name: .customLong("csv-delimiter"), help: ArgumentHelp("CSV output: the field separator, e.g. \";\", \"|\" or tab (default ,).", valueName: "CHAR"))
     var csvDelimiter: String?
 
@@ -82,6 +85,7 @@ struct Run: ParsableCommand {
         request.database = database
         request.sparkMaster = sparkMaster
         request.writeBack = writeBack
+        request.units = units
         request.csvDelimiter = csvDelimiter
         request.csvDecimal = csvDecimal
         request.csvDates = csvDates
