@@ -197,6 +197,14 @@ public enum CSVReader {
         case nil: break
         }
         if box.parser.rowCount < sampleRows && !isWholeInput { return nil }
+        // A dialect file: the rest of the bytes read is read too, so that a value the dialect
+        // cannot read (a date not in the declared format), an open quote or a short row there
+        // is found now, at the source's declaration, as when such a file was transcoded first.
+        if direct != nil && box.parser.stop < end {
+            let rest = ChunkBox(ChunkParser(base: base, start: box.parser.stop, end: end, isFinal: isWholeInput, layout: layout))
+            rest.run()
+            if case .error(let error)? = rest.failure { throw error }
+        }
         var kinds = TableAssembly.settledKinds([box], columnCount: names.count)
         for c in kept where kinds[c] == .date {
             if let error = box.parser.pendingDateError(column: c) { throw error }
