@@ -81,6 +81,14 @@ struct DialectCase: Sendable, CustomStringConvertible {
         for r in rows { text += r.joined(separator: d) + end }
         return Array(text.utf8)
     }
+
+    /// Two more rows, written as `file` writes its rows.
+    func moreRows() -> [UInt8] {
+        let d = delimiter, end = crlf ? "\r\n" : "\n"
+        let rows = [["2000", date("2024-04-01"), "SKU1", number("1250"), number("12.5"), "\"Extra \(d) one\"", number("2.5")],
+                    ["2001", date("2024-04-02"), "SKU9", number("7"), number("3.25"), "plain", "n/a"]]
+        return Array(rows.map { $0.joined(separator: d) + end }.joined().utf8)
+    }
 }
 
 /// Every column of a table as text: name, type, values.
@@ -117,19 +125,32 @@ func shown(_ table: DataTable, _ interner: Interner) -> [String] {
         return out
     }()
 
-    /// The table (or error) and schema read each way.
-    func both(_ c: DialectCase, _ bytes: [UInt8]) -> (direct: [String], transcoded: [String]) {
-        let path = temporaryFile(bytes)
+    /// The table (or error) and schema read each way, and the cursor the read leaves (where
+    /// in the file's own bytes the next read starts). With `appended`, those bytes are then
+    /// added to the file and read as appended rows from that cursor.
+    func both(_ c: DialectCase, _ bytes: [UInt8], appended: [UInt8]? = nil) -> (direct: [String], transcoded: [String]) {
         func run(_ directly: Bool) -> [String] {
+            let path = temporaryFile(bytes)
             var reader = DialectCSVReader(path: path, settings: c.settings)
             reader.readsDirectly = directly
             let interner = Interner()
             do {
                 let schema = try reader.schema(options: c.options)
                 let read = try reader.read(options: c.options, interner: interner)
-                return ["schema: " + schema.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", "),
-                        "available: " + schema.available.joined(separator: ", "),
-                        "rows: \(read.table.rowCount), bytes: \(read.table.byteLength)"] + shown(read.table, interner)
+                var out = ["schema: " + schema.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", "),
+                           "available: " + schema.available.joined(separator: ", "),
+                           "rows: \(read.table.rowCount), cursor: \(cursorText(read.cursor))"] + shown(read.table, interner)
+                #expect(read.cursor.position == bytes.count, "the whole file was read")
+                guard let appended else { return out }
+                writeFile(path, bytes + appended)
+                let change = try reader.changes(since: read.cursor, schema: DataSchema(path: path, columns: read.table.columns.map { ($0.name, $0.type) }), options: c.options,
+                                                interner: interner, appends: true)
+                switch change {
+                case .none: out.append("appended: none")
+                case .replaced(let t, let cursor): out += ["replaced: \(t.rowCount) rows, cursor: \(cursorText(cursor))"] + shown(t, interner)
+                case .appended(let t, let cursor): out += ["appended: \(t.rowCount) rows, cursor: \(cursorText(cursor))"] + shown(t, interner)
+                }
+                return out
             } catch {
                 return ["error at \(error.line):\(error.column.map(String.init) ?? "-")", error.message]
             }
@@ -137,11 +158,24 @@ func shown(_ table: DataTable, _ interner: Interner) -> [String] {
         return (run(true), run(false))
     }
 
+    func cursorText(_ cursor: SourceCursor) -> String {
+        "\(cursor.position) \(String(decoding: cursor.fingerprint, as: UTF8.self).debugDescription)"
+            + (cursor.lastRowOpen ? " open" : "")
+    }
+
     @Test("a dialect file read directly equals it transcoded", arguments: cases)
     func sameTable(_ c: DialectCase) {
         let (direct, transcoded) = both(c, c.file())
         #expect(direct == transcoded)
         #expect(!direct[0].hasPrefix("error"), "\(direct)")
+    }
+
+    @Test("rows appended after a direct read are read alone, from the same cursor as after transcoding", arguments: cases)
+    func sameAppend(_ c: DialectCase) {
+        let more = c.moreRows()
+        let (direct, transcoded) = both(c, c.file(), appended: more)
+        #expect(direct == transcoded)
+        #expect(direct.contains { $0.hasPrefix("appended: 2 rows, cursor: \(c.file().count + more.count) ") }, "\(direct)")
     }
 
     @Test("a bad cell is the same error, at the same line and column", arguments: cases)
