@@ -16,6 +16,8 @@ public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
     public let parts: [Part]
     /// The letters each part was written with (`m` or `mm`), for writing dates.
     let widths: [Int]
+    /// The parts as the row parser reads them.
+    let pattern: DatePattern
     public let description: String
 
     /// Nil when the format lacks a year, a month or a day, or has one twice.
@@ -52,8 +54,20 @@ public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
             if case .literal = parts[k - 1] { continue }
             return nil
         }
+        guard parts.count <= DatePattern.capacity else { return nil }
+        var pattern = DatePattern()
+        for (part, width) in zip(parts, widths) {
+            switch part {
+            case .year4: pattern.append(DatePattern.year4)
+            case .year2: pattern.append(DatePattern.year2)
+            case .month: pattern.append(width == 2 ? DatePattern.month2 : DatePattern.month)
+            case .day: pattern.append(width == 2 ? DatePattern.day2 : DatePattern.day)
+            case .literal(let c): pattern.append(c)
+            }
+        }
         self.parts = parts
         self.widths = widths
+        self.pattern = pattern
         self.description = text
     }
 
@@ -82,7 +96,51 @@ public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
     enum Reading { case day(Int32), impossible, notADate }
 
     /// Reads the `n` bytes at `p` (already trimmed).
-    func read(_ p: UnsafePointer<UInt8>, _ n: Int) -> Reading {
+    func read(_ p: UnsafePointer<UInt8>, _ n: Int) -> Reading { pattern.read(p, n) }
+}
+
+/// A date format's parts packed one byte a part into two words, so that the row parser,
+/// which reads a date format for every field of a date column, copies it without reference
+/// counting (a `DateFormat` holds arrays and a string: copying one per field cost a third of a
+/// dialect file's load time). A literal is its ASCII byte; the other parts are codes above it.
+struct DatePattern: Sendable, Hashable, CustomStringConvertible {
+    static let year4: UInt8 = 0x80, year2: UInt8 = 0x81, month: UInt8 = 0x82, month2: UInt8 = 0x83
+    static let day: UInt8 = 0x84, day2: UInt8 = 0x85
+    /// The most parts a format may have.
+    static let capacity = 16
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+    private(set) var count = 0
+
+    subscript(i: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: i < 8 ? low >> UInt64(8 * i) : high >> UInt64(8 * (i - 8)))
+    }
+
+    mutating func append(_ code: UInt8) {
+        if count < 8 { low |= UInt64(code) << UInt64(8 * count) } else { high |= UInt64(code) << UInt64(8 * (count - 8)) }
+        count += 1
+    }
+
+    /// The format as written (in lower case).
+    var description: String {
+        var out = ""
+        for i in 0..<count {
+            switch self[i] {
+            case Self.year4: out += "yyyy"
+            case Self.year2: out += "yy"
+            case Self.month: out += "m"
+            case Self.month2: out += "mm"
+            case Self.day: out += "d"
+            case Self.day2: out += "dd"
+            case let c: out.unicodeScalars.append(UnicodeScalar(c))
+            }
+        }
+        return out
+    }
+
+    /// Reads the `n` bytes at `p` (already trimmed).
+    @inline(__always)
+    func read(_ p: UnsafePointer<UInt8>, _ n: Int) -> DateFormat.Reading {
         var i = 0
         var year = -1, month = -1, day = -1
         func digits(_ minCount: Int, _ maxCount: Int) -> Int? {
@@ -90,13 +148,13 @@ public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
             while k < maxCount && i < n && p[i] >= 0x30 && p[i] <= 0x39 { v = v * 10 + Int(p[i] - 0x30); i += 1; k += 1 }
             return k >= minCount ? v : nil
         }
-        for part in parts {
-            switch part {
-            case .year4: guard let v = digits(4, 4) else { return .notADate }; year = v
-            case .year2: guard let v = digits(2, 2) else { return .notADate }; year = 2000 + v
-            case .month: guard let v = digits(1, 2) else { return .notADate }; month = v
-            case .day: guard let v = digits(1, 2) else { return .notADate }; day = v
-            case .literal(let c): guard i < n, p[i] == c else { return .notADate }; i += 1
+        for j in 0..<count {
+            switch self[j] {
+            case Self.year4: guard let v = digits(4, 4) else { return .notADate }; year = v
+            case Self.year2: guard let v = digits(2, 2) else { return .notADate }; year = 2000 + v
+            case Self.month, Self.month2: guard let v = digits(1, 2) else { return .notADate }; month = v
+            case Self.day, Self.day2: guard let v = digits(1, 2) else { return .notADate }; day = v
+            case let c: guard i < n, p[i] == c else { return .notADate }; i += 1
             }
         }
         guard i == n else { return .notADate }

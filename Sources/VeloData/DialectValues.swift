@@ -11,14 +11,14 @@
 enum ValuePlan: Sendable, Equatable {
     case text
     case number(enforced: Bool)
-    case date(DateFormat?, enforced: Bool)
+    case date(DatePattern?, enforced: Bool)
     /// Undeclared: numbers and dates rewritten when they match the dialect, else as written.
-    case guess(DateFormat?)
+    case guess(DatePattern?)
 
     /// The plan for the column the program calls `name`.
     init(column name: String, dialect: CSVDialect, settings: SourceSettings, options: ReadOptions) {
         let spec = settings.column(named: name)
-        let format = spec?.dateFormat.flatMap(DateFormat.init) ?? dialect.dates
+        let format = (spec?.dateFormat.flatMap(DateFormat.init) ?? dialect.dates)?.pattern
         switch options.declaredTypes[name] {
         case .number?: self = .number(enforced: true)
         case .date?: self = .date(format, enforced: true)

@@ -190,6 +190,23 @@ func shown(_ table: DataTable, _ interner: Interner) -> [String] {
         #expect(direct.first?.hasPrefix("error at") == true)
     }
 
+    @Test("a date format packed for the row parser reads and names dates as the format does")
+    func datePattern() throws {
+        for text in ["dd.mm.yyyy", "d.m.yy", "mm/dd/yyyy", "yyyy/m/d", "yyyy-mm-dd"] {
+            let format = try #require(DateFormat(text))
+            #expect(format.pattern.description == text)
+            #expect(format.pattern.count == format.parts.count)
+        }
+        let format = try #require(DateFormat("dd.mm.yyyy"))
+        let bytes = Array("29.02.2024".utf8)
+        let reading = bytes.withUnsafeBufferPointer { format.read($0.baseAddress!, $0.count) }
+        guard case .day(let d) = reading else { Issue.record("\(reading)"); return }
+        #expect(CivilDate(day: d).iso == "2024-02-29")
+        // More parts than the packed form holds: not a format.
+        #expect(DateFormat("dd.mm.yyyy" + String(repeating: "-", count: 12)) == nil)
+        #expect(DateFormat("dd.mm.yyyy" + String(repeating: "-", count: 11)) != nil)
+    }
+
     @Test("a file the row parser does not read as it is is still transcoded")
     func transcodedStill() throws {
         let path = temporaryFile(Array("# a comment\nsku;units\n1;2,5\n".utf8))
