@@ -138,9 +138,23 @@ struct DatePattern: Sendable, Hashable, CustomStringConvertible {
         return out
     }
 
+    /// What a value in this format reads as, as a year, a month and a day.
+    enum CivilReading { case civil(year: Int, month: Int, day: Int), impossible, notADate }
+
     /// Reads the `n` bytes at `p` (already trimmed).
     @inline(__always)
     func read(_ p: UnsafePointer<UInt8>, _ n: Int) -> DateFormat.Reading {
+        switch readCivil(p, n) {
+        case .civil(let year, let month, let day): return .day(Int32(CivilDate.daysFromCivil(year: year, month: month, day: day)))
+        case .impossible: return .impossible
+        case .notADate: return .notADate
+        }
+    }
+
+    /// Reads the `n` bytes at `p` (already trimmed) without counting days: what the row
+    /// parser needs to write the date as ISO.
+    @inline(__always)
+    func readCivil(_ p: UnsafePointer<UInt8>, _ n: Int) -> CivilReading {
         var i = 0
         var year = -1, month = -1, day = -1
         func digits(_ minCount: Int, _ maxCount: Int) -> Int? {
@@ -159,7 +173,7 @@ struct DatePattern: Sendable, Hashable, CustomStringConvertible {
         }
         guard i == n else { return .notADate }
         guard month >= 1, month <= 12, day >= 1, day <= CivilDate.daysInMonth(year: year, month: month) else { return .impossible }
-        return .day(Int32(CivilDate.daysFromCivil(year: year, month: month, day: day)))
+        return .civil(year: year, month: month, day: day)
     }
 }
 

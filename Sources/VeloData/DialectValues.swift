@@ -81,8 +81,8 @@ struct DialectValues: Sendable {
             guard let format else { return nil }
             let (s, k) = FieldValue.trimmed(p, n)
             if k == 0 { return 0 }
-            switch format.read(s, k) {
-            case .day(let d): return DialectValues.writeISO(d, into: out)
+            switch format.readCivil(s, k) {
+            case .civil(let y, let m, let d): return DialectValues.writeISO(year: y, month: m, day: d, into: out)
             case .impossible: throw ValueRewriteFailure(what: "a date (\(format))", note: " (there is no such day)")
             case .notADate:
                 if enforced { throw ValueRewriteFailure(what: "a date (\(format))") }
@@ -91,8 +91,8 @@ struct DialectValues: Sendable {
         case .guess(let format):
             if let format {
                 let (s, k) = FieldValue.trimmed(p, n)
-                switch format.read(s, k) {
-                case .day(let d): return DialectValues.writeISO(d, into: out)
+                switch format.readCivil(s, k) {
+                case .civil(let y, let m, let d): return DialectValues.writeISO(year: y, month: m, day: d, into: out)
                 case .impossible: throw ValueRewriteFailure(what: "a date (\(format))", note: " (there is no such day)")
                 case .notADate: break
                 }
@@ -145,9 +145,9 @@ struct DialectValues: Sendable {
         return i == e ? k : nil
     }
 
-    /// Day `d` as `YYYY-MM-DD` (a date format's years are 0…9999); returns 10.
-    static func writeISO(_ d: Int32, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        let (y, m, day) = CivilDate(day: d).components
+    /// A date as `YYYY-MM-DD` (a date format's years are 0…9999); returns 10.
+    @inline(__always)
+    static func writeISO(year y: Int, month m: Int, day: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
         let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-")
         out[0] = zero + UInt8(y / 1000 % 10); out[1] = zero + UInt8(y / 100 % 10)
         out[2] = zero + UInt8(y / 10 % 10); out[3] = zero + UInt8(y % 10)
