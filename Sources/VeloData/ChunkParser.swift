@@ -56,6 +56,8 @@ struct ChunkParser {
     /// Where a rewritten field goes.
     var rewritten: UnsafeMutablePointer<UInt8>
     var rewrittenCapacity = 64
+    /// The last date of each column and what it was rewritten to.
+    var lastDates: LastDates
     private(set) var rowCount = 0
     /// Where parsing stopped (`end` unless `rowLimit` was reached).
     private(set) var stop: Int
@@ -73,6 +75,7 @@ struct ChunkParser {
         self.tokenizer = CSVTokenizer(base: base, end: end, delimiter: layout.delimiter)
         rewrites = !layout.plans.isEmpty
         rewritten = .allocate(capacity: rewrittenCapacity)
+        lastDates = LastDates(columns: layout.plans.count)
         let rows = min(estimatedRowCount(base + start, length: end - start), rowLimit)
         columns = ColumnStore(kinds: layout.kinds, enforced: layout.enforced, capacity: rows)
         dictionary = ByteSliceTable(expectedCount: 1024)
@@ -85,6 +88,7 @@ struct ChunkParser {
         dictionary.deallocate()
         scratch.deallocate()
         rewritten.deallocate()
+        lastDates.deallocate()
     }
 
     // MARK: The row loop
@@ -201,8 +205,16 @@ struct ChunkParser {
             rewrittenCapacity = max(needed, rewrittenCapacity * 2)
             rewritten = .allocate(capacity: rewrittenCapacity)
         }
+        let remembers: Bool
+        switch plan {
+        case .date(.some, _), .guess(.some): remembers = f.count <= LastDates.width
+        default: remembers = false
+        }
+        if remembers, let same = lastDates.rewritten(f, column: c) { return same }
         do throws(ValueRewriteFailure) {
-            guard let n = try layout.values.rewrite(f.start, f.count, plan: plan, into: rewritten) else { return f }
+            let n = try layout.values.rewrite(f.start, f.count, plan: plan, into: rewritten)
+            if remembers { lastDates.remember(f, column: c, rewritten: n.map { (UnsafePointer(rewritten), $0) }) }
+            guard let n else { return f }
             return FieldToken(start: UnsafePointer(rewritten), count: n)
         } catch {
             let found = String(decoding: UnsafeBufferPointer(start: f.start, count: f.count), as: UTF8.self)

@@ -66,14 +66,15 @@ struct DialectCase: Sendable, CustomStringConvertible {
     }
 
     /// The file: a header with spaces, a quoted description holding the separator, a note
-    /// column of text that looks like numbers, and `bad` (if any) in row 3's `column`.
+    /// column of text that looks like numbers, each date on two rows in a row (as in an export
+    /// sorted by date), and `bad` (if any) in row 3's `column`.
     func file(badCell: (column: Int, value: String)? = nil) -> [UInt8] {
         let d = delimiter, end = crlf ? "\r\n" : "\n"
         var rows = [["Order No", "Order Date", "Item Number", "Quantity", "Unit Price", "Description", "Note"]]
         let dates = ["2024-01-05", "2024-01-06", "2024-02-29", "2024-12-31", "2024-03-01"]
         for i in 0..<24 {
             let note = i % 3 == 0 ? number("1.5") : i % 3 == 1 ? "" : "n/a"
-            rows.append(["\(1000 + i)", date(dates[i % dates.count]), "SKU\(i % 4)", number("\(i * 250)"),
+            rows.append(["\(1000 + i)", date(dates[(i / 2) % dates.count]), "SKU\(i % 4)", number("\(i * 250)"),
                          number("\(i)2.5"), "\"Box \(d) \"\"large\"\" \(i)\"", note])
         }
         if let bad = badCell { rows[3][bad.column] = bad.value }
