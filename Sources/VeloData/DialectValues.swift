@@ -97,9 +97,23 @@ struct DialectValues: Sendable {
                 case .notADate: break
                 }
             }
-            if rewritesNumbers, let k = canonicalNumber(p, n, into: out) { return k }
+            // Without a decimal mark, thousands separator or surrounding blank the number would
+            // be rewritten to itself (most quantities): left as written.
+            guard rewritesNumbers, hasMarkOrBlank(p, n) else { return nil }
+            if let k = canonicalNumber(p, n, into: out) { return k }
             return nil
         }
+    }
+
+    /// Whether `p[..<n]` holds the decimal mark or the thousands separator, or starts or ends
+    /// with a space or a tab.
+    @inline(__always)
+    func hasMarkOrBlank(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        guard n > 0 else { return false }
+        if p[0] == ASCII.space || p[0] == ASCII.tab || p[n - 1] == ASCII.space || p[n - 1] == ASCII.tab { return true }
+        let t = thousands ?? decimal
+        for i in 0..<n where p[i] == decimal || p[i] == t { return true }
+        return false
     }
 
     var numberDescription: String {

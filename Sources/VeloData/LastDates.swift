@@ -1,14 +1,6 @@
 // The last date of each column of a dialect file that the row parser rewrote (ChunkParser,
 // DialectValues), so that a date repeated row after row is read and written once.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The last date field of each column of a dialect file and what it was rewritten to: an
 /// export sorted by date repeats each date row after row, so most date fields are read once.
 struct LastDates {
@@ -34,7 +26,9 @@ struct LastDates {
     /// The rewriting of `f` if it is column `c`'s last field; `f` itself when that was kept as written.
     @inline(__always)
     func rewritten(_ f: FieldToken, column c: Int) -> FieldToken? {
-        guard lengths[2 * c] == f.count, memcmp(bytes + 2 * Self.width * c, f.start, f.count) == 0 else { return nil }
+        guard lengths[2 * c] == f.count else { return nil }
+        let last = bytes + 2 * Self.width * c
+        for i in 0..<f.count where last[i] != f.start[i] { return nil }
         let n = lengths[2 * c + 1]
         return n < 0 ? f : FieldToken(start: UnsafePointer(bytes + 2 * Self.width * c + Self.width), count: n)
     }
