@@ -53,8 +53,10 @@ let package = Package(
         .testTarget(name: "VeloRenderTests", dependencies: ["VeloRender", "VeloData"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "VeloCheckTests", dependencies: ["VeloCheck", "VeloSyntax"], swiftSettings: strict),
         // The engine tests word reasons and messages with the frontend's `ResultText`, to pin the text too.
-        .testTarget(name: "VeloEngineTests", dependencies: ["VeloEngine", "VeloCheck", "VeloData", "VeloFrontend"], swiftSettings: strict),
-        .testTarget(name: "VeloFrontendTests", dependencies: ["VeloFrontend"], swiftSettings: strict),
+        // Both write SQLite databases through the C library (appended and edited rows).
+        .testTarget(name: "VeloEngineTests", dependencies: ["VeloEngine", "VeloCheck", "VeloData", "VeloFrontend", "CSQLite"],
+                    swiftSettings: strict),
+        .testTarget(name: "VeloFrontendTests", dependencies: ["VeloFrontend", "CSQLite"], swiftSettings: strict),
         .testTarget(name: "VeloSQLTests", dependencies: ["VeloSQL", "VeloFrontend", "VeloCheck", "VeloEngine", "VeloSyntax"],
                     exclude: ["Golden"], swiftSettings: strict),
     ]

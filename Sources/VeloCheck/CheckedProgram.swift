@@ -88,6 +88,8 @@ public struct TableInfo: Sendable {
     public var source: SourceInfo? { if case .source(let s) = kind { return s } else { return nil } }
     /// An event table: a source without keys.
     public var isEventTable: Bool { isSource && keys.isEmpty }
+    /// A table read by a reader (not a filtered event table, whose rows are another table's).
+    public var isReadSource: Bool { source.map { $0.base == nil } ?? false }
     public func columnIndex(_ name: String) -> Int? { columns.firstIndex { $0.name == name } }
     /// Indices of the key columns, in key order.
     public var keyColumns: [Int] { keys.compactMap { columnIndex($0) } }
@@ -113,6 +115,10 @@ public struct SourceInfo: Sendable {
     /// `where …`: only rows for which this is true are the table's rows (over the source's
     /// own columns; see Checker+Sources.swift).
     public var filter: CExpr? = nil
+    /// For a filtered event table (`table web_orders = orders where …`): the event table whose
+    /// rows it keeps some of. It has no reader of its own: `reader` and `path` are empty, and
+    /// its columns and date column are that table's.
+    public var base: TableRef? = nil
 }
 
 /// Which rows a derived table has.

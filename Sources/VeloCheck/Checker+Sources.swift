@@ -97,7 +97,8 @@ extension Checker {
         return "did you mean " + best.map { "\"\($0)\"" }.joined(separator: " or ") + "?"
     }
 
-    /// Resolves each source's `where` line over its own columns.
+    /// Resolves each source's `where` line over its own columns (and a filtered event table's
+    /// condition over its base's columns, which are its own).
     mutating func checkSourceFilters() {
         for s in ast.statements {
             guard case .source(let d) = s, let filter = d.filter,
@@ -110,8 +111,13 @@ extension Checker {
                 continue
             }
             if let (span, what) = Checker.impureFilterPart(checked, table: t) {
-                diagnostics.append(Diagnostic(code: "source-filter", "a `where` line reads only its source's own columns, not \(what)",
-                                              at: span, hint: "filter a computed table with `if … then … else missing`, or compare with a literal"))
+                if let base = d.base {
+                    diagnostics.append(Diagnostic(code: "source-filter", "the condition of `\(d.name.text)` reads only the columns of a row of `\(base.text)`, not \(what)",
+                                                  at: span, hint: "compare the row's columns with literals; a value computed per key belongs in a table by that key"))
+                } else {
+                    diagnostics.append(Diagnostic(code: "source-filter", "a `where` line reads only its source's own columns, not \(what)",
+                                                  at: span, hint: "filter a computed table with `if … then … else missing`, or compare with a literal"))
+                }
                 continue
             }
             info.filter = checked

@@ -130,7 +130,7 @@ extension Checker {
     // MARK: - given
 
     mutating func checkFixture(_ name: Name, _ rows: InlineRows, span: Span, program: CheckedProgram) -> Fixture? {
-        let sources = program.tables.filter(\.isSource).map(\.name)
+        let sources = program.tables.filter(\.isReadSource).map(\.name)
         guard let ref = program.table(named: name.text) else {
             diagnostics.append(.unknownTable(name.text, candidates: sources, at: name.span))
             return nil
@@ -138,6 +138,11 @@ extension Checker {
         let table = program.table(ref)
         guard table.isSource else {
             diagnostics.append(.givenDerivedTable(name.text, sources: sources, at: name.span))
+            return nil
+        }
+        if let base = table.source?.base {
+            diagnostics.append(Diagnostic(code: "test-given", "`\(name.text)` keeps some rows of `\(program.table(base).name)`; `given` replaces the rows of a source read from data",
+                                          at: name.span, hint: "give the rows of `\(program.table(base).name)` and `\(name.text)` keeps those its condition holds for"))
             return nil
         }
         guard let (columns, values) = checkRows(rows, of: table, at: name) else { return nil }

@@ -16,6 +16,7 @@ extension Checker {
         // before units check exactly as they did (durations alone opt nothing in).
         guard checker.declaresUnits else { return checker.diagnostics }
         checker.run()
+        checker.findPercentages()
         program.units = checker.units
         return checker.diagnostics
     }
@@ -50,7 +51,9 @@ struct UnitChecker {
             case .source(let d):
                 guard let t = program.table(named: d.name.text) else { continue }
                 for c in d.columnTypes {
-                    guard let u = c.unit, let dim = dimension(u) else { continue }
+                    guard let u = c.unit else { continue }
+                    let percent = u.text == UnitWords.percent
+                    guard let dim = percent ? .scalar : dimension(u) else { continue }
                     guard let i = program.table(t).columnIndex(c.column.text) else { continue }   // reported by the checker
                     let column = program.table(t).columns[i]
                     guard column.type == .number else {
@@ -58,6 +61,7 @@ struct UnitChecker {
                         continue
                     }
                     units.columns[ColumnRef(t, i)] = dim
+                    if percent { units.percentColumns.insert(ColumnRef(t, i)); continue }
                     declared.append(("\(d.name.text).\(c.column.text)", dim))
                 }
                 if let f = d.filter { collectLiterals(f) }
@@ -78,6 +82,7 @@ struct UnitChecker {
                 break
             }
         }
+        inheritFilteredUnits()
     }
 
     mutating func dimension(_ u: UnitAnnotation) -> Dimension? {

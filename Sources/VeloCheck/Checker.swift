@@ -69,6 +69,7 @@ public struct Checker {
 
     var tables: [TableInfo] = []
     var tableDecls: [Int: TableDecl] = [:]          // derived tables by index
+    var filteredDecls: [Int: SourceDecl] = [:]      // filtered event tables by index
     var params: [ParamInfo] = []
     /// The formula of each formula column, as written.
     var formulaSources: [ColumnRef: Expr] = [:]
@@ -113,6 +114,7 @@ public struct Checker {
     mutating func run() -> CheckedProgram {
         collectKeyNames()
         declareTables()
+        declareFilteredTables()
         unifyKeyTypes()
         declareParams()
         resolvePeriodClauses()
@@ -157,6 +159,12 @@ public struct Checker {
             }
             seen[name.text] = name.span
             switch s {
+            case .source(let d) where d.base != nil:
+                // Its columns are its base's, known once every table is declared (declareFilteredTables).
+                filteredDecls[tables.count] = d
+                tables.append(TableInfo(name: d.name.text, span: d.name.span, kind: .source(SourceInfo(
+                    path: "", resolvedPath: "", pathSpan: d.path.span, declaredTypes: [:], keyColumns: [], dateColumn: nil, reader: "")),
+                    keys: [], columns: []))
             case .source(let d): tables.append(declareSource(d))
             case .table(let d):
                 tableDecls[tables.count] = d

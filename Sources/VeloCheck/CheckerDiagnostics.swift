@@ -62,8 +62,10 @@ extension Diagnostic {
         let isMissing = message.contains("No such file") || message.contains("cannot read the file")
         var text = message
         if text.hasPrefix("cannot read the file: ") { text = String(text.dropFirst("cannot read the file: ".count)) }
+        let namesNothing = text.contains("the database has no table") || text.contains("` names no column of the")
         return Diagnostic(code: "unreadable-source", "cannot read `\(path)`: \(text)", at: span,
                           hint: isMissing ? "paths are relative to the rule file's folder; `velo run --source NAME=PATH` reads another file"
+                              : namesNothing ? "check the name against the database (`velo check --verbose` shows what the source reads)"
                               : "fix the data, or declare the column's type to match it")
     }
 

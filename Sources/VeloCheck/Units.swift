@@ -125,10 +125,14 @@ public enum UnitParseError: Error, Equatable, Sendable {
 public struct ProgramUnits: Sendable {
     public var columns: [ColumnRef: Dimension] = [:]
     public var params: [Int: Dimension] = [:]
-    /// Params declared with a percentage: shown as percentages.
+    /// Plain-number columns that are percentages (Checker+Percentages.swift): labelled
+    /// `percent`, shown as `29%`.
+    public var percentColumns: Set<ColumnRef> = []
     public init() {}
 
+    /// The unit a renderer shows: `units/day`, `USD`, `percent`; nil for a plain number.
     public func label(_ ref: ColumnRef) -> String? {
+        if percentColumns.contains(ref) { return UnitWords.percent }
         guard let d = columns[ref], !d.isDimensionless else { return nil }
         return d.label
     }

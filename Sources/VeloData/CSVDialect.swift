@@ -10,8 +10,10 @@
 /// A date format such as `dd.mm.yyyy`: `yyyy` (four digits), `yy` (two, 20yy), `mm` / `dd`
 /// (one or two digits), any other character literally.
 public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
-    enum Part: Sendable, Hashable { case year4, year2, month, day, literal(UInt8) }
-    let parts: [Part]
+    /// A four-digit year, a two-digit one (20yy), a month or a day (one or two digits), or a
+    /// character written as is.
+    public enum Part: Sendable, Hashable { case year4, year2, month, day, literal(UInt8) }
+    public let parts: [Part]
     public let description: String
 
     /// Nil when the format lacks a year, a month or a day, or has one twice.

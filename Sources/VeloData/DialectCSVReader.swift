@@ -88,7 +88,7 @@ public struct DialectCSVReader: SourceReader {
 
     private var plain: CSVFileReader { CSVFileReader(path: path) }
 
-    private func transcoder(_ dialect: CSVDialect, _ options: ReadOptions) -> CSVTranscoder {
+    func transcoder(_ dialect: CSVDialect, _ options: ReadOptions) -> CSVTranscoder {
         CSVTranscoder(dialect: dialect, settings: settings, options: options, path: path)
     }
 

@@ -5,8 +5,8 @@
 // TEXT or VARCHAR text, DATE a date, BOOLEAN true/false); a query's computed columns, which
 // have no declared type, are inferred from their values. A value that does not fit its
 // column's type is a data error naming the database, the row and the column. The database is
-// opened read-only; a change to it (its size or modification time) makes the whole table be
-// read again, which the engine diffs by key.
+// opened read-only. How a change is read again is SQLiteReader+Appends.swift: rows appended
+// after those read (by rowid, or by a declared increasing column) are read alone.
 
 import CSQLite
 #if canImport(Glibc)
@@ -26,10 +26,15 @@ public struct SQLiteReader: SourceReader {
         self.settings = settings
     }
 
-    public static let labels = ["table", "query"]
+    public static let labels = ["table", "query", "increasing"]
 
     var table: String? { if case .text(let t)? = settings.options["table"] { return t }; return nil }
     var query: String? { if case .text(let q)? = settings.options["query"] { return q }; return nil }
+    /// The declared increasing column, as the database names it (a mapped name is resolved).
+    var increasing: String? {
+        guard case .text(let c)? = settings.options["increasing"] else { return nil }
+        return settings.column(named: c)?.header ?? c
+    }
 
     public var label: String { table.map { "\(path) (table \($0))" } ?? "\(path) (query)" }
 
@@ -38,14 +43,14 @@ public struct SQLiteReader: SourceReader {
         for label in settings.options.keys.sorted() {
             let value = settings.options[label]!
             switch label {
-            case "table", "query":
+            case "table", "query", "increasing":
                 guard case .text(let s) = value, !s.trimmingSpaces.isEmpty else {
                     out.append(SettingProblem(label: label, message: "`\(label)` is a non-empty text, found \(value.shown)"))
                     continue
                 }
             default:
                 out.append(SettingProblem(label: label, message: "`sqlite` takes no argument `\(label)`",
-                                          hint: Suggest.closest(label, in: labels).map { "did you mean `\($0)`?" } ?? "it takes `table` or `query`"))
+                                          hint: Suggest.closest(label, in: labels).map { "did you mean `\($0)`?" } ?? "it takes `table` or `query`, and `increasing`"))
             }
         }
         let given = ["table", "query"].filter { settings.options[$0] != nil }
@@ -59,18 +64,12 @@ public struct SQLiteReader: SourceReader {
 
     // MARK: Reading
 
-    private func fail(_ message: String, line: Int = 0, column: Int? = nil, columnName: String? = nil,
-                      kind: DataError.Kind = .unreadable, reason: String? = nil) -> DataError {
+    func fail(_ message: String, line: Int = 0, column: Int? = nil, columnName: String? = nil,
+              kind: DataError.Kind = .unreadable, reason: String? = nil) -> DataError {
         DataError(path: label, line: line, column: column, columnName: columnName, message: message, kind: kind, reason: reason)
     }
 
-    /// The SQL that reads the rows.
-    private var sql: String {
-        if let table { return "SELECT * FROM \"" + table.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" }
-        return query ?? ""
-    }
-
-    private func open() throws(DataError) -> OpaquePointer {
+    func open() throws(DataError) -> OpaquePointer {
         var st = stat()
         guard stat(path, &st) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -87,21 +86,30 @@ public struct SQLiteReader: SourceReader {
         return db
     }
 
-    private func prepare(_ db: OpaquePointer) throws(DataError) -> OpaquePointer {
+    /// The statement reading `rows` in order of `key` (nil: all rows, in the database's order).
+    func prepare(_ db: OpaquePointer, key: AppendKey?, rows: Rows = .all) throws(DataError) -> OpaquePointer {
         var stmt: OpaquePointer?
-        guard sqlite3_prepare_v2(db, sql, -1, &stmt, nil) == SQLITE_OK, let stmt else {
+        guard sqlite3_prepare_v2(db, sql(key: key, rows: rows), -1, &stmt, nil) == SQLITE_OK, let stmt else {
             let message = String(cString: sqlite3_errmsg(db))
             if let table, message.hasPrefix("no such table") {
                 throw fail("the database has no table `\(table)`", kind: .badHeader)
             }
             throw fail("the query failed: \(message)", kind: .badHeader)
         }
+        // A quoted name that is no column is a text constant to SQLite, not an error: look.
+        if case .column(let c)? = key,
+           !(0..<max(0, sqlite3_column_count(stmt) - 1)).contains(where: { String(cString: sqlite3_column_name(stmt, $0)) == c }) {
+            sqlite3_finalize(stmt)
+            throw fail("`increasing: \"\(c)\"` names no column of the \(table == nil ? "query" : "table")", kind: .badHeader)
+        }
+        if let value = rows.bound { SQLiteReader.bind(value, to: stmt) }
         return stmt
     }
 
     /// The source's columns: (index in the result, program name, type if declared by SQL).
-    private func columns(_ stmt: OpaquePointer) -> (selected: [(index: Int, name: String, sqlType: ColumnType?)], available: [String]) {
-        let n = Int(sqlite3_column_count(stmt))
+    /// With a `key`, the result's last column is the key, which is not one of them.
+    func columns(_ stmt: OpaquePointer, key: AppendKey?) -> (selected: [(index: Int, name: String, sqlType: ColumnType?)], available: [String]) {
+        let n = Int(sqlite3_column_count(stmt)) - (key == nil ? 0 : 1)
         var available: [String] = []
         var sqlTypes: [ColumnType?] = []
         for i in 0..<n {
@@ -188,13 +196,24 @@ public struct SQLiteReader: SourceReader {
         return kinds.count == 1 ? kinds.first! : .text
     }
 
-    /// Reads up to `limit` rows; the column types are declared, SQL-declared, else inferred.
-    private func load(options: ReadOptions, limit: Int) throws(DataError) -> (names: [String], types: [ColumnType], rows: [[DataValue]], available: [String]) {
-        let db = try open()
-        defer { sqlite3_close(db) }
-        let stmt = try prepare(db)
+    /// What `load` read: the columns, the rows, and where they end in order of the key.
+    struct Loaded {
+        var names: [String]
+        var types: [ColumnType]
+        var rows: [[DataValue]]
+        var available: [String]
+        var mark: RowMark
+    }
+
+    /// Reads up to `limit` of `rows` in order of `key`; the column types are declared,
+    /// SQL-declared, else inferred. Row numbers in messages start after `firstRow`.
+    func load(_ db: OpaquePointer, options: ReadOptions, limit: Int, key: AppendKey?, rows wanted: Rows = .all,
+              firstRow: Int = 0) throws(DataError) -> Loaded {
+        let stmt = try prepare(db, key: key, rows: wanted)
         defer { sqlite3_finalize(stmt) }
-        let (selected, available) = columns(stmt)
+        let (selected, available) = columns(stmt, key: key)
+        let keyIndex = sqlite3_column_count(stmt) - 1
+        var mark = RowMark(last: nil, count: 0, checksum: 0)
         // Raw rows first when a type is to be inferred (a query's computed column).
         var types: [ColumnType?] = selected.map { options.declaredTypes[$0.name] ?? (options.textColumns.contains($0.name) ? .text : $0.sqlType) }
         var raw: [[(type: Int32, text: String?)]] = []
@@ -214,7 +233,8 @@ public struct SQLiteReader: SourceReader {
                 // Keep the typed values once types are known: reading again below.
                 continue
             }
-            rows.append(try row(stmt, selected, types.map { $0! }, r))
+            if key != nil { SQLiteReader.note(stmt, selected, keyIndex, in: &mark) }
+            rows.append(try row(stmt, selected, types.map { $0! }, firstRow + r))
         }
         if needsInference {
             for k in types.indices where types[k] == nil {
@@ -228,10 +248,11 @@ public struct SQLiteReader: SourceReader {
             r = 0
             while r < limit, sqlite3_step(stmt) == SQLITE_ROW {
                 r += 1
-                rows.append(try row(stmt, selected, types.map { $0! }, r))
+                if key != nil { SQLiteReader.note(stmt, selected, keyIndex, in: &mark) }
+                rows.append(try row(stmt, selected, types.map { $0! }, firstRow + r))
             }
         }
-        return (selected.map(\.name), types.map { $0! }, rows, available)
+        return Loaded(names: selected.map(\.name), types: types.map { $0! }, rows: rows, available: available, mark: mark)
     }
 
     private func row(_ stmt: OpaquePointer, _ selected: [(index: Int, name: String, sqlType: ColumnType?)], _ types: [ColumnType], _ r: Int) throws(DataError) -> [DataValue] {
@@ -254,23 +275,35 @@ public struct SQLiteReader: SourceReader {
     }
 
     public func schema(options: ReadOptions) throws(DataError) -> DataSchema {
-        let loaded = try load(options: options, limit: 1000)
+        let db = try open()
+        defer { sqlite3_close(db) }
+        let loaded = try load(db, options: options, limit: 1000, key: appendKey(db))
         var schema = DataSchema(path: label, columns: zip(loaded.names, loaded.types).map { (name: $0, type: $1) })
         schema.available = loaded.available
         return schema
     }
 
     public func read(options: ReadOptions, interner: Interner) throws(DataError) -> SourceRead {
-        let loaded = try load(options: options, limit: .max)
+        // The stamp before reading: a change while reading makes the next look read again.
+        let stamp = stamp()
+        let db = try open()
+        defer { sqlite3_close(db) }
+        let key = appendKey(db)
+        let loaded = try load(db, options: options, limit: .max, key: key)
+        return try table(loaded, options: options, interner: interner,
+                         cursor: SourceCursor(position: loaded.rows.count, fingerprint: stamp, mark: key == nil ? nil : loaded.mark))
+    }
+
+    /// The rows `load` read as typed columns, with their cursor.
+    func table(_ loaded: Loaded, options: ReadOptions, interner: Interner, cursor: SourceCursor) throws(DataError) -> SourceRead {
         var typed = options
         for (n, t) in zip(loaded.names, loaded.types) { typed.declaredTypes[n] = t }
-        let rows = RowsReader(label: label, columns: loaded.names, rows: loaded.rows)
-        let read = try rows.read(options: typed, interner: interner)
-        return SourceRead(table: read.table, cursor: SourceCursor(position: loaded.rows.count, fingerprint: stamp()))
+        let read = try RowsReader(label: label, columns: loaded.names, rows: loaded.rows).read(options: typed, interner: interner)
+        return SourceRead(table: read.table, cursor: cursor)
     }
 
     /// The database file's size and modification time (and its write-ahead log's), as bytes.
-    private func stamp() -> [UInt8] {
+    func stamp() -> [UInt8] {
         var out: [UInt8] = []
         for p in [path, path + "-wal"] {
             var st = stat()
@@ -282,16 +315,20 @@ public struct SQLiteReader: SourceReader {
         return out
     }
 
-    public func changes(since cursor: SourceCursor, schema: DataSchema, options: ReadOptions, interner: Interner,
-                        appends: Bool) throws(DataError) -> SourceChange {
-        if stamp() == cursor.fingerprint { return .none }
-        let all = try read(options: options, interner: interner)
-        return .replaced(all.table, all.cursor)
-    }
+    public var watch: SourceWatch { .files([path, path + "-wal"]) }
 
     public func describe(options: ReadOptions) -> [SourceGuess] {
-        [SourceGuess(what: table == nil ? "query" : "table", value: table ?? query ?? "", how: .declared),
-         SourceGuess(what: "types", value: "from the declared schema; computed columns inferred", how: .byDefault)]
+        let appended: SourceGuess
+        if let increasing {
+            appended = SourceGuess(what: "appended rows", value: "read alone, by `\(increasing)`", how: .declared)
+        } else if table != nil {
+            appended = SourceGuess(what: "appended rows", value: "read alone, by rowid (a table without one is read again whole)", how: .byDefault)
+        } else {
+            appended = SourceGuess(what: "appended rows", value: "the query is run again whole (declare `increasing:` to read them alone)", how: .byDefault)
+        }
+        return [SourceGuess(what: table == nil ? "query" : "table", value: table ?? query ?? "", how: .declared),
+                SourceGuess(what: "types", value: "from the declared schema; computed columns inferred", how: .byDefault),
+                appended]
     }
 }
 

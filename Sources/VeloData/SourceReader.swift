@@ -27,12 +27,50 @@ public struct SourceCursor: Sendable, Equatable {
     /// The last row read had no line break after it (a file that does not end in one): if
     /// the source grows, that row may have been incomplete, so it is read again.
     public var lastRowOpen: Bool
+    /// For a database read in order of an increasing column (or SQLite's rowid): where the
+    /// rows read end, to read only those after it next time (nil: the source is re-read whole).
+    public var mark: RowMark?
 
-    public init(position: Int, fingerprint: [UInt8] = [], lastRowOpen: Bool = false) {
+    public init(position: Int, fingerprint: [UInt8] = [], lastRowOpen: Bool = false, mark: RowMark? = nil) {
         self.position = position
         self.fingerprint = fingerprint
         self.lastRowOpen = lastRowOpen
+        self.mark = mark
     }
+}
+
+/// Where a database read in order of an increasing column stopped: the column's largest value
+/// read, and how many rows up to it there were and what they held (a checksum), so that the
+/// next read tells rows appended after it from a change to the rows already read.
+public struct RowMark: Sendable, Equatable {
+    /// A value of the increasing column as the database gave it.
+    public enum Value: Sendable, Equatable {
+        case integer(Int64)
+        case real(Double)
+        case text(String)
+    }
+    /// The largest value read (nil: no row had one yet).
+    public var last: Value?
+    /// Rows read, those without a value in the column included.
+    public var count: Int
+    /// A checksum of those rows, independent of their order (a sum of row hashes).
+    public var checksum: UInt64
+
+    public init(last: Value?, count: Int, checksum: UInt64) {
+        self.last = last
+        self.count = count
+        self.checksum = checksum
+    }
+}
+
+/// How `velo watch` tells that a source may have changed.
+public enum SourceWatch: Sendable, Equatable {
+    /// The size and modification time of these files (a database's write-ahead log too).
+    case files([String])
+    /// Nothing local tells: the reader is asked on every poll of servers (a database server).
+    case poll
+    /// The source never changes (rows a test gives).
+    case never
 }
 
 /// All the rows of a source, and where the next read resumes.
@@ -78,10 +116,14 @@ public protocol SourceReader: Sendable {
     /// How the reader reads the source — what was declared and what it guessed — for
     /// `velo check --verbose` and the REPL's `tables`.
     func describe(options: ReadOptions) -> [SourceGuess]
+    /// What `velo watch` looks at to tell the source may have changed.
+    var watch: SourceWatch { get }
 }
 
 extension SourceReader {
     public func describe(options: ReadOptions) -> [SourceGuess] { [] }
+    /// A file source: its file.
+    public var watch: SourceWatch { .files([label]) }
 }
 
 /// The kinds of source a rule file can name, and a reader for each.
@@ -305,6 +347,8 @@ public struct RowsReader: SourceReader {
         let table = DataTable(path: label, columns: out, rowCount: rows.count, byteLength: 0)
         return SourceRead(table: table, cursor: SourceCursor(position: rows.count))
     }
+
+    public var watch: SourceWatch { .never }
 
     /// Rows in memory never change.
     public func changes(since cursor: SourceCursor, schema: DataSchema, options: ReadOptions, interner: Interner,

@@ -51,6 +51,8 @@ public struct ChangeReport: Sendable {
     public var flagsCleared: [FlagHit] = []
     public var failingChecks: [CheckFailure] = []
     public var phases: [(name: String, seconds: Double)] = []
+    /// Sources whose reader found rows to read (appended or changed), by name.
+    public var sourcesRead: [String] = []
     /// How many formula cells changed value (`changes` lists at most `changeLimit` of them).
     public var changedCells = 0
     /// At most this many changes are listed; `changedCells` counts them all.

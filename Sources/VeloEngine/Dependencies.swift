@@ -53,6 +53,8 @@ struct Dirt {
     var appended: [Int: Range<Int32>] = [:]
     /// The as-of date was set (or unset): the as-of node is computed again.
     var asOfEdited = false
+    /// Sources re-read whose reader found something to read (for the change report).
+    var sourcesRead: [String] = []
     /// How to take back what recording the edits changed, newest last: a batch of edits
     /// either applies whole or, when one of them fails, leaves the workspace as it was.
     var undo: [() -> Void] = []

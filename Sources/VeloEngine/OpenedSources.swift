@@ -29,7 +29,8 @@ public struct OpenedSources {
         var states: [Int: SourceState] = [:]
         var fresh = Set<Int>()
         for (i, info) in program.tables.enumerated() {
-            guard let source = info.source else {
+            guard let source = info.source, source.base == nil else {
+                // A derived table is filled by the evaluator, a filtered event table below.
                 tables.append(RuntimeTable(ref: TableRef(i), rowCount: 0, columns: info.columns.map { Values.missing($0.type, count: 0) }))
                 continue
             }
@@ -48,6 +49,7 @@ public struct OpenedSources {
             states[i] = SourceState(reader: reader, read: read, options: Workspace.readOptions(info))
             tables.append(RuntimeTable(ref: TableRef(i), rowCount: read.table.rowCount, columns: columns))
         }
+        Workspace.fillFilteredTables(tables, fresh: &fresh, program: program, interner: interner)
         return OpenedSources(interner: interner, tables: tables, states: states, fresh: fresh, seconds: clock.lap())
     }
 }

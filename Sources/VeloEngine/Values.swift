@@ -235,3 +235,17 @@ extension MissingReason {
         }
     }
 }
+
+extension RuntimeTable {
+    /// Appends `count` rows given column by column (in the table's column order). Each column
+    /// is taken out of the table while it grows, so it is extended in place, not copied.
+    func append(_ added: [Values], count: Int) {
+        for c in added.indices {
+            var values = columns[c]
+            columns[c] = .bool([])
+            values.append(added[c])
+            columns[c] = values
+        }
+        rowCount += count
+    }
+}

@@ -162,6 +162,11 @@ extension Workspace {
         let group = Array(index.rows[index.range(row)])
         let target = a.alignment.to
         let targetName = program.table(target).name
+        var rowsName = targetName
+        if let base = program.table(target).source?.base, let filter = program.table(target).source?.filter {
+            // A filtered event table says which rows it keeps.
+            rowsName += " (the rows of \(program.table(base).name) where \(program.file.text(of: filter.span)))"
+        }
         if let w = a.window, let dc = program.table(target).source?.dateColumn,
            case .date(let dates) = evaluator.tables[target.index].columns[dc] {
             let start = evaluator.windowStarts(w, n: 1, context: context, rows: [Int32(row)])[0]
@@ -187,10 +192,10 @@ extension Workspace {
             node.window = WindowExplanation(table: targetName, aggregate: a.function.rawValue, first: start,
                                             last: start + Int32(w.length) - 1, daily: daily, zeroFilled: counts.map { $0 == 0 },
                                             weights: weights)
-            node.note = "\(counts.reduce(0, +)) rows of \(targetName) on \(counts.filter { $0 > 0 }.count) of \(w.length) days"
+            node.note = "\(counts.reduce(0, +)) rows of \(rowsName) on \(counts.filter { $0 > 0 }.count) of \(w.length) days"
             return node
         }
-        node.note = "\(group.count) row\(group.count == 1 ? "" : "s") of \(targetName)"
+        node.note = "\(group.count) row\(group.count == 1 ? "" : "s") of \(rowsName)"
         // The values reduced, when the argument is a plain column: each row's cell.
         if depth >= 0, case .column(let ref) = a.argument.kind {
             node.inputs = group.prefix(12).map { explainCell(ref, row: Int($0), depth: depth) }

@@ -31,6 +31,7 @@ extension Workspace {
         var report = ChangeReport()
         do {
             for edit in edits { try record(edit, into: &dirt) }
+            report.sourcesRead = dirt.sourcesRead
         } catch {
             for undo in dirt.undo.reversed() { undo() }
             throw error

@@ -80,8 +80,12 @@ struct Fingerprints {
         var rows: String
         switch table.kind {
         case .source(let source):
-            rows = "source \(ws.sourceStates[t.index]?.path ?? source.resolvedPath)"
-                + (markFresh && ws.freshSources.contains(t.index) ? " fresh" : "")
+            if let base = source.base, let filter = source.filter {
+                rows = "filter of \(program.table(base).name) where \(Fingerprints.shape(filter, program))"
+            } else {
+                rows = "source \(ws.sourceStates[t.index]?.path ?? source.resolvedPath)"
+            }
+            rows += markFresh && ws.freshSources.contains(t.index) ? " fresh" : ""
         case .derived(.single): rows = "single"
         case .derived(.from(let f, let w)): rows = "from \(program.table(f).name) \(w.map(window) ?? "")"
         case .derived(.union(let ts)): rows = "union " + ts.map { program.table($0).name }.joined(separator: ",")

@@ -41,7 +41,7 @@ extension ColumnData {
 extension Workspace {
     func reloadSource(_ name: String, path newPath: String?, into dirt: inout Dirt) throws(WorkspaceError) {
         guard let t = program.table(named: name), let state = sourceStates[t.index] else {
-            throw WorkspaceError.unknownSource(name, candidates: program.tables.filter(\.isSource).map(\.name))
+            throw WorkspaceError.unknownSource(name, candidates: program.tables.filter(\.isReadSource).map(\.name))
         }
         let info = program.table(t)
         let change: SourceChange
@@ -78,9 +78,11 @@ extension Workspace {
         case .none:
             return
         case .appended(let more, let cursor):
+            if more.rowCount > 0 { dirt.sourcesRead.append(name) }
             try appendRows(t, more, into: &dirt)
             sourceStates[t.index]?.cursor = cursor
         case .replaced(let data, let cursor):
+            dirt.sourcesRead.append(name)
             let (columns, rowCount) = Workspace.filtered(try Workspace.columns(of: data, for: info, source: state.path),
                                                          rowCount: data.rowCount, info: info, program: program, interner: interner)
             try Workspace.checkUniqueKeys(info, columns, rowCount: rowCount, source: state.path, interner: interner)
@@ -117,6 +119,7 @@ extension Workspace {
             table.reasons = Array(repeating: [:], count: columns.count)
             dirt.rebuilt.insert(t.index)
         }
+        refilter(t, into: &dirt)
     }
 
     /// Takes the rows appended to source `t` (read alone by its reader).
@@ -126,16 +129,11 @@ extension Workspace {
                                                      rowCount: more.rowCount, info: info, program: program, interner: interner)
         let table = evaluator.tables[t.index]
         let start = Int32(table.rowCount)
-        for c in added.indices {
-            var values = table.columns[c]
-            table.columns[c] = .bool([])
-            values.append(added[c])
-            table.columns[c] = values
-        }
-        table.rowCount += addedCount
+        table.append(added, count: addedCount)
         guard addedCount > 0 else { return }
         // The new rows are dirty: stabilisation seeds the table's rows node with them.
         dirt.append(t.index, start..<(start + Int32(addedCount)))
+        appendFiltered(t, from: Int(start), into: &dirt)
     }
 }
 
@@ -177,6 +175,13 @@ extension Workspace {
     public var sourcePaths: [String: String] {
         var out: [String: String] = [:]
         for (i, s) in sourceStates { out[program.tables[i].name] = s.path }
+        return out
+    }
+
+    /// Source table name -> what `velo watch` looks at to tell it may have changed.
+    public var sourceWatches: [String: SourceWatch] {
+        var out: [String: SourceWatch] = [:]
+        for (i, s) in sourceStates { out[program.tables[i].name] = s.reader.watch }
         return out
     }
 }

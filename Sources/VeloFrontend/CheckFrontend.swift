@@ -229,6 +229,10 @@ extension CheckFrontend {
         var text = ""
         for t in program.tables {
             guard let source = t.source else { continue }
+            if let base = source.base, let filter = source.filter {
+                text += "  \(t.name) = the rows of \(program.table(base).name) where \(program.file.text(of: filter.span))\n"
+                continue
+            }
             let path = sources[t.name] ?? source.resolvedPath
             text += "  \(t.name) = \(source.reader)(\"\(source.path)\")\n"
             for line in SourceDescription.lines(t, path: path, file: program.file).lines { text += "    \(line)\n" }

@@ -90,8 +90,8 @@ public enum CompileFrontend {
             checkPaths[name] = try sample(table, dialect: dialect, database: database, console: console)
         }
         let (_, program) = try Frontend.loadProgram(file, sourceOverrides: checkPaths, console: console)
-        for name in Array(paths.keys) + Array(tables.keys) where program.table(named: name).map({ !program.table($0).isSource }) ?? true {
-            let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
+        for name in Array(paths.keys) + Array(tables.keys) where program.table(named: name).map({ !program.table($0).isReadSource }) ?? true {
+            let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isReadSource).map(\.name)).map { ": \($0)" } ?? ""
             console.err("velo: `\(name)` is not a source table of \(file)\(hint)\n")
             throw CommandFailure(.usage)
         }
@@ -141,7 +141,7 @@ public enum CompileFrontend {
             return try SQLCompiler.compile(program, options: options)
         } catch {
             var d = Diagnostic(code: "not-in-sql", error.message, at: error.span,
-                               hint: "run it on the native engine (without --engine), or rewrite the formula")
+                               hint: error.hint ?? "run it on the native engine (without --engine), or rewrite the formula")
             // A formula of an imported file: shown at its own file, line and column.
             if let imports = RuleCompiler.importedText(of: program) { d = imports.placed(d) }
             Frontend.render([d], in: program.file, console: console)

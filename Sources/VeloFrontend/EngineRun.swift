@@ -41,7 +41,7 @@ enum EngineRun {
                 throw CommandFailure(.usage)
             }
             let name = String(s[..<eq])
-            guard program.table(named: name).map({ program.table($0).isSource }) ?? false else {
+            guard program.table(named: name).map({ program.table($0).isReadSource }) ?? false else {
                 console.err("velo: --source-table: `\(name)` is not a source table of \(request.file)\n")
                 throw CommandFailure(.usage)
             }

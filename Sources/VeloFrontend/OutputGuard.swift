@@ -47,7 +47,7 @@ enum OutputGuard {
 
     static func dataFiles(_ program: CheckedProgram, sources: [String: String]) -> [Input] {
         program.tables.compactMap { t in
-            guard let s = t.source else { return nil }
+            guard let s = t.source, s.base == nil else { return nil }
             return Input(path: sources[t.name] ?? s.resolvedPath, role: "the data of source `\(t.name)`")
         }
     }

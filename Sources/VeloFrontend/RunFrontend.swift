@@ -37,6 +37,8 @@ public struct RunRequest: Sendable {
     public var sparkMaster: String? = nil
     /// With an engine: keep the computed tables in the database (persistent tables), not temporary ones.
     public var writeBack = false
+    /// `--units`: CSV headers carry the units (`need (units)`), JSON tables a units object.
+    public var units = false
 
     public init(file: String, sets: [String] = [], sources: [String] = [], asof: String? = nil, tables: [String] = [],
                 format: String? = nil, output: String? = nil, limit: Int? = nil, stats: Bool = false,
@@ -92,8 +94,8 @@ public enum RunFrontend {
         let program = try Frontend.program(of: rules, console: console)
         let inputs = request.output == nil ? [] : OutputGuard.inputs(ruleFile: file, program: program, sources: sources)
         // The command line read against the program: --source, --set, --table.
-        for name in sources.keys where program.table(named: name).map({ !program.table($0).isSource }) ?? true {
-            let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isSource).map(\.name)).map { ": \($0)" } ?? ""
+        for name in sources.keys where program.table(named: name).map({ !program.table($0).isReadSource }) ?? true {
+            let hint = Suggest.didYouMean(name, in: program.tables.filter(\.isReadSource).map(\.name)).map { ": \($0)" } ?? ""
             throw usage("--source: `\(name)` is not a source table of \(request.file)\(hint)")
         }
         let sets = try PlanInputs.scenario(request.scenario, console: console) + request.sets
@@ -234,16 +236,17 @@ public enum RunFrontend {
                 throw CommandFailure(.usage)
             }
             format = target.format
-            try write(outputs, to: target, inputs: inputs, console: console)
+            try write(outputs, to: target, units: request.units, inputs: inputs, console: console)
         } else {
             let limit = request.limit.map { $0 == 0 ? nil : $0 } ?? (console.outputIsTerminal && format == .table ? 50 : nil)
             var text = ""
             if format == .json {
-                text = outputs.count == 1 ? JSONRenderer().render(outputs[0]) : JSONRenderer().render(tables: outputs)
+                let json = JSONRenderer(units: request.units)
+                text = outputs.count == 1 ? json.render(outputs[0]) : json.render(tables: outputs)
             } else {
                 let width = console.outputIsTerminal ? console.width : nil
                 text = zip(outputs, titles).map { table, title in
-                    let t = table.rendered(as: format, width: width, maxRows: limit, color: console.colorOutput)
+                    let t = table.rendered(as: format, width: width, maxRows: limit, color: console.colorOutput, units: request.units)
                     guard let title else { return t }
                     return format == .table ? ResultTables.titled(t, title) : format == .markdown ? "**\(title)**\n\n" + t : t
                 }.joined(separator: "\n")
@@ -273,10 +276,10 @@ public enum RunFrontend {
 
     /// Writes the files of `--output`: every file or none (AtomicFile.writeAll), and never one
     /// of the run's inputs.
-    static func write(_ outputs: [OutputTable], to target: OutputFiles.Target, inputs: [OutputGuard.Input] = [],
-                      console: Console) throws(CommandFailure) {
+    static func write(_ outputs: [OutputTable], to target: OutputFiles.Target, units: Bool = false,
+                      inputs: [OutputGuard.Input] = [], console: Console) throws(CommandFailure) {
         func render(_ t: OutputTable) -> String {
-            target.format == .table ? t.rendered(as: .table, width: 10_000) : t.rendered(as: target.format)
+            target.format == .table ? t.rendered(as: .table, width: 10_000) : t.rendered(as: target.format, units: units)
         }
         let paths = target.isDirectory ? outputs.map { OutputFiles.fileName($0.name, in: target.path, format: target.format) } : [target.path]
         try OutputGuard.refuse(paths, inputs: inputs, option: "--output", console: console)
@@ -290,7 +293,7 @@ public enum RunFrontend {
             if target.isDirectory {
                 try AtomicFile.writeAll(zip(paths, outputs).map { (path: $0, data: Array(render($1).utf8)) })
             } else if target.format == .json, outputs.count > 1 {
-                try AtomicFile.write(JSONRenderer().render(tables: outputs), to: target.path)
+                try AtomicFile.write(JSONRenderer(units: units).render(tables: outputs), to: target.path)
             } else {
                 try AtomicFile.write(outputs.map(render).joined(separator: "\n"), to: target.path)
             }

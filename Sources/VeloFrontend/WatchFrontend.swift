@@ -1,7 +1,14 @@
 // What `velo watch` does: poll the rule file and the source files, and on each change
 // recompute incrementally and print what moved — the demand-sensing cadence made continuous.
+//
+// A source's reader says what tells that it may have changed (`SourceWatch`): a file's size and
+// modification time (a CSV file; a SQLite database and its write-ahead log), or nothing local
+// (a PostgreSQL server), in which case the reader is asked on every poll of servers — every
+// `--interval`, but at most once per `serverPollMilliseconds` — and a poll that finds nothing
+// new prints nothing.
 
 import VeloCheck
+import VeloData
 import VeloEngine
 import VeloRender
 import VeloSyntax
@@ -19,6 +26,9 @@ import Darwin
 let watchInterrupted = Atomic<Int32>(0)
 
 public enum WatchFrontend {
+    /// Database servers are asked for new rows at most this often, whatever `--interval` is.
+    static let serverPollMilliseconds = 1000
+
     public static func run(file path: String, sets: [String], interval: Int, console: Console,
                            maxPolls: Int? = nil) throws(CommandFailure) {
         guard interval >= 10 else {
@@ -26,17 +36,21 @@ public enum WatchFrontend {
             throw CommandFailure(.usage)
         }
         var loop = try Loop(path: path, sets: sets, console: console)
-        console.out("watching \(path) and \(loop.watched.sources.count) data file\(loop.watched.sources.count == 1 ? "" : "s"); "
-                    + "\(loop.ws.flags().count) flags; Ctrl-C to stop\n")
+        let files = loop.watched.sources.count, servers = loop.watched.polled.count
+        console.out("watching \(path) and \(files) data file\(files == 1 ? "" : "s")"
+                    + (servers == 0 ? "" : ", polling \(servers) database source\(servers == 1 ? "" : "s")")
+                    + "; \(loop.ws.flags().count) flags; Ctrl-C to stop\n")
         watchInterrupted.store(0, ordering: .relaxed)
         signal(SIGINT) { _ in watchInterrupted.store(1, ordering: .relaxed) }
         defer { signal(SIGINT, SIG_DFL) }
         var polls = 0
+        // Every how many polls the servers are asked (at least one second apart).
+        let serverEvery = max(1, (serverPollMilliseconds + interval - 1) / interval)
         while watchInterrupted.load(ordering: .relaxed) == 0 {
             if let maxPolls, polls >= maxPolls { break }
             polls += 1
             usleep(useconds_t(interval * 1000))
-            loop.poll()
+            loop.poll(servers: polls % serverEvery == 0)
         }
         console.out("stopped watching \(path)\n")
     }
@@ -58,8 +72,9 @@ public enum WatchFrontend {
             watched = Snapshot(ws: ws, rulePath: path)
         }
 
-        /// Looks at the files once; recomputes and prints what changed, if anything did.
-        mutating func poll() {
+        /// Looks at the files once (and, with `servers`, asks the database servers); recomputes
+        /// and prints what changed, if anything did.
+        mutating func poll(servers: Bool = true) {
             let now = Snapshot(ws: ws, rulePath: path)
             if now.rule != watched.rule {
                 ws = reloadRules(path, ws: ws, console: console)
@@ -67,20 +82,30 @@ public enum WatchFrontend {
                 return
             }
             let changed = now.sources.filter { watched.sources[$0.key] != $0.value }.map(\.key).sorted()
-            guard !changed.isEmpty else { return }
+            let polled = servers ? now.polled : []
+            guard !changed.isEmpty || !polled.isEmpty else { return }
             watched = now
             // The rule file checked again against the changed data, as a fresh run would: data
             // it no longer checks against (a header-only file whose column has no type any
             // more) keeps the previous plan instead of computing from it.
-            if let problem = recheck() {
+            if !changed.isEmpty, let problem = recheck() {
                 console.err("\(clockTime())  \(changed.joined(separator: ", ")) changed: \(problem) (keeping the previous plan)\n")
                 return
             }
             do {
-                let report = try ws.apply(changed.map { Edit.source($0, path: nil) })
-                console.out("\(clockTime())  \(changed.joined(separator: ", ")) changed: \(ChangeReportText.summary(report))\n")
+                let report = try ws.apply((changed + polled).map { Edit.source($0, path: nil) })
+                // A polled source is named only when it had something new.
+                let named = (changed + polled.filter(report.sourcesRead.contains)).sorted()
+                guard !named.isEmpty else { return }
+                console.out("\(clockTime())  \(named.joined(separator: ", ")) changed: \(ChangeReportText.summary(report))\n")
                 console.out(ChangeReportText.render(report))
             } catch {
+                // A polled source that changed so that the rule file no longer checks against it
+                // (its table gone, a column's type changed): the diagnostics, located.
+                if changed.isEmpty, let problem = recheck() {
+                    console.err("\(clockTime())  \(polled.joined(separator: ", ")): \(problem) (keeping the previous plan)\n")
+                    return
+                }
                 console.err("\(clockTime())  velo: \(error.message) (keeping the previous plan)\n")
             }
         }
@@ -126,7 +151,7 @@ public enum WatchFrontend {
         return "\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec))"
     }
 
-    /// Sizes and modification times of the watched files.
+    /// Sizes and modification times of the watched files, and the sources polled.
     struct Snapshot: Equatable {
         struct Stamp: Equatable {
             var size: Int
@@ -134,13 +159,24 @@ public enum WatchFrontend {
             var nanoseconds: Int
         }
         var rule: Stamp?
-        var sources: [String: Stamp?]
+        /// Per source read from files, the stamps of its files (nil: a file that is not there).
+        var sources: [String: [Stamp?]]
+        /// Sources nothing local tells about (database servers), sorted.
+        var polled: [String]
 
         init(ws: Workspace, rulePath: String) {
             rule = Snapshot.stamp(rulePath)
-            var s: [String: Stamp?] = [:]
-            for (name, path) in ws.sourcePaths { s[name] = Snapshot.stamp(path) }
+            var s: [String: [Stamp?]] = [:]
+            var p: [String] = []
+            for (name, watch) in ws.sourceWatches {
+                switch watch {
+                case .files(let paths): s[name] = paths.map(Snapshot.stamp)
+                case .poll: p.append(name)
+                case .never: break
+                }
+            }
             sources = s
+            polled = p.sorted()
         }
 
         static func stamp(_ path: String) -> Stamp? {

@@ -2,14 +2,19 @@
 //
 // Columns keep their given order; numbers use `NumberFormat.exact` so a reader gets back the
 // very doubles the engine computed. Missing values are empty fields (reasons are for people
-// and are not written). Lines end in "\n", the header included.
+// and are not written). Lines end in "\n", the header included. Headers are the bare column
+// names an importer maps (`need`); with `unitHeaders` (`--units`) a column with a unit is
+// headed `need (units)`, `spend (USD)`, `change (percent)` — the cells stay exact numbers.
 
 import VeloData
 
 /// Renders a table as RFC 4180 CSV.
 public struct CSVRenderer: Sendable {
-    /// Creates a CSV renderer.
-    public init() {}
+    /// Whether a column with a unit is headed `name (unit)` instead of `name`.
+    public var unitHeaders: Bool
+
+    /// Creates a CSV renderer; `unitHeaders`: headers carry the units (`need (units)`).
+    public init(unitHeaders: Bool = false) { self.unitHeaders = unitHeaders }
 
     /// The header row and one record per row, each ending in "\n". A table without columns
     /// renders as the empty string.
@@ -24,7 +29,7 @@ public struct CSVRenderer: Sendable {
         guard !columns.isEmpty else { return [] }
         var out: [UInt8] = []
         out.reserveCapacity(64 + table.rowCount * columns.count * 8)
-        appendRecord(columns.map(\.name), to: &out)
+        appendRecord(unitHeaders ? columns.map(\.headerWithUnit) : columns.map(\.name), to: &out)
         // Dates repeat (a period table's week starts): each distinct one is formatted once.
         var dates: [Int32: [UInt8]] = [:]
         for row in 0..<table.rowCount {

@@ -28,9 +28,7 @@ public enum DatabaseWriter {
         output.hasPrefix("postgresql://") || output.hasPrefix("postgres://") || output.hasPrefix("postgres:")
     }
 
-    static func quoted(_ name: String) -> String {
-        "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
-    }
+    static func quoted(_ name: String) -> String { SQLIdentifier.quoted(name) }
 
     static func sqlType(_ v: CellValues) -> String {
         switch v {

@@ -1,6 +1,7 @@
 // A column's cells as people read them, shared by the terminal table and Markdown.
 //
-// Numbers get the column-wide decimal count of `NumberFormat` so points line up, booleans
+// Numbers get the column-wide decimal count of `NumberFormat` so points line up (money and
+// percentages their own, with the unit in the cell: UnitCells.swift), booleans
 // read yes/no, dates ISO, and a missing value is a dash followed by its reason when known.
 // Each cell also records whether it may be shortened with `…` when the table must fit a
 // terminal: text and reasons may, numbers, dates, booleans and bare dashes may not, since a
@@ -28,9 +29,14 @@ struct HumanColumn {
         rightAligned = column.isNumeric && !column.isKey
         isKey = column.isKey
         emphasis = column.emphasis
+        let style = UnitCells(column.unit)
         var decimals = 0
         if case .number(let values) = column.values {
-            decimals = NumberFormat.columnDecimals(values.prefix(rows))
+            switch style {
+            case .plain: decimals = NumberFormat.columnDecimals(values.prefix(rows))
+            case .money: decimals = 2
+            case .percent: decimals = NumberFormat.percentDecimals(values.prefix(rows))
+            }
         }
         entries = []
         entries.reserveCapacity(rows)
@@ -44,7 +50,13 @@ struct HumanColumn {
                 }
             case .number(let x):
                 // An integer key is an identifier (a week, a store): no thousands separators.
-                let text = isKey ? NumberFormat.exact(x) : NumberFormat.human(x, decimals: decimals)
+                let text: String
+                switch style {
+                case _ where isKey: text = NumberFormat.exact(x)
+                case .plain: text = NumberFormat.human(x, decimals: decimals)
+                case .money(let currency): text = NumberFormat.money(x, currency: currency)
+                case .percent: text = NumberFormat.percent(x, decimals: decimals)
+                }
                 entries.append(Entry(text: text, missing: false, truncatable: false))
             case .text(let s):
                 entries.append(Entry(text: DisplayWidth.singleLine(s), missing: false, truncatable: true))

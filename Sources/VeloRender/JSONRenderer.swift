@@ -4,18 +4,27 @@
 // object keyed by table name. Numbers use `NumberFormat.exact` (a valid JSON number for every
 // finite double); missing values and non-finite numbers are `null`. Output is one row object
 // per line: still one JSON document, but diffable and greppable.
+//
+// With `units` (`--units`) a table is an object instead: its units, column -> unit text for
+// the columns that have one, then its rows as above —
+//   {"units": {"need": "units", "spend": "USD"}, "rows": [ {...}, ... ]}
+// (several tables: `{"plan": {"units": ..., "rows": ...}, ...}`). Numbers stay exact; a
+// `percent` column holds fractions (0.29 for 29%).
 
 import VeloData
 
 /// Renders tables as JSON.
 public struct JSONRenderer: Sendable {
-    /// Creates a JSON renderer.
-    public init() {}
+    /// Whether each table is `{"units": {...}, "rows": [...]}` instead of its array of rows.
+    public var units: Bool
+
+    /// Creates a JSON renderer; `units`: each table carries its columns' units.
+    public init(units: Bool = false) { self.units = units }
 
     /// `[` one object per row `]`, ending in "\n"; `[]` for a table without rows.
     public func render(_ table: OutputTable) -> String {
         var out = ""
-        appendArray(table, indent: "", to: &out)
+        appendTable(table, indent: "", to: &out)
         return out + "\n"
     }
 
@@ -26,10 +35,26 @@ public struct JSONRenderer: Sendable {
         var out = "{\n"
         for (i, table) in tables.enumerated() {
             out += "  " + Self.quoted(table.name) + ": "
-            appendArray(table, indent: "  ", to: &out)
+            appendTable(table, indent: "  ", to: &out)
             out += i == tables.count - 1 ? "\n" : ",\n"
         }
         return out + "}\n"
+    }
+
+    /// The table's rows, or with `units` its units object and rows.
+    private func appendTable(_ table: OutputTable, indent: String, to out: inout String) {
+        guard units else {
+            appendArray(table, indent: indent, to: &out)
+            return
+        }
+        let pairs = table.columns.compactMap { c -> String? in
+            guard let unit = c.unit, !unit.isEmpty else { return nil }
+            return Self.quoted(c.name) + ": " + Self.quoted(unit)
+        }
+        out += "{\n" + indent + "  \"units\": {" + pairs.joined(separator: ", ") + "},\n"
+        out += indent + "  \"rows\": "
+        appendArray(table, indent: indent + "  ", to: &out)
+        out += "\n" + indent + "}"
     }
 
     private func appendArray(_ table: OutputTable, indent: String, to out: inout String) {

@@ -16,12 +16,14 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 extension OutputTable {
     /// The table rendered in `format`. `width`, `maxRows` and `color` apply only to
     /// `.table`; the other formats always write every row and column, without colour.
+    /// `units` (`--units`) applies to CSV (headers `need (units)`) and JSON (a units object);
+    /// the people-facing formats always show units.
     public func rendered(as format: OutputFormat, width: Int? = nil, maxRows: Int? = nil,
-                         color: Bool = false) -> String {
+                         color: Bool = false, units: Bool = false) -> String {
         switch format {
         case .table: return TableRenderer(width: width, maxRows: maxRows, color: color).render(self)
-        case .csv: return CSVRenderer().render(self)
-        case .json: return JSONRenderer().render(self)
+        case .csv: return CSVRenderer(unitHeaders: units).render(self)
+        case .json: return JSONRenderer(units: units).render(self)
         case .markdown: return MarkdownRenderer().render(self)
         }
     }

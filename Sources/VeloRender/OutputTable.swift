@@ -37,7 +37,9 @@ public struct OutputColumn: Sendable {
     public var missingReasons: [Int: String]
     /// Key columns are shown first and left-aligned in people-facing formats.
     public var isKey: Bool
-    /// An optional unit such as "units" or "days", shown in people-facing headers as `name (unit)`.
+    /// An optional unit such as "units", "days", "USD" or "percent" (`UnitText.percent`): in
+    /// people-facing formats money and percentages show in the cell (`$1,234.50`, `29%`),
+    /// other units in the header as `name (unit)`; CSV and JSON carry it when asked to.
     public var unit: String?
     /// Cells shown in colour on a terminal (row -> emphasis), e.g. a flag's severity.
     public var emphasis: [Int: Emphasis] = [:]
@@ -103,8 +105,15 @@ extension OutputColumn {
         }
     }
 
-    /// `name (unit)`, the header people see.
+    /// `name (unit)`, the header people see; just `name` when the unit shows in the cells
+    /// (money, percentages) or there is none.
     var humanHeader: String {
+        guard let unit, !unit.isEmpty, UnitCells(unit).unitInHeader else { return name }
+        return "\(name) (\(unit))"
+    }
+
+    /// `name (unit)` for any unit, the header CSV writes with `--units`.
+    var headerWithUnit: String {
         guard let unit, !unit.isEmpty else { return name }
         return "\(name) (\(unit))"
     }

@@ -78,7 +78,8 @@ public final class SQLCompiler {
     }
 
     func run() throws(SQLCompileError) -> SQLScript {
-        for (t, table) in program.tables.enumerated() where table.isSource { try source(TableRef(t)) }
+        for (t, table) in program.tables.enumerated() where table.isReadSource { try source(TableRef(t)) }
+        for (t, table) in program.tables.enumerated() where table.isSource && !table.isReadSource { try filteredSource(TableRef(t)) }
         asOfStatement()
         try derivedTables()
         var queries: [ResultQuery] = []
@@ -138,6 +139,10 @@ public final class SQLCompiler {
         relation[t.index] = d.quote(name)
         guard src.reader == "csv" else { throw unsupported("a `\(src.reader)` source", src.pathSpan) }
         let path = options.sourcePaths[name] ?? src.resolvedPath
+        // The checker read this file already; should it fail now, the engine says why.
+        if let layout = try? DialectCSVReader(path: path, settings: src.settings).layout(), needsDialectRead(info, layout) {
+            return try dialectSource(t, path: path, layout: layout)
+        }
         let comment = ["-- \(name): \(src.path) (\(at(info.span)))"]
         let columns = info.columns.map { (d.quote($0.name), d.sqlType($0.type.base == .unknown ? .text : $0.type)) }
         switch d {
@@ -150,7 +155,7 @@ public final class SQLCompiler {
             let cols = columns.map { "  \($0.0) \($0.1)" }.joined(separator: ",\n")
             let drop = options.temporary ? "" : "DROP TABLE IF EXISTS \(d.quote(name)) CASCADE;\n"
             statements.append(.sql(comment: comment, text: "\(drop)CREATE \(options.temporary ? "TEMP " : "")TABLE \(d.quote(name)) (\n\(cols)\n);"))
-            statements.append(.copyCSV(table: name, columns: info.columns.map(\.name), path: path))
+            statements.append(.copyCSV(table: name, columns: info.columns.map(\.name), path: path, options: ["HEADER true"]))
         case .spark:
             let cols = columns.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
             let view = d.quote(name + "__csv")
@@ -161,6 +166,20 @@ public final class SQLCompiler {
             statements.append(.table(comment: [], name: name, query: "SELECT * FROM \(view)",
                                     text: "CACHE LAZY TABLE \(d.quote(name)) AS SELECT * FROM \(view);"))
         }
+    }
+
+    /// A filtered event table: its base's rows for which the condition is true (a missing
+    /// condition is NULL in SQL, so the row is left out too, as in the engine).
+    func filteredSource(_ t: TableRef) throws(SQLCompileError) {
+        let info = program.table(t)
+        guard relation[t.index] == nil, let src = info.source, let base = src.base, let filter = src.filter else { return }
+        if relation[base.index] == nil { try filteredSource(base) }
+        guard let from = relation[base.index] else { return }
+        let condition = try expression(filter, in: Scope(table: t, alias: "r", from: from))
+        relation[t.index] = d.quote(info.name)
+        let comment = ["-- \(info.name): the rows of \(program.table(base).name) where \(program.file.text(of: filter.span)) (\(at(info.span)))"]
+        statements.append(.sql(comment: comment, text: d.create(info.name, asTable: true, temporary: options.temporary,
+                                                                query: "SELECT * FROM \(from) AS r\nWHERE \(condition)")))
     }
 
     /// The as-of date: given, or the latest date of the tables its windows read.

@@ -30,8 +30,8 @@ extension SQLRunner {
         for s in script.statements {
             switch s {
             case .sql(_, let text), .table(_, _, _, let text): try exec(text)
-            case .copyCSV(let table, let columns, let path):
-                try copy(conn, table: table, columns: columns, path: path, dialect: script.dialect)
+            case .copyCSV(let table, let columns, let path, let options):
+                try copy(conn, table: table, columns: columns, path: path, options: options, dialect: script.dialect)
             }
         }
         var results: [[[SQLValue]]] = []
@@ -61,35 +61,21 @@ extension SQLRunner {
         String(cString: PQerrorMessage(conn)).split(separator: "\n").first.map(String.init) ?? "unknown error"
     }
 
-    /// A CSV file into a table, through COPY FROM STDIN (the file's own header names the columns).
-    static func copy(_ conn: OpaquePointer, table: String, columns: [String], path: String, dialect: SQLDialect) throws(SQLRunError) {
+    /// A CSV file into a table, through COPY FROM STDIN: the whole file, its columns as
+    /// listed (the file's order) and COPY's options (the header row, a separator, an encoding).
+    static func copy(_ conn: OpaquePointer, table: String, columns: [String], path: String, options: [String],
+                     dialect: SQLDialect) throws(SQLRunError) {
         guard let f = fopen(path, "rb") else { throw SQLRunError("cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { fclose(f) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        // The header line decides the column order.
-        var header = ""
-        let first = fread(&buffer, 1, buffer.count, f)
-        var start = 0
-        if let nl = buffer[0..<first].firstIndex(of: UInt8(ascii: "\n")) {
-            header = String(decoding: buffer[0..<nl], as: UTF8.self)
-            start = nl + 1
-        } else {
-            header = String(decoding: buffer[0..<first], as: UTF8.self)
-            start = first
-        }
-        if header.hasPrefix("\u{FEFF}") { header.removeFirst() }
-        let names = header.split(separator: ",", omittingEmptySubsequences: false).map { field -> String in
-            var s = field.trimmingCharacters()
-            if s.hasPrefix("\""), s.hasSuffix("\""), s.count >= 2 { s = String(s.dropFirst().dropLast()) }
-            return s
-        }
-        let list = names.map { dialect.quote($0) }.joined(separator: ", ")
-        let r = PQexec(conn, "COPY \(dialect.quote(table)) (\(list)) FROM STDIN WITH (FORMAT csv)")
+        let list = columns.map { dialect.quote($0) }.joined(separator: ", ")
+        let r = PQexec(conn, "COPY \(dialect.quote(table)) (\(list)) FROM STDIN WITH (\((["FORMAT csv"] + options).joined(separator: ", ")))")
         let status = PQresultStatus(r)
         PQclear(r)
         guard status == PGRES_COPY_IN else { throw SQLRunError("PostgreSQL: \(errorText(conn))") }
-        var n = first
-        var offset = start
+        var n = fread(&buffer, 1, buffer.count, f)
+        // A UTF-8 byte-order mark is not part of the header's first name.
+        var offset = n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
         while n > 0 {
             let ok = buffer.withUnsafeBufferPointer { p in
                 p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: n) { c in

@@ -12,9 +12,9 @@ public enum SQLStatement: Sendable {
     /// table). `velo run` on Spark keeps the rows instead (a local checkpoint, SQLRunner.swift),
     /// so a later step's plan starts from them, not from every step before it.
     case table(comment: [String], name: String, query: String, text: String)
-    /// Load a CSV file into an existing table (PostgreSQL: `\copy`, sent as COPY FROM STDIN
-    /// by `velo run`).
-    case copyCSV(table: String, columns: [String], path: String)
+    /// Load a CSV file into an existing table, its columns in the file's order, with COPY's
+    /// options after `FORMAT csv` (PostgreSQL: `\copy`, sent as COPY FROM STDIN by `velo run`).
+    case copyCSV(table: String, columns: [String], path: String, options: [String])
 }
 
 /// A query whose rows `velo run --engine` reads back: a table, a flag's marked rows, a
@@ -47,8 +47,8 @@ public struct SQLScript: Sendable {
             switch s {
             case .sql(let comment, let text), .table(let comment, _, _, let text):
                 out += comment.map { $0 + "\n" }.joined() + text + "\n"
-            case .copyCSV(let table, let columns, let path):
-                out += "\\copy \(dialect.quote(table)) (\(columns.map(dialect.quote).joined(separator: ", "))) FROM \(dialect.string(path)) WITH (FORMAT csv, HEADER true)\n"
+            case .copyCSV(let table, let columns, let path, let options):
+                out += "\\copy \(dialect.quote(table)) (\(columns.map(dialect.quote).joined(separator: ", "))) FROM \(dialect.string(path)) WITH (\((["FORMAT csv"] + options).joined(separator: ", ")))\n"
             }
         }
         for q in queries {
@@ -66,5 +66,7 @@ public struct SQLCompileError: Error, Sendable {
     public var construct: String
     public var span: Span
     public var dialect: SQLDialect
+    /// What to do instead, when it is not rewriting the formula.
+    public var hint: String? = nil
     public var message: String { "\(construct) cannot be compiled to \(dialect.displayName)" }
 }

@@ -28,6 +28,21 @@ public struct DecisionDecl: Sendable {
     }
     public enum CollectOperator: String, Sendable, CaseIterable { case sum, min, max, count }
 
+    /// The words that may follow `decide`, and those that may follow `collect` (completion in
+    /// the REPL and the editor).
+    public static let policyWords = ["unique", "first", "priority", "collect"]
+    public static let collectWords = CollectOperator.allCases.map(\.rawValue)
+
+    /// What completes the word after `previous` in a decision header, or nil when `previous`
+    /// is neither `decide` nor `collect`.
+    public static func completions(after previous: String?) -> [String]? {
+        switch previous {
+        case "decide"?: return policyWords
+        case "collect"?: return collectWords
+        default: return nil
+        }
+    }
+
     /// One test of a cell. A cell is one or more tests separated by commas (any may hold).
     public enum Test: Sendable {
         /// `-`: any value, missing included.

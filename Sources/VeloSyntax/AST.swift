@@ -60,6 +60,18 @@ public struct SourceDecl: Sendable {
     public var options: [SourceOption] = []
     /// `where status != "Cancelled"`: only the rows for which this holds are the table's rows.
     public var filter: Expr? = nil
+    /// `table web_orders = orders where channel == "web"`: the event table whose rows this one
+    /// keeps some of (then `reader` is that name too, `path` is empty and `filter` is set).
+    public var base: Name? = nil
+
+    /// A filtered event table: `table NAME = EVENTS where CONDITION`.
+    public static func filtering(_ name: Name, base: Name, filter: Expr, span: Span) -> SourceDecl {
+        var d = SourceDecl(name: name, reader: base, path: TextLiteral(parts: [], span: Span(start: base.span.end, length: 0)),
+                           keys: [], columnTypes: [], span: span)
+        d.filter = filter
+        d.base = base
+        return d
+    }
 }
 
 /// `delimiter: ";"` in `csv("orders.csv", delimiter: ";")`.

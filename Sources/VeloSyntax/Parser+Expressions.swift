@@ -189,6 +189,13 @@ extension Parser {
             advance()
             let name = Name(file.text(of: t.span), t.span)
             if match(.dot) != nil {
+                if check(.string) {
+                    // `orders."Order Status"`: a header is named once, in the source's block.
+                    let header = String(file.text(of: peek.span).dropFirst().dropLast())
+                    throw fail(.unexpectedToken(peek, expected: "a column name after `.`", file: file,
+                                                hint: "a column is named by a name, not by its header in quotes: map it in `\(name.text)`'s block, "
+                                                    + "as in `\(Parser.suggestedName(header)) = \"\(header)\"`, and write `\(name.text).\(Parser.suggestedName(header))`"))
+                }
                 let column = try expectName("a column name after `.`")
                 return Expr(.member(table: name, column: column), t.span.through(column.span))
             }

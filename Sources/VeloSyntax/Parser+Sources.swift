@@ -1,5 +1,6 @@
 // Source tables: `table orders = csv("orders.csv", delimiter: ";") by sku:` and a block of
-// column lines (types, header names, date formats) and a row filter.
+// column lines (types, header names, date formats) and a row filter; and filtered event
+// tables, `table web_orders = orders where channel == "web"`.
 
 extension Parser {
     // source_def: "table" NAME "=" NAME "(" source_args ")" by_clause? (_NL | ":" _NL _INDENT source_line+ _DEDENT)
@@ -10,6 +11,15 @@ extension Parser {
         let name = try expectName("a table name")
         _ = try expect(.assign)
         let reader = try expectName("a data source such as `csv(\"data/sales.csv\")`")
+        if match(.where) != nil {
+            // filtered_def: "table" NAME "=" NAME "where" expr _NL
+            let condition = try expression()
+            try expectNewline()
+            return SourceDecl.filtering(name, base: reader, filter: condition, span: start.through(condition.span))
+        }
+        guard check(.lparen) else {
+            throw fail(.unexpectedToken(peek, expected: "`(` and where the data is, or `where` and a condition (the rows of `\(reader.text)` it keeps)", file: file))
+        }
         _ = try expect(.lparen)
         // The location may be left out when labelled arguments say it all (`postgres(table: "orders")`).
         let labelled = check(.table) || (check(.identifier) && peek(1).kind == .symbol(.colon))
@@ -76,7 +86,7 @@ extension Parser {
                     if header == nil || check(.colon) {
                         _ = try expect(.colon, header == nil ? "`:` and a type (number, text, date or bool), or `=` and the name in the file" : nil)
                         if check(.identifier), !["number", "text", "date", "bool"].contains(file.text(of: peek.span)),
-                           UnitWords.isUnitWord(file.text(of: peek.span)) {
+                           UnitWords.isUnitWord(file.text(of: peek.span)) || file.text(of: peek.span) == UnitWords.percent {
                             // column_unit: a unit in place of the type (a number column)
                             let u = try unitAnnotation(anyName: true)
                             var decl = ColumnTypeDecl(column: column, type: nil, header: header)

@@ -123,7 +123,30 @@ public struct Parser {
             return
         }
         if check(.eof) || check(.dedent) { return }
-        throw fail(.unexpectedToken(peek, expected: "the end of the line", file: file))
+        throw fail(.unexpectedToken(peek, expected: "the end of the line", file: file, hint: spacedNameHint()))
+    }
+
+    /// `Order Status` where a name was expected (two names with only spaces between them):
+    /// a column header with a space, which a source block maps to a name.
+    func spacedNameHint() -> String? {
+        guard index > 0, case .identifier = peek.kind, case .identifier = tokens[index - 1].kind else { return nil }
+        let first = tokens[index - 1].span
+        let between = Span(start: first.end, length: peek.span.start - first.end)
+        guard between.length > 0, file.text(of: between).allSatisfy({ $0 == " " }) else { return nil }
+        let header = file.text(of: first.through(peek.span))
+        return "`\(header)` is not one name: map the header to a name in its source's block, as in "
+            + "`\(Parser.suggestedName(header)) = \"\(header)\"`, and write that name"
+    }
+
+    /// A Velo name for a column header: `Order Status` -> `order_status`.
+    public static func suggestedName(_ header: String) -> String {
+        var out = ""
+        for ch in header.lowercased() {
+            if ch.isASCII && (ch.isLetter || ch.isNumber) { out.append(ch) } else if !out.hasSuffix("_") { out.append("_") }
+        }
+        while out.hasSuffix("_") { out.removeLast() }
+        if out.first?.isNumber ?? true { out = "c_" + out }
+        return out
     }
 
     mutating func fail(_ d: Diagnostic) -> Failure {

@@ -18,6 +18,10 @@ public enum UnitWords {
     public static let names: [String] = ["unit", "units", "case", "cases", "pack", "packs", "pallet", "pallets",
                                          "day", "days"]
 
+    /// On a source column line only (`margin: percent`): a plain number shown as a
+    /// percentage. Not a unit after a number: `5 percent` is not a way to write `5%`.
+    public static let percent = "percent"
+
     public static func isUnitWord(_ word: String) -> Bool {
         names.contains(word) || isCurrencyCode(word)
     }

@@ -139,9 +139,13 @@ struct GProgram {
     var checks: [GCheck]
     /// `report` statements (ProgramGenerator+Reports.swift).
     var reports: [GReport] = []
+    /// Row filters and the returns dialect (ProgramGenerator+Filters.swift).
+    var salesWhere: String? = nil
+    var filtered: [GFiltered] = []
+    var returnsDialect = false
 
     var text: String {
-        var s = GSchema.header + "\n\n"
+        var s = GSchema.header(self) + "\n\n"
         for p in params { s += "param \(p.name) = \(p.value)\n" }
         for t in tables {
             s += "\ntable \(t.name)"
@@ -223,6 +227,7 @@ struct ProgramGenerator {
     /// A whole program: the tables in their fixed order, some optional.
     mutating func program() -> GProgram {
         var p = GProgram(params: Self.params.filter { $0.name == "p1" || r.int(4) > 0 }, tables: [], flags: [], checks: [])
+        addFilters(&p)
         if r.int(6) == 0 { p.params[0].value = "\(1 + r.int(5))" }
         p.tables.append(GDerived(name: "series", keys: ["sku", "channel"], from: "sales", window: r.int(4) == 0 ? nil : 5 + r.int(30), columns: []))
         p.tables.append(GDerived(name: "plan", keys: ["sku"], from: "items", window: r.int(3) == 0 ? 10 + r.int(40) : nil, columns: []))
@@ -400,6 +405,9 @@ struct ProgramGenerator {
                 }
                 addCheck(&p)
                 return "add check"
+            case 9 where r.int(3) == 1:
+                guard let what = editFilter(&p) else { continue }
+                return what
             case 9 where r.int(3) == 0:
                 // Add or drop a report.
                 if !p.reports.isEmpty && r.int(2) == 0 {
@@ -722,7 +730,7 @@ struct GScope {
         self.program = program
         owner = program.tables[ti].table
         context = owner
-        visible = GSchema.sources + program.tables[..<ti].map(\.table)
+        visible = GSchema.sources + program.filteredTables + program.tables[..<ti].map(\.table)
     }
 
     func inside(_ over: GTable) -> GScope {

@@ -128,7 +128,7 @@ final class PropertyRun: @unchecked Sendable {
     func text(_ name: String) -> String {
         switch name {
         case "sales": return data.salesCSV
-        case "returns": return data.returnsCSV
+        case "returns": return program.returnsDialect ? GSchema.dialectReturns(data.returnsCSV) : data.returnsCSV
         case "items": return data.itemsCSV
         default: return data.stockCSV
         }
@@ -141,7 +141,8 @@ final class PropertyRun: @unchecked Sendable {
     func append(_ name: String, _ lines: String) {
         let h = FileHandle(forWritingAtPath: dir + "/\(name).csv")!
         h.seekToEndOfFile()
-        h.write(lines.data(using: .utf8)!)
+        let written = name == "returns" && program.returnsDialect ? GSchema.dialectReturns(lines) : lines
+        h.write(written.data(using: .utf8)!)
         h.closeFile()
     }
 
@@ -791,7 +792,7 @@ enum PropertyShrinker {
     /// The shrunk case, printed so a person can replay it.
     static func report(_ c: PropertyCase, _ o: PropertyOutcome) -> String {
         var s = "seed \(c.seed) (replay: VELO_PROPERTY_SEED=\(c.seed)); shrunk to \(c.steps.count) edit(s):\n"
-        s += "--- sales.csv\n\(c.data.salesCSV)--- returns.csv\n\(c.data.returnsCSV)--- items.csv\n\(c.data.itemsCSV)--- stock.csv\n\(c.data.stockCSV)"
+        s += "--- sales.csv\n\(c.data.salesCSV)--- returns.csv\n\(c.program.returnsDialect ? GSchema.dialectReturns(c.data.returnsCSV) : c.data.returnsCSV)--- items.csv\n\(c.data.itemsCSV)--- stock.csv\n\(c.data.stockCSV)"
         s += "--- plan.velo (before the edits)\n\(c.program.text)"
         s += "--- edits\n" + o.log.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: "\n")
         s += "\n--- after the last edit\n\(o.failure ?? "no failure")\n"
@@ -934,6 +935,7 @@ enum PropertyShrinker {
             var gen = ProgramGenerator(seed: UInt64(i) &* 31 &+ 5)
             var p = gen.program()
             for _ in 0..<3 { _ = gen.edit(&p) }
+            p.returnsDialect = false   // the data files here are written plainly
             let program: CheckedProgram
             do { program = try compile(p.text, path: scratch.path("plan.velo")) } catch {
                 failures += 1

@@ -50,6 +50,7 @@ private final class REPLPropertyRun {
         data = IncData.random(&r)
         var gen = ProgramGenerator(seed: r.next())
         gprogram = gen.program()
+        gprogram.returnsDialect = false   // its data files are written plainly
         overlay = REPLOverlay(program: gprogram.text)
         dir = FileManager.default.temporaryDirectory.path + "/velo-repl-prop-\(seed)-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: dir + "/fresh", withIntermediateDirectories: true)

@@ -7,6 +7,9 @@
 
 import Foundation
 import Testing
+import VeloCheck
+import VeloEngine
+import VeloSyntax
 @testable import VeloFrontend
 
 /// A throwaway PostgreSQL server with password authentication (user `velo`, password `secret`).
@@ -200,6 +203,11 @@ final class PostgresServer: @unchecked Sendable {
                               sources: ["orders=" + server.conninfo], in: dir)
             #expect(missing.err.contains("the database has no table `orderz`"), "\(missing.err)")
             #expect(missing.err.contains("rules.velo:1:"), "\(missing.err)")
+            let increasing = run(Self.rules.replacingOccurrences(of: "table: \"orders\"", with: "table: \"orders\", increasing: \"order_nr\""),
+                                 sources: ["orders=" + server.conninfo], in: dir)
+            #expect(increasing.status == .dataError)
+            #expect(increasing.err.contains("`increasing: \"order_nr\"` names no column of the table"), "\(increasing.err)")
+            #expect(increasing.err.contains("rules.velo:1:"), "\(increasing.err)")
             let query = run("table items = postgres(query: \"select sku, moq form items\") by sku\n",
                             sources: ["items=" + server.conninfo], in: dir)
             #expect(query.err.contains("the query failed: syntax error"), "\(query.err)")
@@ -231,6 +239,75 @@ final class PostgresServer: @unchecked Sendable {
                             sources: ["items=" + server.conninfo], in: dir)
             #expect(nulls.status == .dataError)
             #expect(nulls.err.contains("empty key"), "\(nulls.err)")
+        }
+    }
+
+    @Test("rows appended by a declared increasing column are read alone; a changed old row reads all again; watch polls")
+    func appendedRowsByAnIncreasingColumn() throws {
+        try PostgresServer.with { server in
+            try server.sql("""
+                CREATE TABLE sales (order_no integer, date date, sku text, units integer);
+                INSERT INTO sales VALUES (1, '2024-01-01', 'A', 1), (2, '2024-01-05', 'A', 2), (3, '2024-01-05', 'B', 4);
+                """)
+            setenv("VELO_TEST_PG_SALES", server.conninfo, 1)
+            let dir = FrontendHarness.scratch()
+            defer { FrontendHarness.remove(dir) }
+            let rules = """
+                table sales = postgres(table: "sales", url_env: "VELO_TEST_PG_SALES", increasing: "order_no")
+                table t by sku from sales:
+                  n = sum(sales.units)
+                  c = count(sales.units)
+
+                """
+            let path = dir + "/plan.velo"
+            try rules.write(toFile: path, atomically: true, encoding: .utf8)
+            let program = try #require(RuleCompiler.compile(SourceFile(path: path, text: rules)).program)
+            let t = try #require(program.table(named: "t"))
+            func fresh() throws -> [ResultColumn] {
+                let ws = try Workspace.open(program)
+                return [ws.column(ColumnRef(t, 1)), ws.column(ColumnRef(t, 2))]
+            }
+            let ws = try Workspace.open(program)
+            func same(_ a: [ResultColumn], _ b: [ResultColumn]) -> Bool { zip(a, b).allSatisfy { "\($0.values)" == "\($1.values)" } }
+
+            // An appended row: only A's cells run.
+            try server.sql("INSERT INTO sales VALUES (4, '2024-01-06', 'A', 5)")
+            let appended = try ws.apply([.source("sales", path: nil)])
+            #expect(appended.sourcesRead == ["sales"])
+            #expect(appended.recomputed.values.allSatisfy { $0 == [0] }, "only row A (0) ran: \(appended.recomputed)")
+            #expect(appended.cellsEvaluated == 2)
+            #expect(same([ws.column(ColumnRef(t, 1)), ws.column(ColumnRef(t, 2))], try fresh()))
+            // Nothing new: nothing read.
+            #expect(try ws.apply([.source("sales", path: nil)]).sourcesRead.isEmpty)
+            // An edited old row, a deleted one, one below the last key: read again, fresh values.
+            for sql in ["UPDATE sales SET units = 10 WHERE order_no = 3", "DELETE FROM sales WHERE order_no = 1",
+                        "INSERT INTO sales VALUES (0, '2024-01-02', 'B', 7)"] {
+                try server.sql(sql)
+                _ = try ws.apply([.source("sales", path: nil)])
+                #expect(same([ws.column(ColumnRef(t, 1)), ws.column(ColumnRef(t, 2))], try fresh()), "after \(sql)")
+            }
+
+            // `velo watch` polls the server: a new row prints its key's cells.
+            let captured = CapturedConsole()
+            var loop = try WatchFrontend.Loop(path: path, sets: [], console: captured.console)
+            loop.poll()
+            #expect(captured.output.isEmpty, "nothing new, nothing printed:\n\(captured.output)")
+            try server.sql("INSERT INTO sales VALUES (5, '2024-01-07', 'B', 1)")
+            loop.poll(servers: false)
+            #expect(captured.output.isEmpty, "the server is not asked between its polls")
+            loop.poll()
+            #expect(captured.output.contains("sales changed:"), "output:\n\(captured.output)")
+            #expect(captured.output.contains("t.n[B]  17 → 18"), "output:\n\(captured.output)")
+            #expect(!captured.output.contains("t.n[A]"), "output:\n\(captured.output)")
+            // A column's type changed between polls, then the table gone: located diagnostics.
+            try server.sql("ALTER TABLE sales ALTER COLUMN units TYPE text; INSERT INTO sales VALUES (6, '2024-01-08', 'A', 'many')")
+            loop.poll()
+            #expect(captured.output.contains("plan.velo:3:11: error: `sum` expects a number, found a text"), "output:\n\(captured.output)")
+            #expect(captured.output.contains("(keeping the previous plan)"), "output:\n\(captured.output)")
+            try server.sql("DROP TABLE sales")
+            loop.poll()
+            #expect(captured.output.contains("plan.velo:1:"), "output:\n\(captured.output)")
+            #expect(captured.output.contains("the database has no table `sales`"), "output:\n\(captured.output)")
         }
     }
 

@@ -34,6 +34,7 @@ struct REPLCommandTests {
         ("load other plan.velo", .load("other plan.velo")),
         ("load \"my plan.velo\"", .load("my plan.velo")),
         ("mode csv", .mode(.csv)), ("mode json", .mode(.json)), ("mode table", .mode(.table)),
+        ("mode csv units", .mode(.csv, units: true)), ("mode json  units", .mode(.json, units: true)),
         ("timer on", .timer(true)), ("timer off", .timer(false)),
         ("", .nothing), ("   ", .nothing),
     ]
@@ -62,6 +63,9 @@ struct REPLCommandTests {
         ("set plan.order_qty[1 + 2] = 3", "a key is a text such as \"SKU00012\", found `1 + 2`"),
         ("undo 2", "`undo` takes no argument; see `help undo`"),
         ("mode xml", "`mode` needs table, csv, json or markdown, found `xml`"),
+        ("mode table units", "`mode table` takes no `units`; `mode csv units` and `mode json units` carry the units (tables always show them)"),
+        ("mode csv metres", "`mode csv` takes no `metres`; `mode csv units` and `mode json units` carry the units (tables always show them)"),
+        ("mode csv units x", "`mode` needs table, csv, json or markdown, found `csv units x`"),
         ("timer maybe", "`timer` needs on or off"),
         ("compare base high", "expected `compare SCENARIO SCENARIO on TABLE[.COLUMN], ...`, e.g. `compare base high_service on plan.order_qty` or `on plan`"),
         ("explain plan.order_qty[\"A\"] depth x", "`depth` needs a whole number, e.g. `explain plan.order_qty[\"SKU00012\"] depth 3`"),

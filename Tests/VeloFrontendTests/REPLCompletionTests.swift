@@ -47,6 +47,15 @@ struct REPLCompletionTests {
 
     @Test func commandArguments() {
         #expect(complete("mode j") == ["json"])
+        #expect(complete("  decide ") == ["unique", "first", "priority", "collect"])
+        #expect(complete("  decide p") == ["priority"])
+        #expect(complete("  decide collect m") == ["min", "max"])
+        #expect(complete("plan.policy = dec") == ["decide"])
+        #expect(complete("    otherw") == ["otherwise"])
+        #expect(complete("mode csv u") == ["units"])
+        #expect(complete("mode json ") == ["units"])
+        #expect(complete("mode table u") == [])
+        #expect(complete("mode csv units ") == [])
         #expect(complete("timer o") == ["on", "off"])
         #expect(complete("use b") == ["base"])
         #expect(complete("help ex") == ["explain", "exit"])

@@ -183,6 +183,34 @@ struct REPLSessionTests {
         #expect(c.take() == "mode: table\n— (division by zero)\n")
     }
 
+    /// `mode csv units` heads the columns with their units, `mode json units` gives each table
+    /// a units object; `mode csv` goes back to bare headers.
+    @Test func outputModesWithUnits() {
+        let (s, c) = ReplHarness.session()
+        #expect(s.execute("mode csv units"))
+        #expect(s.execute("show plan need, demand, cadence sort by need desc limit 1"))
+        #expect(s.execute("mode json units"))
+        #expect(s.execute("show plan need limit 1"))
+        #expect(s.execute("mode csv"))
+        #expect(s.execute("show plan need limit 1"))
+        #expect(c.take() == """
+            mode: csv, with units
+            sku,need (units),demand (units/day),cadence
+            SKU000050,20175.516289420477,460.74891774891773,weekly
+            mode: json, with units
+            {
+              "units": {"need": "units"},
+              "rows": [
+                {"sku": "SKU000001", "need": 0}
+              ]
+            }
+            mode: csv
+            sku,need
+            SKU000001,0
+
+            """)
+    }
+
     @Test func wideTablesFitTheTerminal() {
         let capture = ReplHarness.Capture()
         let console = capture.console

@@ -141,16 +141,19 @@ import VeloSyntax
         #expect(captured.output.contains("25000::DOUBLE /* budget */"))
     }
 
-    @Test("human tables name the unit in the header; CSV keeps its header")
+    @Test("human tables name the unit in the header (money in the cell); CSV keeps its header")
     func headers() throws {
         let (dir, file) = try Self.scratchProgram()
         defer { FrontendHarness.remove(dir) }
         let human = FrontendHarness.run(RunRequest(file: file))
-        #expect(human.out.contains("minimum (units)") && human.out.contains("spend (USD)"), "\(human.out)")
+        #expect(human.out.contains("minimum (units)") && !human.out.contains("spend (USD)") && human.out.contains("$"), "\(human.out)")
         var request = RunRequest(file: file)
         request.format = "csv"
         let csv = FrontendHarness.run(request)
         #expect(csv.out.contains("sku,minimum,spend,fits"), "\(csv.out)")
+        request.units = true
+        let withUnits = FrontendHarness.run(request)
+        #expect(withUnits.out.contains("sku,minimum (units),spend (USD),fits"), "\(withUnits.out)")
     }
 }
 

@@ -36,6 +36,21 @@ enum Fixtures {
         OutputColumn(name: "count", values: .number([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, -1_000_000])),
     ])
 
+    /// Columns with units: in the header (units, units/day, USD/unit), in the cell (money in
+    /// dollars, euros and a currency without a symbol; percentages), and none.
+    static let priced = OutputTable(name: "priced", columns: [
+        OutputColumn(name: "sku", values: .text(["A-100", "B-200", "C-300", "D-400"]), isKey: true),
+        OutputColumn(name: "need", values: .number([1200, 35.5, .nan, 0]), missingReasons: [2: "no demand"], unit: "units"),
+        OutputColumn(name: "demand", values: .number([45.2, 0.75, 0, 12]), unit: "units/day"),
+        OutputColumn(name: "unit_cost", values: .number([2.5, 0.1, 10, 1.25]), unit: "USD/unit"),
+        OutputColumn(name: "spend", values: .number([1234.5, -20, 0.004, 1_000_000]), unit: "USD"),
+        OutputColumn(name: "spend_eur", values: .number([980, 3.1, .nan, -0.001]), unit: "EUR"),
+        OutputColumn(name: "fee", values: .number([12, 7.5, 0, 1500]), unit: "CHF"),
+        OutputColumn(name: "change", values: .number([0.29, -0.045, 1, .nan]), missingReasons: [3: "division by zero"], unit: "percent"),
+        OutputColumn(name: "share", values: .number([0.25, 0.5, 0.005, 0.0025]), unit: "percent"),
+        OutputColumn(name: "score", values: .number([1, 2, 3, 4])),
+    ])
+
     /// A table with columns but no rows.
     static let empty = OutputTable(name: "empty", columns: [
         OutputColumn(name: "sku", values: .text([]), isKey: true),

@@ -14,7 +14,7 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
 
 let goldenCases: [GoldenCase] = {
     var cases: [GoldenCase] = []
-    for table in [Fixtures.plan, Fixtures.magnitudes, Fixtures.empty, Fixtures.wide] {
+    for table in [Fixtures.plan, Fixtures.magnitudes, Fixtures.empty, Fixtures.wide, Fixtures.priced] {
         for format in OutputFormat.allCases {
             let ext = ["table": "txt", "csv": "csv", "json": "json", "markdown": "md"][format.rawValue]!
             cases.append(GoldenCase(file: "\(table.name).\(ext)") { table.rendered(as: format) })
@@ -28,6 +28,15 @@ let goldenCases: [GoldenCase] = {
     cases.append(GoldenCase(file: "plan+magnitudes.json") {
         JSONRenderer().render(tables: [Fixtures.plan, Fixtures.magnitudes])
     })
+    // `--units`: CSV headers with the unit, JSON tables with a units object; the rows unchanged.
+    cases.append(GoldenCase(file: "priced.units.csv") { Fixtures.priced.rendered(as: .csv, units: true) })
+    cases.append(GoldenCase(file: "priced.units.json") { Fixtures.priced.rendered(as: .json, units: true) })
+    cases.append(GoldenCase(file: "plan+priced.units.json") {
+        JSONRenderer(units: true).render(tables: [Fixtures.plan, Fixtures.priced])
+    })
+    cases.append(GoldenCase(file: "empty.units.json") { Fixtures.empty.rendered(as: .json, units: true) })
+    // The review page's tables word cells as the terminal does.
+    cases.append(GoldenCase(file: "priced.html") { HTMLTableRenderer().render(Fixtures.priced) })
     return cases
 }()
 

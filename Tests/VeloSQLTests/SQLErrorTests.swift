@@ -89,6 +89,49 @@ struct SQLErrorTests {
             """, "\(o.err)")
     }
 
+    /// A CSV layout an engine's reader cannot be told about: the file, the declaration, the
+    /// dialects that refuse it, and the construct named.
+    static let unreadableCSV: [(data: String, source: String, dialects: [String], construct: String)] = [
+        ("sku,units\n# counted by hand\nA,1\n", ##"csv("s.csv", comment: "#")"##, ["duckdb", "postgres", "spark"],
+         "a CSV source with comment lines (`comment:`)"),
+        ("Stock report\nsku,units\nA,1\n", #"csv("s.csv", skip: 1)"#, ["duckdb", "postgres", "spark"],
+         "a CSV source with lines before its header (`skip:`)"),
+        ("sku,units\nA,1\nTotal,1\n", #"csv("s.csv", trailer: 1)"#, ["duckdb", "postgres", "spark"],
+         "a CSV source with trailer lines (`trailer:`)"),
+        ("sku,units\rA,1\rB,2\r", #"csv("s.csv")"#, ["duckdb", "postgres", "spark"],
+         "a CSV file whose lines end in CR alone"),
+        ("sku,units\nA,1\n", #"csv("s.csv", encoding: "windows-1252")"#, ["duckdb"],
+         "a Windows-1252 CSV file (DuckDB reads UTF-8 and Latin-1)"),
+    ]
+
+    @Test("a CSV layout an engine cannot read is refused by name at the source's line, the others compile",
+          arguments: unreadableCSV.indices)
+    func unreadableCSVLayout(_ i: Int) throws {
+        let c = SQLErrorTests.unreadableCSV[i]
+        let dir = SQLSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try c.data.write(toFile: dir + "/s.csv", atomically: true, encoding: .utf8)
+        try "table s = \(c.source)\n\ntable t by sku from s:\n  u = sum(s.units)\n"
+            .write(toFile: dir + "/r.velo", atomically: true, encoding: .utf8)
+        for dialect in ["duckdb", "postgres", "spark"] {
+            let o = SQLSupport.compile(CompileRequest(file: dir + "/r.velo", sql: dialect))
+            guard c.dialects.contains(dialect) else {
+                #expect(o.status == 0, "\(dialect): \(o.err)")
+                continue
+            }
+            let name = dialect == "duckdb" ? "DuckDB" : dialect == "postgres" ? "PostgreSQL" : "Spark SQL"
+            let line = "table s = \(c.source)"
+            #expect(o.status == 1)
+            #expect(o.err == """
+                \(dir)/r.velo:1:15: error: \(c.construct) cannot be compiled to \(name)
+                  1 | \(line)
+                    |               \(String(repeating: "^", count: 7))
+                hint: run it on the native engine (without --engine), or load the rows into the engine yourself and name them with `--source-table s=SCHEMA.TABLE`
+
+                """, "\(dialect)")
+        }
+    }
+
     @Test("a recurrence Spark would unroll past 1,000 periods is refused for Spark only, at the table's line")
     func longRecurrenceOnSpark() throws {
         let dir = SQLSupport.temporaryDirectory()

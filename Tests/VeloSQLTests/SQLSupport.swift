@@ -21,6 +21,9 @@ enum SQLSupport {
         "Examples/production/lot_sizing.velo",
         "Tests/Fixtures/sql/periods.velo",
         "Tests/Fixtures/sql/decisions.velo",
+        "Tests/Fixtures/sql/filtered.velo",
+        "Examples/erp_export/erp.velo",
+        "Tests/Fixtures/sql/dialects.velo",
     ]
 
     static var recording: Bool {

@@ -62,6 +62,9 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("write-back"), help: "With --engine: keep the computed tables in the database (not temporary).")
     var writeBack = false
 
+    @Flag(help: "CSV and JSON carry the units: headers `need (units)`, a `units` object per JSON table.")
+    var units = false
+
     func run() throws {
         var request = RunRequest(file: file, sets: inputs.sets, sources: inputs.sources, asof: inputs.asof, tables: tables, format: format,
                                  output: output, limit: limit, stats: stats, report: report, failOn: failOn)
@@ -73,6 +76,7 @@ struct Run: ParsableCommand {
         request.database = database
         request.sparkMaster = sparkMaster
         request.writeBack = writeBack
+        request.units = units
         try RunFrontend.run(request, console: .standard())
     }
 }

@@ -6,7 +6,10 @@ struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch a rule file and its data; on each change, recompute and print what changed.",
         discussion: """
-            Appended lines of a data file are read alone; other changes are re-read and diffed by key. \
+            Appended lines of a data file are read alone, and so are rows appended to a SQLite table \
+            (by rowid or a declared `increasing:` column) or a PostgreSQL source (by its `increasing:` \
+            column); other changes are re-read and diffed by key. A PostgreSQL server is asked at most \
+            once a second. \
             An edit of the rule file that does not check keeps the previous plan. Ctrl-C stops.
             """)
 

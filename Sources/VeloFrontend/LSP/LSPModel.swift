@@ -93,6 +93,9 @@ struct LSPModel {
                 for t in d.columnTypes where !columns.contains(where: { $0.name == t.column.text }) {
                     columns.append(LSPColumnModel(name: t.column.text, kind: .data, nameSpan: t.column.span))
                 }
+                if let base = d.base, let from = model.tables.first(where: { $0.name == base.text }) {
+                    columns = from.columns.filter { $0.kind != .key }.map { LSPColumnModel(name: $0.name, kind: .data) }
+                }
                 let header = definitions.text(of: Span(start: d.reader.span.start, length: d.span.end - d.reader.span.start))
                 // Without a checked program, the CSV header still names the columns.
                 if program?.tables.contains(where: { $0.name == d.name.text }) != true, let path = d.path.plainText {
@@ -210,6 +213,13 @@ struct LSPModel {
                 add(.table(d.name.text), d.name.span, def: true)
                 for k in d.keys { add(.column(table: d.name.text, column: k.text), k.span, def: true) }
                 for t in d.columnTypes { add(.column(table: d.name.text, column: t.column.text), t.column.span, def: true) }
+                if let base = d.base {
+                    // A filtered event table: its columns are its base's.
+                    add(.table(base.text), base.span)
+                    if let f = d.filter { walk(f, base.text) }
+                } else if let f = d.filter {
+                    walk(f, d.name.text)
+                }
             case .table(let d):
                 add(.table(d.name.text), d.name.span, def: true)
                 for k in d.keys { add(.column(table: d.name.text, column: k.text), k.span, def: true) }

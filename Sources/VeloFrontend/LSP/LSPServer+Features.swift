@@ -116,6 +116,7 @@ extension LSPServer {
             return ["isIncomplete": false, "items": .array(items)]
         }
         let before = String(decoding: prefix[0..<i], as: UTF8.self)
+        if let units = Self.unitCompletions(linePrefix: before) { return units }
         let words = before.split(whereSeparator: { $0 == " " || $0 == "\t" })
         if let policies = Self.decisionCompletions(after: words.last.map(String.init)) { return policies }
         let tablesOnly = words.last.map { ["from", "on"].contains($0) } ?? false

@@ -61,7 +61,8 @@ indirect enum ReplCommand: Equatable, Sendable {
     case checks
     case tables
     case params
-    case mode(OutputFormat)
+    /// `mode csv units`: CSV headers and JSON tables carry the units.
+    case mode(OutputFormat, units: Bool = false)
     case timer(Bool)
     case quit
     case nothing
@@ -169,8 +170,15 @@ extension ReplCommand {
             guard !arg.isEmpty else { throw ReplError("`load` needs a rule file, e.g. `load plan.velo`") }
             return .load(arg.hasPrefix("\"") && arg.hasSuffix("\"") && arg.count >= 2 ? String(arg.dropFirst().dropLast()) : arg)
         case "mode":
-            guard let format = OutputFormat(rawValue: arg) else {
+            let parts = arg.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            guard let first = parts.first, let format = OutputFormat(rawValue: first), parts.count <= 2 else {
                 throw ReplError("`mode` needs table, csv, json or markdown" + (arg.isEmpty ? "" : ", found `\(arg)`"))
+            }
+            if parts.count == 2 {
+                guard parts[1] == "units", format == .csv || format == .json else {
+                    throw ReplError("`mode \(first)` takes no `\(parts[1])`; `mode csv units` and `mode json units` carry the units (tables always show them)")
+                }
+                return .mode(format, units: true)
             }
             return .mode(format)
         case "timer":

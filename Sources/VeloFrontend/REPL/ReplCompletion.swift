@@ -5,7 +5,8 @@
 //   plan.ord|      columns of plan                        plan.order_qty
 //   plan.order_qty["SKU0|   key values of plan            SKU000012"]
 //   show plan where cad|    columns of plan               cadence
-//   use |          scenarios; mode |: formats; load |: files
+//   decide |       hit policies (unique, first, …); collect |: sum, min, max, count
+//   use |          scenarios; mode |: formats (`mode csv |`: units); load |: files
 
 import VeloCheck
 import VeloEngine
@@ -26,7 +27,9 @@ struct ReplCompleter {
     /// so `plan.ord` is one word.
     static let wordBreaks = " \t\n()[],+-*/^<>=!?:\""
 
-    static let keywords = ["if", "then", "else", "and", "or", "not", "is", "missing", "true", "false"]
+    /// Expression words, and the decision-table words that start a block or a row (`decide`,
+    /// `otherwise`); the hit policies follow `decide` (DecisionDecl.completions).
+    static let keywords = ["if", "then", "else", "and", "or", "not", "is", "missing", "true", "false", "decide", "otherwise"]
 
     /// Candidates for `word`, which follows `before` on the line.
     func candidates(before: String, word: String) -> [String] {
@@ -38,7 +41,9 @@ struct ReplCompleter {
         }
         let words = InputScanner.words(before)
         let all: [String]
-        if let first = words.first?.text, ReplCommand.names.contains(first) {
+        if let policies = DecisionDecl.completions(after: words.last?.text) {
+            all = policies   // `decide |`, `decide collect |` in a typed decision block
+        } else if let first = words.first?.text, ReplCommand.names.contains(first) {
             all = commandArgument(first, words: words.map(\.text), before: before, word: word)
         } else if words.isEmpty {
             all = ReplCommand.names.filter { $0 != "exit" }.map { $0 } + expressionNames(word, context: nil)
@@ -56,7 +61,9 @@ struct ReplCompleter {
         let n = words.count   // words before the one being completed, the command included
         switch command {
         case "help": return n == 1 ? ReplCommand.names : []
-        case "mode": return n == 1 ? ["table", "csv", "json", "markdown"] : []
+        case "mode":
+            if n == 1 { return ["table", "csv", "json", "markdown"] }
+            return n == 2 && ["csv", "json"].contains(words[1]) ? ["units"] : []
         case "timer": return n == 1 ? ["on", "off"] : []
         case "use": return n == 1 ? scenarioNames : []
         case "flags", "checks": return n == 1 ? ["to"] : []

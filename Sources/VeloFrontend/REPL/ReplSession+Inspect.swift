@@ -163,11 +163,15 @@ extension ReplSession {
         for (i, t) in program.tables.enumerated() {
             let rows = workspace.rowCount(TableRef(i))
             var head = t.name + (t.keys.isEmpty ? "" : " by " + t.keys.joined(separator: ", "))
-            if let s = t.source { head += " = csv(\"\(s.path)\")" }
+            if let s = t.source, let base = s.base, let filter = s.filter {
+                head += " = \(program.table(base).name) where \(program.file.text(of: filter.span))"
+            } else if let s = t.source {
+                head += " = csv(\"\(s.path)\")"
+            }
             head += ": \(NumberFormat.grouped(rows)) row\(rows == 1 ? "" : "s")"
             let columns = t.columns.filter { c in if case .key = c.kind { return false }; return true }
             text += head + "\n  " + columns.map { "\($0.name) (\($0.type))" }.joined(separator: ", ") + "\n"
-            if t.source != nil {
+            if t.isReadSource {
                 // A source that is not a plain CSV file: how it is read, declared or guessed.
                 let path = workspace.sourcePaths[t.name] ?? t.source!.resolvedPath
                 let described = SourceDescription.lines(t, path: path, file: program.file)

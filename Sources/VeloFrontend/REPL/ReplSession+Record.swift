@@ -60,7 +60,7 @@ extension ReplSession {
         let ws = workspace
         let reach = program.windowReach()
         var out: [String] = []
-        for (t, table) in program.tables.enumerated() where table.isSource {
+        for (t, table) in program.tables.enumerated() where table.isReadSource {
             let ref = TableRef(t)
             let names = Set(table.columns.map(\.name))
             let filters = keys.map { $0.filter { names.contains($0.key) } }.filter { !$0.isEmpty }

@@ -83,6 +83,8 @@ public final class ReplSession {
     /// Data cells as read from the files, for cells set in the REPL (to set them back).
     var originals: [CellTarget: Literal] = [:]
     var format: OutputFormat = .table
+    /// `mode csv units`: CSV headers and JSON tables carry the columns' units.
+    var unitsInOutput = false
     var timer = false
     /// The last change report in full, for `changes`, with the formula columns it added and removed.
     var lastChanges: (report: ChangeReport, added: [String], removed: [String])? = nil
@@ -127,7 +129,7 @@ public final class ReplSession {
             text = table.rendered(as: .table, width: isTerminal ? console.width : nil, maxRows: limit, color: console.colorOutput)
             if let title, let nl = text.firstIndex(of: "\n") { text = title + text[nl...] }
         default:
-            text = table.rendered(as: format)
+            text = table.rendered(as: format, units: unitsInOutput)
         }
         return text.hasSuffix("\n") ? text : text + "\n"
     }
@@ -196,9 +198,10 @@ public final class ReplSession {
         case .tables: listTables()
         case .params: listParams()
         case .changes: try showChanges()
-        case .mode(let f):
+        case .mode(let f, let units):
             format = f
-            note("mode: \(f.rawValue)")
+            unitsInOutput = units
+            note("mode: \(f.rawValue)" + (units ? ", with units" : ""))
         case .timer(let on):
             timer = on
             note("timer: \(on ? "on" : "off")")

@@ -1,0 +1,105 @@
+-- dialects.velo, compiled to Spark SQL by `velo compile` (edit the rule file, not this script).
+-- One table per Velo table, named after it, with Velo's column names; a comment gives each formula's line.
+-- Missing values are NULL; why a value is missing is not carried (the native engine says why).
+-- The flags and the failing checks are the queries at the end.
+
+-- receipts: data/receipts_latin1.txt (dialects.velo:6), read as text and converted, only the rows where qty > 0
+CREATE OR REPLACE TEMPORARY VIEW receipts__csv (sku STRING, site STRING, qty STRING, received STRING, note STRING)
+USING csv OPTIONS (path 'Tests/Fixtures/sql/data/receipts_latin1.txt', header 'false', sep '|', quote '"', escape '"', multiLine 'true', encoding 'ISO-8859-1');
+
+CACHE LAZY TABLE receipts AS
+SELECT * FROM (
+  SELECT
+    c.sku AS sku,
+    c.site AS site,
+    CAST(REPLACE(REPLACE(NULLIF(TRIM(c.qty), ''), '.', ''), ',', '.') AS DOUBLE) AS qty,
+    to_date(NULLIF(TRIM(c.received), ''), 'M/d/yyyy') AS received,
+    c.note AS note
+  FROM receipts__csv AS c
+) AS r
+WHERE COALESCE(r.qty > 0D AND NOT (abs(r.qty - 0D) <= 1e-12 * greatest(abs(r.qty), abs(0D))), FALSE);
+
+-- sales: data/sales_tab.tsv (dialects.velo:14), read as text and converted, only the rows where units >= 0 or units is missing
+CREATE OR REPLACE TEMPORARY VIEW sales__csv (`Article No.` STRING, `Day` STRING, `Units Sold` STRING, `Comment` STRING)
+USING csv OPTIONS (path 'Tests/Fixtures/sql/data/sales_tab.tsv', header 'true', sep '	', quote '"', escape '"', multiLine 'true');
+
+CACHE LAZY TABLE sales AS
+SELECT * FROM (
+  SELECT
+    c.`Article No.` AS sku,
+    to_date(NULLIF(TRIM(c.`Day`), ''), 'yyyy/M/d') AS `date`,
+    CAST(REPLACE(REPLACE(NULLIF(TRIM(c.`Units Sold`), ''), '.', ''), ',', '.') AS DOUBLE) AS units
+  FROM sales__csv AS c
+) AS r
+WHERE (COALESCE((r.units >= 0D OR abs(r.units - 0D) <= 1e-12 * greatest(abs(r.units), abs(0D))), FALSE) OR (r.units IS NULL));
+
+-- the as-of date: the latest date in sales
+CACHE LAZY TABLE velo_asof AS
+SELECT MAX(d) AS as_of_date FROM (
+  SELECT MAX(`date`) AS d FROM sales
+) AS dates;
+
+-- by_sku by sku (dialects.velo:20), step by_sku__1
+CACHE LAZY TABLE by_sku__1 AS
+SELECT
+  t.sku,
+  -- dialects.velo:21  sold = sum(sales.units, last 14 days)
+  CASE WHEN COALESCE(a1.m1, 0) > 0 THEN NULL ELSE COALESCE(a1.s1, 0) END AS sold,
+  -- dialects.velo:22  days = count(sales.units, last 14 days)
+  CAST(COALESCE(a1.n2, 0) AS DOUBLE) AS days,
+  -- dialects.velo:23  received = sum(receipts.qty)
+  CASE WHEN COALESCE(a2.m1, 0) > 0 THEN NULL ELSE COALESCE(a2.v1, 0) END AS received
+FROM (
+  SELECT DISTINCT sku FROM sales
+  WHERE sku IS NOT NULL
+) AS t
+LEFT JOIN (
+  SELECT w.sku, SUM(w.m1) AS m1, SUM(w.d1) AS s1, SUM(w.d2) AS n2
+  FROM (
+    SELECT g.sku, g.`date` AS velo_day, SUM(g.units) AS d1, COUNT(*) - COUNT(g.units) AS m1, COUNT(g.units) AS d2
+    FROM sales AS g
+    WHERE g.sku IS NOT NULL AND g.`date` BETWEEN date_sub((SELECT as_of_date FROM velo_asof), 13) AND (SELECT as_of_date FROM velo_asof)
+    GROUP BY g.sku, g.`date`
+  ) AS w
+  GROUP BY w.sku
+) AS a1 ON a1.sku = t.sku
+LEFT JOIN (
+  SELECT g.sku, SUM(g.qty) AS v1, COUNT(*) - COUNT(g.qty) AS m1
+  FROM receipts AS g
+  WHERE g.sku IS NOT NULL
+  GROUP BY g.sku
+) AS a2 ON a2.sku = t.sku;
+
+-- by_site by sku, site (dialects.velo:26)
+CACHE LAZY TABLE by_site AS
+SELECT
+  t.sku,
+  t.site,
+  -- dialects.velo:27  qty = sum(receipts.qty)
+  CASE WHEN COALESCE(a3.m1, 0) > 0 THEN NULL ELSE COALESCE(a3.v1, 0) END AS qty,
+  -- dialects.velo:28  lines = count(receipts.qty)
+  CAST(COALESCE(a3.v2, 0) AS DOUBLE) AS lines,
+  -- dialects.velo:29  latest = max(receipts.received)
+  CASE WHEN COALESCE(a3.m3, 0) > 0 THEN NULL ELSE a3.v3 END AS latest
+FROM (
+  SELECT DISTINCT sku, site FROM receipts
+  WHERE sku IS NOT NULL
+    AND site IS NOT NULL
+) AS t
+LEFT JOIN (
+  SELECT g.sku, g.site, SUM(g.qty) AS v1, COUNT(*) - COUNT(g.qty) AS m1, COUNT(g.qty) AS v2, MAX(g.received) AS v3, COUNT(*) - COUNT(g.received) AS m3
+  FROM receipts AS g
+  WHERE g.sku IS NOT NULL AND g.site IS NOT NULL
+  GROUP BY g.sku, g.site
+) AS a3 ON a3.sku = t.sku AND a3.site = t.site;
+
+-- by_sku, next step (formulas that read the ones before)
+CACHE LAZY TABLE by_sku AS
+SELECT
+  t.sku,
+  t.sold,
+  t.days,
+  t.received,
+  -- dialects.velo:24  cover = if sold > 0 then received / sold else missing("nothing sold")
+  CASE WHEN COALESCE(t.sold > 0D AND NOT (abs(t.sold - 0D) <= 1e-12 * greatest(abs(t.sold), abs(0D))), FALSE) THEN (t.received / NULLIF(t.sold, 0)) ELSE CAST(NULL AS DOUBLE) END AS cover
+FROM by_sku__1 AS t;
