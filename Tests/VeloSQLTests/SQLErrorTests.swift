@@ -77,14 +77,12 @@ struct SQLErrorTests {
         #expect(o.status == 1)
         #expect(o.err.replacingOccurrences(of: dir + "/", with: "") == """
             risk.velo:5:7: error: `z` of a value that varies by row cannot be compiled to DuckDB
-              |
-            5 |   k = z(items.unit_cost / 100)
-              |       ^^^^^^^^^^^^^^^^^^^^^^^^
+              5 |   k = z(items.unit_cost / 100)
+                |       ^^^^^^^^^^^^^^^^^^^^^^^^
             main.velo:1:1: note: imported here
-              |
-            1 | import "risk.velo"
-              | ^^^^^^^^^^^^^^^^^^
-              = hint: run it on the native engine (without --engine), or rewrite the formula
+              1 | import "risk.velo"
+                | ------------------
+            hint: run it on the native engine (without --engine), or rewrite the formula
 
             """, "\(o.err)")
     }
