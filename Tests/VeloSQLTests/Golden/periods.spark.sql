@@ -425,3 +425,13 @@ FROM monthly AS t
 LEFT JOIN monthly AS p18 ON p18.sku = t.sku AND p18.`month` = t.`month` + (-1)
 LEFT JOIN monthly AS p19 ON p19.sku = t.sku AND p19.`month` = t.`month` + 1D
 WHERE (COALESCE(t.due > CASE WHEN t.`month` = 1 THEN 0D ELSE p18.due END AND NOT (abs(t.due - CASE WHEN t.`month` = 1 THEN 0D ELSE p18.due END) <= 1e-12 * greatest(abs(t.due), abs(CASE WHEN t.`month` = 1 THEN 0D ELSE p18.due END))), FALSE) AND (p19.due IS NULL));
+
+-- flag late_over (info) on iso (periods.velo:58)
+SELECT t.sku, t.`week`, t.first_over AS value_1
+FROM iso AS t
+LEFT JOIN (
+  SELECT fc20.sku, MIN(CASE WHEN COALESCE(fc20.backlog > 1200D AND NOT (abs(fc20.backlog - 1200D) <= 1e-12 * greatest(abs(fc20.backlog), abs(1200D))), FALSE) THEN fc20.`week` END) AS velo_first
+  FROM iso AS fc20
+  GROUP BY fc20.sku
+) AS fp21 ON fp21.sku = t.sku
+WHERE (COALESCE(abs(t.`week` - 1D) <= 1e-12 * greatest(abs(t.`week`), abs(1D)), FALSE) AND COALESCE(fp21.velo_first > 4D AND NOT (abs(fp21.velo_first - 4D) <= 1e-12 * greatest(abs(fp21.velo_first), abs(4D))), FALSE));
