@@ -178,8 +178,7 @@ public final class SQLCompiler {
         let condition = try expression(filter, in: Scope(table: t, alias: "r", from: from))
         relation[t.index] = d.quote(info.name)
         let comment = ["-- \(info.name): the rows of \(program.table(base).name) where \(program.file.text(of: filter.span)) (\(at(info.span)))"]
-        statements.append(.sql(comment: comment, text: d.create(info.name, asTable: true, temporary: options.temporary,
-                                                                query: "SELECT * FROM \(from) AS r\nWHERE \(condition)")))
+        createTable(info.name, comment: comment, query: "SELECT * FROM \(from) AS r\nWHERE \(condition)")
     }
 
     /// The as-of date: given, or the latest date of the tables its windows read.
