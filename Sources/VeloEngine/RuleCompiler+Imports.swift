@@ -42,13 +42,41 @@ extension RuleCompiler {
     /// combined text is shown in the file it is written in). Nil without imports.
     public struct ImportedText: Sendable {
         public var combined: SourceFile
-        /// (path of the imported file, where its text starts in `combined`, its length)
-        public var parts: [(file: String, start: Int, length: Int)]
+        /// (path of the imported file, where its text starts in `combined`, its length, and the
+        /// importing file's import statement it came through)
+        public var parts: [(file: String, start: Int, length: Int, importSpan: Span)]
+
+        init(combined: SourceFile, segments: [ImportedSegment]) {
+            self.combined = combined
+            parts = segments.map { (file: normalized($0.file), start: $0.start, length: $0.length, importSpan: $0.importSpan) }
+        }
 
         /// The imported file and the offset in it of an offset of the combined text.
         public func place(_ offset: Int) -> (file: String, offset: Int)? {
             guard let p = parts.first(where: { offset >= $0.start && offset <= $0.start + $0.length }) else { return nil }
             return (p.file, offset - p.start)
+        }
+
+        /// A diagnostic at a span of the combined text, shown where that text was written: in
+        /// an imported file at its own line and column (`Diagnostic.origin`), its span at the
+        /// import statement with a note there; in the importing file's own text, as it is.
+        public func placed(_ d: Diagnostic) -> Diagnostic {
+            func own(_ offset: Int) -> (file: String, start: Int, length: Int, importSpan: Span)? {
+                parts.last { offset >= $0.start && offset <= $0.start + $0.length }
+            }
+            func shown(_ p: (file: String, start: Int, length: Int, importSpan: Span)) -> SourceFile {
+                let bytes = combined.bytes[p.start..<min(p.start + p.length, combined.bytes.count)]
+                return SourceFile(path: p.file, text: String(decoding: bytes, as: UTF8.self))
+            }
+            var d = d
+            d.notes = d.notes.map { n in
+                guard let p = own(n.span.start) else { return n }
+                var n = n
+                n.origin = Diagnostic.Origin(file: shown(p), span: Span(start: n.span.start - p.start, length: n.span.length))
+                return n
+            }
+            guard let p = own(d.span.start) else { return d }
+            return RuleCompiler.placed(d, in: shown(p), offset: p.start, at: p.importSpan)
         }
     }
 
@@ -56,8 +84,14 @@ extension RuleCompiler {
         let (ast, syntax) = Parser.parse(file)
         guard !syntax.hasErrors, ast.statements.contains(where: { if case .importFile = $0 { return true } else { return false } }) else { return nil }
         let (text, segments, _) = combine(file, ast, chain: [normalized(file.path)])
-        return ImportedText(combined: SourceFile(path: file.path, text: text),
-                            parts: segments.map { (file: normalized($0.file), start: $0.start, length: $0.length) })
+        return ImportedText(combined: SourceFile(path: file.path, text: text), segments: segments)
+    }
+
+    /// The imports of a checked program (its rule file read again, as `compile` read it); nil without.
+    public static func importedText(of program: CheckedProgram) -> ImportedText? {
+        guard let bytes = readWhole(program.file.path), let main = String(validating: bytes, as: UTF8.self),
+              main.utf8.count < program.file.text.utf8.count else { return nil }
+        return importedText(SourceFile(path: program.file.path, text: main))
     }
 
     /// The importing file's text followed by every imported file's (and theirs), with where
@@ -161,28 +195,8 @@ extension RuleCompiler {
                                                    schemas: schemaProvider(overrides: sourceOverrides))
         // What the checker found inside imported text is shown in the imported file, at its
         // own line and column, with a note at the import line.
-        func own(_ offset: Int) -> ImportedSegment? {
-            segments.last { offset >= $0.start && offset <= $0.start + $0.length }
-        }
-        var files: [Int: SourceFile] = [:]
-        func shown(_ seg: ImportedSegment) -> SourceFile {
-            if let f = files[seg.start] { return f }
-            let bytes = combined.bytes[seg.start..<min(seg.start + seg.length, combined.bytes.count)]
-            let f = SourceFile(path: normalized(seg.file), text: String(decoding: bytes, as: UTF8.self))
-            files[seg.start] = f
-            return f
-        }
-        let placedDiagnostics = diagnostics.map { d -> Diagnostic in
-            var d = d
-            d.notes = d.notes.map { n in
-                guard n.span.start > mainEnd, let seg = own(n.span.start) else { return n }
-                var n = n
-                n.origin = Diagnostic.Origin(file: shown(seg), span: Span(start: n.span.start - seg.start, length: n.span.length))
-                return n
-            }
-            guard d.span.start > mainEnd, let seg = own(d.span.start) else { return d }
-            return placed(d, in: shown(seg), offset: seg.start, at: seg.importSpan)
-        }
+        let imported = ImportedText(combined: combined, segments: segments)
+        let placedDiagnostics = diagnostics.map(imported.placed)
         return (program, syntax + placedDiagnostics)
     }
 

@@ -2,6 +2,7 @@
 
 import VeloCheck
 import VeloData
+import VeloEngine
 import VeloRender
 import VeloSQL
 import VeloSyntax
@@ -139,8 +140,10 @@ public enum CompileFrontend {
         do {
             return try SQLCompiler.compile(program, options: options)
         } catch {
-            let d = Diagnostic(code: "not-in-sql", error.message, at: error.span,
-                                     hint: error.hint ?? "run it on the native engine (without --engine), or rewrite the formula")
+            var d = Diagnostic(code: "not-in-sql", error.message, at: error.span,
+                               hint: error.hint ?? "run it on the native engine (without --engine), or rewrite the formula")
+            // A formula of an imported file: shown at its own file, line and column.
+            if let imports = RuleCompiler.importedText(of: program) { d = imports.placed(d) }
             Frontend.render([d], in: program.file, console: console)
             throw CommandFailure(.ruleErrors)
         }

@@ -92,8 +92,7 @@ extension SQLCompiler {
             let inner = query.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
             query = "SELECT * FROM (\n\(inner)\n) AS r\nWHERE \(condition)"
         }
-        statements.append(.sql(comment: d == .duckdb ? comment : [],
-                               text: d.create(name, asTable: true, temporary: options.temporary, query: query)))
+        createTable(name, comment: d == .duckdb ? comment : [], query: query)
     }
 
     /// A text field as the native reader reads a value of `type`: trimmed, empty as missing,

@@ -13,11 +13,14 @@
 //   running SUM (missing once a missing value is summed); all over the series (the other
 //   keys) in period order. Where window functions cannot be used (flags, checks and the
 //   terms of a recurrence) they are LEFT JOINs to the table's rows at the other period.
+// - `first_period(cond)` in the period table itself is a join to each series' smallest
+//   period where the condition holds (MIN of a CASE, grouped by the other keys).
 // - A recurrence (opening = previous(closing), closing = opening + …) is a recursive CTE on
 //   DuckDB and PostgreSQL: the first period, then each period from the row of the period
 //   before. Within a period its columns are computed in their order, each in a LATERAL
 //   subquery that the later ones read. Spark SQL (3.x and 4.0) has no recursive CTE: the periods
-//   are unrolled, one cached table per period up to the horizon.
+//   are unrolled, one cached table per period up to the horizon (`velo run` keeps each one's
+//   rows, a local checkpoint, so the plans do not grow with the periods: SQLRunner.swift).
 
 import VeloCheck
 import VeloData
@@ -159,8 +162,8 @@ extension SQLCompiler {
             }
             let offset = try expression(k, in: s)
             return "\(shiftJoin(t, offset: "(\(offset))", in: s)).\(name)"
-        case .firstWhere:
-            throw unsupported("`first_period` inside a period table", e.span)
+        case .firstWhere(let condition):
+            return try firstPeriod(shift, condition, in: s)
         case .cumulative:
             if s.windowed { return cumulativeSQL(x, over) }
             // A join to the running sums over the table's rows.
@@ -178,6 +181,32 @@ extension SQLCompiler {
             }
             return "\(alias).velo_sum"
         }
+    }
+
+    /// `first_period(cond)` in a period table: a join to the first period of each series where
+    /// the condition holds over the table's rows so far (NULL when it never does; a missing
+    /// condition does not hold). The condition's own reads along time are joins there.
+    func firstPeriod(_ shift: TimeShift, _ condition: CExpr, in s: Scope) throws(SQLCompileError) -> String {
+        let t = shift.column.table
+        let info = program.table(t)
+        let c = nextAlias("fc")
+        var from = "(\n" + indent(try rowsQuery(t), by: 2) + "\n) AS \(c)"
+        if let rel = relation[t.index] { from = "\(rel) AS \(c)" }
+        let rows = Scope(table: t, alias: c, from: from)
+        let holds = try expression(condition, in: rows)
+        let series = info.keys.dropLast().map { d.quote($0) }
+        let period = d.quote(shift.axis.key)
+        var q = "SELECT " + series.map { "\(c).\($0), " }.joined()
+            + "MIN(CASE WHEN \(holds) THEN \(c).\(period) END) AS velo_first\nFROM " + rows.from
+        for j in rows.renderJoins() { q += "\n" + j }
+        if !series.isEmpty { q += "\nGROUP BY " + series.map { "\(c).\($0)" }.joined(separator: ", ") }
+        let alias = s.join(key: "first_period|\(t.index)|\(condition.span.start)") {
+            let a = nextAlias("fp")
+            let on = series.map { "\(a).\($0) = \(s.alias).\($0)" }.joined(separator: " AND ")
+            return (a, { series.isEmpty ? "CROSS JOIN (\n\(indent(q, by: 2))\n) AS \(a)"
+                                        : "LEFT JOIN (\n\(indent(q, by: 2))\n) AS \(a) ON \(on)" })
+        }
+        return "\(alias).velo_first"
     }
 
     /// A running sum in period order, missing from the first missing value on.
@@ -252,7 +281,7 @@ extension SQLCompiler {
             let q = "WITH RECURSIVE \(rec) AS (\n" + indent(first, by: 2) + "\n  UNION ALL\n"
                 + indent(next.replacingAll(placeholder, with: rec), by: 2) + "\n)\nSELECT " + carried.joined(separator: ", ")
                 + "\nFROM \(prev) AS t\nLEFT JOIN \(rec) AS r ON \(match)"
-            statements.append(.sql(comment: [comment], text: d.create(name, asTable: true, temporary: options.temporary, query: q)))
+            createTable(name, comment: [comment], query: q)
         case .spark:
             guard h <= SQLCompiler.sparkUnrollLimit else {
                 throw unsupported("a recurrence over more than \(SQLCompiler.sparkUnrollLimit) periods", info.span)
@@ -262,13 +291,12 @@ extension SQLCompiler {
                 let part = name + "__p\(p)"
                 let q = p == 1 ? first : next.replacingAll(placeholder, with: d.quote(name + "__p\(p - 1)"))
                 let c = p == 1 ? [comment + "; Spark SQL has no recursive CTE: one table per period", "-- period 1"] : ["-- period \(p)"]
-                statements.append(.sql(comment: c, text: d.create(part, asTable: true, temporary: options.temporary, query: q)))
+                createTable(part, comment: c, query: q)
                 parts.append("SELECT * FROM \(d.quote(part))")
             }
             let q = "SELECT " + carried.joined(separator: ", ") + "\nFROM \(prev) AS t\nLEFT JOIN (\n"
                 + indent(parts.joined(separator: "\nUNION ALL\n"), by: 2) + "\n) AS r ON \(match)"
-            statements.append(.sql(comment: ["-- \(info.name): the periods together"],
-                                   text: d.create(name, asTable: true, temporary: options.temporary, query: q)))
+            createTable(name, comment: ["-- \(info.name): the periods together"], query: q)
         }
         for ref in group { built.insert(ref) }
         relation[t.index] = d.quote(name)

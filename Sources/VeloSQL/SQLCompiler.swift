@@ -68,9 +68,7 @@ public final class SQLCompiler {
 
     /// The imported files of a program (read again, as `RuleCompiler` read them).
     static func importedFiles(_ program: CheckedProgram) -> (text: RuleCompiler.ImportedText, files: [String: SourceFile])? {
-        guard let bytes = RuleCompiler.readWhole(program.file.path), let main = String(validating: bytes, as: UTF8.self),
-              main.utf8.count < program.file.text.utf8.count,
-              let text = RuleCompiler.importedText(SourceFile(path: program.file.path, text: main)) else { return nil }
+        guard let text = RuleCompiler.importedText(of: program) else { return nil }
         var files: [String: SourceFile] = [:]
         for part in text.parts {
             guard let b = RuleCompiler.readWhole(part.file), let t = String(validating: b, as: UTF8.self) else { continue }
@@ -152,7 +150,7 @@ public final class SQLCompiler {
             let spec = info.columns.map { "\(d.string($0.name)): \(d.string(d.sqlType($0.type.base == .unknown ? .text : $0.type)))" }
                 .joined(separator: ", ")
             let query = "SELECT * FROM read_csv(\(d.string(path)), header = true, auto_detect = false,\n  columns = {\(spec)})"
-            statements.append(.sql(comment: comment, text: d.create(name, asTable: true, temporary: options.temporary, query: query)))
+            createTable(name, comment: comment, query: query)
         case .postgres:
             let cols = columns.map { "  \($0.0) \($0.1)" }.joined(separator: ",\n")
             let drop = options.temporary ? "" : "DROP TABLE IF EXISTS \(d.quote(name)) CASCADE;\n"
@@ -165,7 +163,8 @@ public final class SQLCompiler {
                 CREATE OR REPLACE TEMPORARY VIEW \(view) (\(cols))
                 USING csv OPTIONS (path \(d.string(path)), header 'true');
                 """))
-            statements.append(.sql(comment: [], text: "CACHE LAZY TABLE \(d.quote(name)) AS SELECT * FROM \(view);"))
+            statements.append(.table(comment: [], name: name, query: "SELECT * FROM \(view)",
+                                    text: "CACHE LAZY TABLE \(d.quote(name)) AS SELECT * FROM \(view);"))
         }
     }
 
@@ -179,8 +178,7 @@ public final class SQLCompiler {
         let condition = try expression(filter, in: Scope(table: t, alias: "r", from: from))
         relation[t.index] = d.quote(info.name)
         let comment = ["-- \(info.name): the rows of \(program.table(base).name) where \(program.file.text(of: filter.span)) (\(at(info.span)))"]
-        statements.append(.sql(comment: comment, text: d.create(info.name, asTable: true, temporary: options.temporary,
-                                                                query: "SELECT * FROM \(from) AS r\nWHERE \(condition)")))
+        createTable(info.name, comment: comment, query: "SELECT * FROM \(from) AS r\nWHERE \(condition)")
     }
 
     /// The as-of date: given, or the latest date of the tables its windows read.
@@ -202,7 +200,7 @@ public final class SQLCompiler {
                 query = "SELECT MAX(d) AS as_of_date FROM (\n  " + parts.joined(separator: "\n  UNION ALL ") + "\n) AS dates"
             }
         }
-        statements.append(.sql(comment: [comment], text: d.create(asOfRelation, asTable: true, temporary: options.temporary, query: query)))
+        createTable(asOfRelation, comment: [comment], query: query)
     }
 
     // MARK: - Derived tables, in steps
@@ -300,8 +298,14 @@ public final class SQLCompiler {
         } else {
             comment.append("-- \(info.name), next step (formulas that read the ones before)")
         }
-        statements.append(.sql(comment: comment, text: d.create(name, asTable: true, temporary: options.temporary, query: q)))
+        createTable(name, comment: comment, query: q)
         relation[t.index] = d.quote(name)
+    }
+
+    /// Appends the statement that computes table `name` from `query`.
+    func createTable(_ name: String, comment: [String], query: String) {
+        statements.append(.table(comment: comment, name: name, query: query,
+                                 text: d.create(name, asTable: true, temporary: options.temporary, query: query)))
     }
 
     var built: Set<ColumnRef> = []

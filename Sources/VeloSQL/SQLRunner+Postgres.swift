@@ -29,7 +29,7 @@ extension SQLRunner {
         try exec("SET client_min_messages = warning; SET DateStyle = ISO; SET extra_float_digits = 1; SET client_encoding = 'UTF8'")
         for s in script.statements {
             switch s {
-            case .sql(_, let text): try exec(text)
+            case .sql(_, let text), .table(_, _, _, let text): try exec(text)
             case .copyCSV(let table, let columns, let path, let options):
                 try copy(conn, table: table, columns: columns, path: path, options: options, dialect: script.dialect)
             }

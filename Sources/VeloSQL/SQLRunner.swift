@@ -50,10 +50,13 @@ public enum SQLRunner {
     // MARK: - Python (DuckDB, Spark)
 
     static func runPython(_ script: SQLScript, options: SQLEngineOptions) throws(SQLRunError) -> [[[SQLValue]]] {
-        var statements: [String] = []
+        // A table's statement also names it and gives its query: Spark keeps those rows itself.
+        var statements: [[String: String]] = []
         for s in script.statements {
             switch s {
-            case .sql(_, let text): statements.append(text)
+            case .sql(_, let text): statements.append(["sql": text])
+            case .table(_, let name, let query, let text):
+                statements.append(["sql": text, "table": script.dialect.quote(name), "query": query])
             case .copyCSV: throw SQLRunError("\\copy is PostgreSQL's")
             }
         }
@@ -161,6 +164,8 @@ def main():
                 return con.execute(sql)
             def rows(sql):
                 return con.execute(sql).fetchall()
+            def keep(name, query, sql):
+                execute(sql)
         else:
             import os
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -172,14 +177,26 @@ def main():
                      .config("spark.ui.enabled", "false")
                      .config("spark.sql.shuffle.partitions", "4")
                      .config("spark.sql.session.timeZone", "UTC")
+                     # Inferring filters from constraints breaks on a UNION of checkpointed
+                     # rows (the periods of a recurrence together: "key not found"), and
+                     # only adds IS NOT NULL filters here.
+                     .config("spark.sql.constraintPropagation.enabled", "false")
                      .getOrCreate())
             spark.sparkContext.setLogLevel("ERROR")
             def execute(sql):
                 return spark.sql(sql.strip().rstrip(";"))
             def rows(sql):
                 return [tuple(r) for r in spark.sql(sql.strip().rstrip(";")).collect()]
+            def keep(name, query, sql):
+                # The rows computed now and kept (a local checkpoint), not a cached plan: a
+                # later step's plan starts from them instead of holding every step before it,
+                # which Spark would analyse again at each step (minutes per step, growing).
+                spark.sql(query).localCheckpoint().createOrReplaceTempView(name)
         for s in request["statements"]:
-            execute(s)
+            if "table" in s:
+                keep(s["table"], s["query"], s["sql"])
+            else:
+                execute(s["sql"])
         for sql, types in zip(request["queries"], request["types"]):
             out.write("Q\n")
             for row in rows(sql):

@@ -8,6 +8,10 @@ import VeloSyntax
 public enum SQLStatement: Sendable {
     /// A statement (with its leading comment lines, already `-- `-prefixed).
     case sql(comment: [String], text: String)
+    /// A table computed by a query; `text` creates it as the dialect does (on Spark a cached
+    /// table). `velo run` on Spark keeps the rows instead (a local checkpoint, SQLRunner.swift),
+    /// so a later step's plan starts from them, not from every step before it.
+    case table(comment: [String], name: String, query: String, text: String)
     /// Load a CSV file into an existing table, its columns in the file's order, with COPY's
     /// options after `FORMAT csv` (PostgreSQL: `\copy`, sent as COPY FROM STDIN by `velo run`).
     case copyCSV(table: String, columns: [String], path: String, options: [String])
@@ -41,7 +45,7 @@ public struct SQLScript: Sendable {
         for s in statements {
             out += "\n"
             switch s {
-            case .sql(let comment, let text):
+            case .sql(let comment, let text), .table(let comment, _, _, let text):
                 out += comment.map { $0 + "\n" }.joined() + text + "\n"
             case .copyCSV(let table, let columns, let path, let options):
                 out += "\\copy \(dialect.quote(table)) (\(columns.map(dialect.quote).joined(separator: ", "))) FROM \(dialect.string(path)) WITH (\((["FORMAT csv"] + options).joined(separator: ", ")))\n"

@@ -54,6 +54,39 @@ struct SQLErrorTests {
         }
     }
 
+    @Test("a construct of an imported file is shown at that file's own line and column, with a note at the import")
+    func unsupportedConstructImported() throws {
+        let dir = SQLSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            # Risk scores.
+            table items = csv("\(SQLSupport.root)/Examples/replenishment/data/items.csv") by sku
+
+            table risk by sku from items:
+              k = z(items.unit_cost / 100)
+
+            """.write(toFile: dir + "/risk.velo", atomically: true, encoding: .utf8)
+        try """
+            import "risk.velo"
+
+            table review by sku from items:
+              cost = items.unit_cost
+
+            """.write(toFile: dir + "/main.velo", atomically: true, encoding: .utf8)
+        let o = SQLSupport.compile(CompileRequest(file: dir + "/main.velo", sql: "duckdb"))
+        #expect(o.status == 1)
+        #expect(o.err.replacingOccurrences(of: dir + "/", with: "") == """
+            risk.velo:5:7: error: `z` of a value that varies by row cannot be compiled to DuckDB
+              5 |   k = z(items.unit_cost / 100)
+                |       ^^^^^^^^^^^^^^^^^^^^^^^^
+            main.velo:1:1: note: imported here
+              1 | import "risk.velo"
+                | ------------------
+            hint: run it on the native engine (without --engine), or rewrite the formula
+
+            """, "\(o.err)")
+    }
+
     /// A CSV layout an engine's reader cannot be told about: the file, the declaration, the
     /// dialects that refuse it, and the construct named.
     static let unreadableCSV: [(data: String, source: String, dialects: [String], construct: String)] = [

@@ -3,7 +3,7 @@
 -- Missing values are NULL; why a value is missing is not carried (the native engine says why).
 -- The flags and the failing checks are the queries at the end.
 
--- sales: ../../../Examples/replenishment/data/sales.csv (periods.velo:6)
+-- sales: ../../../Examples/replenishment/data/sales.csv (periods.velo:7)
 DROP TABLE IF EXISTS sales CASCADE;
 CREATE TABLE sales (
   "date" date,
@@ -14,7 +14,7 @@ CREATE TABLE sales (
 
 \copy sales ("date", sku, channel, units) FROM 'Tests/Fixtures/sql/../../../Examples/replenishment/data/sales.csv' WITH (FORMAT csv, HEADER true)
 
--- items: ../../../Examples/replenishment/data/items.csv (periods.velo:7)
+-- items: ../../../Examples/replenishment/data/items.csv (periods.velo:8)
 DROP TABLE IF EXISTS items CASCADE;
 CREATE TABLE items (
   sku text,
@@ -30,7 +30,7 @@ CREATE TABLE items (
 
 \copy items (sku, moq, case_pack, lead_time_days, lead_time_sd_days, unit_cost, below_moq_surcharge_pct, holding_cost_pct_per_year, supplier) FROM 'Tests/Fixtures/sql/../../../Examples/replenishment/data/items.csv' WITH (FORMAT csv, HEADER true)
 
--- purchase_orders: ../../../Examples/production/data/purchase_orders.csv (periods.velo:8)
+-- purchase_orders: ../../../Examples/production/data/purchase_orders.csv (periods.velo:9)
 DROP TABLE IF EXISTS purchase_orders CASCADE;
 CREATE TABLE purchase_orders (
   po text,
@@ -48,19 +48,19 @@ SELECT MAX(d) AS as_of_date FROM (
   SELECT MAX("date") AS d FROM sales
 ) AS dates;
 
--- monthly by sku, month (periods.velo:13), step monthly__1
+-- monthly by sku, month (periods.velo:14), step monthly__1
 DROP TABLE IF EXISTS monthly__1 CASCADE;
 CREATE TABLE monthly__1 AS
 SELECT
   t.sku,
   t."month",
-  -- periods.velo:14  first_day = period_start()
+  -- periods.velo:15  first_day = period_start()
   CAST(CAST(date_trunc('month', ((SELECT as_of_date FROM velo_asof) + 1)) AS DATE) + make_interval(months => CAST((CAST(trunc(t."month") AS integer) - 1) AS integer)) AS date) AS first_day,
-  -- periods.velo:15  last_day = period_end()
+  -- periods.velo:16  last_day = period_end()
   (CAST(CAST(date_trunc('month', ((SELECT as_of_date FROM velo_asof) + 1)) AS DATE) + make_interval(months => CAST(CAST(trunc(t."month") AS integer) AS integer)) AS date) - 1) AS last_day,
-  -- periods.velo:16  due = sum(purchase_orders.qty)
+  -- periods.velo:17  due = sum(purchase_orders.qty)
   CASE WHEN COALESCE(a1.m1, 0) > 0 THEN NULL ELSE COALESCE(a1.v1, 0) END AS due,
-  -- periods.velo:17  orders = count(purchase_orders.qty)
+  -- periods.velo:18  orders = count(purchase_orders.qty)
   CAST(COALESCE(a1.v2, 0) AS double precision) AS orders
 FROM (
   SELECT k.*, s."month"
@@ -79,17 +79,17 @@ LEFT JOIN (
   GROUP BY g.sku, g.velo_period
 ) AS a1 ON a1.sku = t.sku AND a1."month" = t."month";
 
--- iso by sku, week (periods.velo:26), step iso__1
+-- iso by sku, week (periods.velo:29), step iso__1
 DROP TABLE IF EXISTS iso__1 CASCADE;
 CREATE TABLE iso__1 AS
 SELECT
   t.sku,
   t."week",
-  -- periods.velo:27  start = period_start()
+  -- periods.velo:30  start = period_start()
   ((((SELECT as_of_date FROM velo_asof) + 1) + (1 - CAST(CAST(EXTRACT(ISODOW FROM ((SELECT as_of_date FROM velo_asof) + 1)) AS double precision) AS INTEGER))) + (7 * CAST(trunc(t."week") AS integer) - 7)) AS start,
-  -- periods.velo:28  finish = period_end()
+  -- periods.velo:31  finish = period_end()
   (((((SELECT as_of_date FROM velo_asof) + 1) + (1 - CAST(CAST(EXTRACT(ISODOW FROM ((SELECT as_of_date FROM velo_asof) + 1)) AS double precision) AS INTEGER))) + (7 * CAST(trunc(t."week") AS integer) - 7)) + 6) AS finish,
-  -- periods.velo:29  due = sum(purchase_orders.qty, early: first)
+  -- periods.velo:32  due = sum(purchase_orders.qty, early: first)
   CASE WHEN COALESCE(a2.m1, 0) > 0 THEN NULL ELSE COALESCE(a2.v1, 0) END AS due
 FROM (
   SELECT k.*, s."week"
@@ -108,14 +108,14 @@ LEFT JOIN (
   GROUP BY g.sku, g.velo_period
 ) AS a2 ON a2.sku = t.sku AND a2."week" = t."week";
 
--- daily by n (periods.velo:33), step daily__1
+-- daily by n (periods.velo:38), step daily__1
 DROP TABLE IF EXISTS daily__1 CASCADE;
 CREATE TABLE daily__1 AS
 SELECT
   t.n,
-  -- periods.velo:34  start = period_start()
+  -- periods.velo:39  start = period_start()
   ((SELECT as_of_date FROM velo_asof) + CAST(trunc(t.n) AS integer)) AS start,
-  -- periods.velo:35  due = sum(purchase_orders.qty)
+  -- periods.velo:40  due = sum(purchase_orders.qty)
   CASE WHEN COALESCE(a3.m1, 0) > 0 THEN NULL ELSE COALESCE(a3.v1, 0) END AS due
 FROM (
   SELECT CAST(p AS double precision) AS n FROM generate_series(1, 10) AS s(p)
@@ -137,37 +137,52 @@ SELECT
   t.last_day,
   t.due,
   t.orders,
-  -- periods.velo:18  running = cumulative(due)
+  -- periods.velo:19  running = cumulative(due)
   CASE WHEN COUNT(*) OVER (PARTITION BY t.sku ORDER BY t."month" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) > COUNT(t.due) OVER (PARTITION BY t.sku ORDER BY t."month" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) THEN NULL ELSE SUM(t.due) OVER (PARTITION BY t.sku ORDER BY t."month" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) END AS running,
-  -- periods.velo:19  prior = previous(due, first: missing("none before"))
+  -- periods.velo:20  prior = previous(due, first: missing("none before"))
   CASE WHEN t."month" = 1 THEN CAST(NULL AS double precision) ELSE LAG(t.due) OVER (PARTITION BY t.sku ORDER BY t."month") END AS prior,
-  -- periods.velo:21  later = shift(due, 1)
+  -- periods.velo:22  later = shift(due, 1)
   LEAD(t.due, 1) OVER (PARTITION BY t.sku ORDER BY t."month") AS later,
-  -- periods.velo:22  earlier = shift(due, -lag)
+  -- periods.velo:23  earlier = shift(due, -lag)
   LAG(t.due, 2) OVER (PARTITION BY t.sku ORDER BY t."month") AS earlier,
-  -- periods.velo:23  by_lead = shift(due, floor(items.lead_time_days / 30))
+  -- periods.velo:24  by_lead = shift(due, floor(items.lead_time_days / 30))
   p4.due AS by_lead,
-  -- periods.velo:24  halfway = shift(due, items.lead_time_days / 7)
-  p5.due AS halfway
+  -- periods.velo:25  halfway = shift(due, items.lead_time_days / 7)
+  p5.due AS halfway,
+  -- periods.velo:26  first_up = first_period(due > previous(due, first: 0))
+  fp8.velo_first AS first_up,
+  -- periods.velo:27  never = first_period(due < 0)
+  fp10.velo_first AS never
 FROM monthly__1 AS t
 LEFT JOIN items AS items ON items.sku = t.sku
 LEFT JOIN monthly__1 AS p4 ON p4.sku = t.sku AND p4."month" = t."month" + (floor((items.lead_time_days / NULLIF(30::float8, 0))))
-LEFT JOIN monthly__1 AS p5 ON p5.sku = t.sku AND p5."month" = t."month" + ((items.lead_time_days / NULLIF(7::float8, 0)));
+LEFT JOIN monthly__1 AS p5 ON p5.sku = t.sku AND p5."month" = t."month" + ((items.lead_time_days / NULLIF(7::float8, 0)))
+LEFT JOIN (
+  SELECT fc6.sku, MIN(CASE WHEN COALESCE(fc6.due > CASE WHEN fc6."month" = 1 THEN 0::float8 ELSE p7.due END AND NOT (abs(fc6.due - CASE WHEN fc6."month" = 1 THEN 0::float8 ELSE p7.due END) <= 1e-12 * greatest(abs(fc6.due), abs(CASE WHEN fc6."month" = 1 THEN 0::float8 ELSE p7.due END))), FALSE) THEN fc6."month" END) AS velo_first
+  FROM monthly__1 AS fc6
+  LEFT JOIN monthly__1 AS p7 ON p7.sku = fc6.sku AND p7."month" = fc6."month" + (-1)
+  GROUP BY fc6.sku
+) AS fp8 ON fp8.sku = t.sku
+LEFT JOIN (
+  SELECT fc9.sku, MIN(CASE WHEN COALESCE(fc9.due < 0::float8 AND NOT (abs(fc9.due - 0::float8) <= 1e-12 * greatest(abs(fc9.due), abs(0::float8))), FALSE) THEN fc9."month" END) AS velo_first
+  FROM monthly__1 AS fc9
+  GROUP BY fc9.sku
+) AS fp10 ON fp10.sku = t.sku;
 
--- iso: the recurrence backlog, period after period (periods.velo:26)
+-- iso: the recurrence backlog, period after period (periods.velo:29)
 DROP TABLE IF EXISTS iso__2 CASCADE;
 CREATE TABLE iso__2 AS
 WITH RECURSIVE iso__2__rec AS (
   SELECT t.sku, t."week", rv1.backlog
   FROM iso__1 AS t
-  -- periods.velo:30  backlog = max(previous(backlog, first: 0) + 500 - due, 0)
+  -- periods.velo:33  backlog = max(previous(backlog, first: 0) + 500 - due, 0)
   CROSS JOIN LATERAL (SELECT CAST(CASE WHEN ((0::float8 + 500::float8) - t.due) IS NULL THEN NULL ELSE greatest(((0::float8 + 500::float8) - t.due), 0::float8) END AS double precision) AS backlog) AS rv1
   WHERE t."week" = 1
   UNION ALL
   SELECT t.sku, t."week", rv1.backlog
   FROM iso__2__rec AS r
   JOIN iso__1 AS t ON t.sku = r.sku AND t."week" = r."week" + 1
-  -- periods.velo:30  backlog = max(previous(backlog, first: 0) + 500 - due, 0)
+  -- periods.velo:33  backlog = max(previous(backlog, first: 0) + 500 - due, 0)
   CROSS JOIN LATERAL (SELECT CAST(CASE WHEN ((r.backlog + 500::float8) - t.due) IS NULL THEN NULL ELSE greatest(((r.backlog + 500::float8) - t.due), 0::float8) END AS double precision) AS backlog) AS rv1
 )
 SELECT t.sku, t."week", t.start, t.finish, t.due, r.backlog
@@ -175,23 +190,23 @@ FROM iso__1 AS t
 LEFT JOIN iso__2__rec AS r ON r.sku = t.sku AND r."week" = t."week";
 
 -- daily, next step (formulas that read the ones before)
-DROP TABLE IF EXISTS daily CASCADE;
-CREATE TABLE daily AS
+DROP TABLE IF EXISTS daily__2 CASCADE;
+CREATE TABLE daily__2 AS
 SELECT
   t.n,
   t.start,
   t.due,
-  -- periods.velo:36  busy = due > 5000
+  -- periods.velo:41  busy = due > 5000
   COALESCE(t.due > 5000::float8 AND NOT (abs(t.due - 5000::float8) <= 1e-12 * greatest(abs(t.due), abs(5000::float8))), FALSE) AS busy
 FROM daily__1 AS t;
 
--- month_totals by month (periods.velo:38), step month_totals__1
+-- month_totals by month (periods.velo:44), step month_totals__1
 DROP TABLE IF EXISTS month_totals__1 CASCADE;
 CREATE TABLE month_totals__1 AS
 SELECT
   t."month",
-  -- periods.velo:39  due = sum(monthly.due)
-  CASE WHEN COALESCE(a6.m1, 0) > 0 THEN NULL ELSE COALESCE(a6.v1, 0) END AS due
+  -- periods.velo:45  due = sum(monthly.due)
+  CASE WHEN COALESCE(a11.m1, 0) > 0 THEN NULL ELSE COALESCE(a11.v1, 0) END AS due
 FROM (
   SELECT CAST(p AS double precision) AS "month" FROM generate_series(1, 4) AS s(p)
 ) AS t
@@ -200,15 +215,15 @@ LEFT JOIN (
   FROM monthly__2 AS g
   WHERE g."month" IS NOT NULL
   GROUP BY g."month"
-) AS a6 ON a6."month" = t."month";
+) AS a11 ON a11."month" = t."month";
 
--- first_months by sku (periods.velo:42), step first_months__1
+-- first_months by sku (periods.velo:48), step first_months__1
 DROP TABLE IF EXISTS first_months__1 CASCADE;
 CREATE TABLE first_months__1 AS
 SELECT
   t.sku,
-  -- periods.velo:43  first_big = first_period(monthly.due > 3000)
-  CASE WHEN COALESCE(CASE WHEN COALESCE(a7.m1, 0) > 0 THEN NULL ELSE a7.v1 END < 1000000000000000.0::float8 AND NOT (abs(CASE WHEN COALESCE(a7.m1, 0) > 0 THEN NULL ELSE a7.v1 END - 1000000000000000.0::float8) <= 1e-12 * greatest(abs(CASE WHEN COALESCE(a7.m1, 0) > 0 THEN NULL ELSE a7.v1 END), abs(1000000000000000.0::float8))), FALSE) THEN CASE WHEN COALESCE(a7.m2, 0) > 0 THEN NULL ELSE a7.v2 END ELSE CAST(NULL AS double precision) END AS first_big
+  -- periods.velo:49  first_big = first_period(monthly.due > 3000)
+  CASE WHEN COALESCE(CASE WHEN COALESCE(a12.m1, 0) > 0 THEN NULL ELSE a12.v1 END < 1000000000000000.0::float8 AND NOT (abs(CASE WHEN COALESCE(a12.m1, 0) > 0 THEN NULL ELSE a12.v1 END - 1000000000000000.0::float8) <= 1e-12 * greatest(abs(CASE WHEN COALESCE(a12.m1, 0) > 0 THEN NULL ELSE a12.v1 END), abs(1000000000000000.0::float8))), FALSE) THEN CASE WHEN COALESCE(a12.m2, 0) > 0 THEN NULL ELSE a12.v2 END ELSE CAST(NULL AS double precision) END AS first_big
 FROM (
   SELECT DISTINCT sku FROM items
   WHERE sku IS NOT NULL
@@ -218,7 +233,7 @@ LEFT JOIN (
   FROM monthly__2 AS g
   WHERE g.sku IS NOT NULL
   GROUP BY g.sku
-) AS a7 ON a7.sku = t.sku;
+) AS a12 ON a12.sku = t.sku;
 
 -- monthly, next step (formulas that read the ones before)
 DROP TABLE IF EXISTS monthly CASCADE;
@@ -232,33 +247,70 @@ SELECT
   t.orders,
   t.running,
   t.prior,
-  -- periods.velo:20  gaps = cumulative(prior)
+  -- periods.velo:21  gaps = cumulative(prior)
   CASE WHEN COUNT(*) OVER (PARTITION BY t.sku ORDER BY t."month" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) > COUNT(t.prior) OVER (PARTITION BY t.sku ORDER BY t."month" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) THEN NULL ELSE SUM(t.prior) OVER (PARTITION BY t.sku ORDER BY t."month" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) END AS gaps,
   t.later,
   t.earlier,
   t.by_lead,
-  t.halfway
+  t.halfway,
+  t.first_up,
+  t.never
 FROM monthly__2 AS t;
 
--- iso: the recurrence weeks, period after period (periods.velo:26)
-DROP TABLE IF EXISTS iso CASCADE;
-CREATE TABLE iso AS
-WITH RECURSIVE iso__rec AS (
+-- iso, next step (formulas that read the ones before)
+DROP TABLE IF EXISTS iso__3 CASCADE;
+CREATE TABLE iso__3 AS
+SELECT
+  t.sku,
+  t."week",
+  t.start,
+  t.finish,
+  t.due,
+  t.backlog,
+  -- periods.velo:35  first_over = first_period(backlog > 1200)
+  fp14.velo_first AS first_over
+FROM iso__2 AS t
+LEFT JOIN (
+  SELECT fc13.sku, MIN(CASE WHEN COALESCE(fc13.backlog > 1200::float8 AND NOT (abs(fc13.backlog - 1200::float8) <= 1e-12 * greatest(abs(fc13.backlog), abs(1200::float8))), FALSE) THEN fc13."week" END) AS velo_first
+  FROM iso__2 AS fc13
+  GROUP BY fc13.sku
+) AS fp14 ON fp14.sku = t.sku;
+
+-- iso: the recurrence weeks, period after period (periods.velo:29)
+DROP TABLE IF EXISTS iso__4 CASCADE;
+CREATE TABLE iso__4 AS
+WITH RECURSIVE iso__4__rec AS (
   SELECT t.sku, t."week", rv1.weeks
-  FROM iso__2 AS t
-  -- periods.velo:31  weeks = if backlog > 0 then previous(weeks, first: 0) + 1 else 0
+  FROM iso__3 AS t
+  -- periods.velo:34  weeks = if backlog > 0 then previous(weeks, first: 0) + 1 else 0
   CROSS JOIN LATERAL (SELECT CAST(CASE WHEN COALESCE(t.backlog > 0::float8 AND NOT (abs(t.backlog - 0::float8) <= 1e-12 * greatest(abs(t.backlog), abs(0::float8))), FALSE) THEN (0::float8 + 1::float8) ELSE 0::float8 END AS double precision) AS weeks) AS rv1
   WHERE t."week" = 1
   UNION ALL
   SELECT t.sku, t."week", rv1.weeks
-  FROM iso__rec AS r
-  JOIN iso__2 AS t ON t.sku = r.sku AND t."week" = r."week" + 1
-  -- periods.velo:31  weeks = if backlog > 0 then previous(weeks, first: 0) + 1 else 0
+  FROM iso__4__rec AS r
+  JOIN iso__3 AS t ON t.sku = r.sku AND t."week" = r."week" + 1
+  -- periods.velo:34  weeks = if backlog > 0 then previous(weeks, first: 0) + 1 else 0
   CROSS JOIN LATERAL (SELECT CAST(CASE WHEN COALESCE(t.backlog > 0::float8 AND NOT (abs(t.backlog - 0::float8) <= 1e-12 * greatest(abs(t.backlog), abs(0::float8))), FALSE) THEN (r.weeks + 1::float8) ELSE 0::float8 END AS double precision) AS weeks) AS rv1
 )
-SELECT t.sku, t."week", t.start, t.finish, t.due, t.backlog, r.weeks
-FROM iso__2 AS t
-LEFT JOIN iso__rec AS r ON r.sku = t.sku AND r."week" = t."week";
+SELECT t.sku, t."week", t.start, t.finish, t.due, t.backlog, t.first_over, r.weeks
+FROM iso__3 AS t
+LEFT JOIN iso__4__rec AS r ON r.sku = t.sku AND r."week" = t."week";
+
+-- daily, next step (formulas that read the ones before)
+DROP TABLE IF EXISTS daily CASCADE;
+CREATE TABLE daily AS
+SELECT
+  t.n,
+  t.start,
+  t.due,
+  t.busy,
+  -- periods.velo:42  first_busy = first_period(busy)
+  fp16.velo_first AS first_busy
+FROM daily__2 AS t
+CROSS JOIN (
+  SELECT MIN(CASE WHEN fc15.busy THEN fc15.n END) AS velo_first
+  FROM daily__2 AS fc15
+) AS fp16;
 
 -- month_totals, next step (formulas that read the ones before)
 DROP TABLE IF EXISTS month_totals CASCADE;
@@ -266,15 +318,15 @@ CREATE TABLE month_totals AS
 SELECT
   t."month",
   t.due,
-  -- periods.velo:40  most = max(monthly.running)
-  CASE WHEN COALESCE(a8.m1, 0) > 0 THEN NULL ELSE a8.v1 END AS most
+  -- periods.velo:46  most = max(monthly.running)
+  CASE WHEN COALESCE(a17.m1, 0) > 0 THEN NULL ELSE a17.v1 END AS most
 FROM month_totals__1 AS t
 LEFT JOIN (
   SELECT g."month", MAX(g.running) AS v1, COUNT(*) - COUNT(g.running) AS m1
   FROM monthly AS g
   WHERE g."month" IS NOT NULL
   GROUP BY g."month"
-) AS a8 ON a8."month" = t."month";
+) AS a17 ON a17."month" = t."month";
 
 -- first_months, next step (formulas that read the ones before)
 DROP TABLE IF EXISTS first_months CASCADE;
@@ -282,18 +334,44 @@ CREATE TABLE first_months AS
 SELECT
   t.sku,
   t.first_big,
-  -- periods.velo:44  late = first_big > 2
+  -- periods.velo:50  late = first_big > 2
   COALESCE(t.first_big > 2::float8 AND NOT (abs(t.first_big - 2::float8) <= 1e-12 * greatest(abs(t.first_big), abs(2::float8))), FALSE) AS late
 FROM first_months__1 AS t;
 
--- flag busy_day (warning) on daily (periods.velo:46)
+-- iso, next step (formulas that read the ones before)
+DROP TABLE IF EXISTS iso CASCADE;
+CREATE TABLE iso AS
+SELECT
+  t.sku,
+  t."week",
+  t.start,
+  t.finish,
+  t.due,
+  t.backlog,
+  t.weeks,
+  t.first_over,
+  -- periods.velo:36  urgent = first_over <= 3
+  COALESCE((t.first_over <= 3::float8 OR abs(t.first_over - 3::float8) <= 1e-12 * greatest(abs(t.first_over), abs(3::float8))), FALSE) AS urgent
+FROM iso__4 AS t;
+
+-- flag busy_day (warning) on daily (periods.velo:52)
 SELECT t.n, t.due AS value_1
 FROM daily AS t
 WHERE t.busy;
 
--- flag growing (info) on monthly (periods.velo:49)
+-- flag growing (info) on monthly (periods.velo:55)
 SELECT t.sku, t."month", t.due AS value_1
 FROM monthly AS t
-LEFT JOIN monthly AS p9 ON p9.sku = t.sku AND p9."month" = t."month" + (-1)
-LEFT JOIN monthly AS p10 ON p10.sku = t.sku AND p10."month" = t."month" + 1::float8
-WHERE (COALESCE(t.due > CASE WHEN t."month" = 1 THEN 0::float8 ELSE p9.due END AND NOT (abs(t.due - CASE WHEN t."month" = 1 THEN 0::float8 ELSE p9.due END) <= 1e-12 * greatest(abs(t.due), abs(CASE WHEN t."month" = 1 THEN 0::float8 ELSE p9.due END))), FALSE) AND (p10.due IS NULL));
+LEFT JOIN monthly AS p18 ON p18.sku = t.sku AND p18."month" = t."month" + (-1)
+LEFT JOIN monthly AS p19 ON p19.sku = t.sku AND p19."month" = t."month" + 1::float8
+WHERE (COALESCE(t.due > CASE WHEN t."month" = 1 THEN 0::float8 ELSE p18.due END AND NOT (abs(t.due - CASE WHEN t."month" = 1 THEN 0::float8 ELSE p18.due END) <= 1e-12 * greatest(abs(t.due), abs(CASE WHEN t."month" = 1 THEN 0::float8 ELSE p18.due END))), FALSE) AND (p19.due IS NULL));
+
+-- flag late_over (info) on iso (periods.velo:58)
+SELECT t.sku, t."week", t.first_over AS value_1
+FROM iso AS t
+LEFT JOIN (
+  SELECT fc20.sku, MIN(CASE WHEN COALESCE(fc20.backlog > 1200::float8 AND NOT (abs(fc20.backlog - 1200::float8) <= 1e-12 * greatest(abs(fc20.backlog), abs(1200::float8))), FALSE) THEN fc20."week" END) AS velo_first
+  FROM iso AS fc20
+  GROUP BY fc20.sku
+) AS fp21 ON fp21.sku = t.sku
+WHERE (COALESCE(abs(t."week" - 1::float8) <= 1e-12 * greatest(abs(t."week"), abs(1::float8)), FALSE) AND COALESCE(fp21.velo_first > 4::float8 AND NOT (abs(fp21.velo_first - 4::float8) <= 1e-12 * greatest(abs(fp21.velo_first), abs(4::float8))), FALSE));
