@@ -73,6 +73,9 @@ struct REPLCommandTests {
         ("scenario two words", "a scenario name is one word of letters, digits and `_`, e.g. `scenario high_service`"),
         ("show plan limit ten", "`limit` needs a whole number, found `ten`"),
         ("show plan sort by need sideways", "`sort by` takes columns, each optionally followed by desc or asc, found `need sideways`"),
+        ("param service_level = 98%", ReplCommand.declarationRefusal("param")),
+        ("check plan: order_qty >= 0", ReplCommand.declarationRefusal("check")),
+        ("table", ReplCommand.declarationRefusal("table")),
         ("show plan where", "`where` needs a condition; expected `show TABLE [COLUMN, ...] [where CONDITION] [sort by COLUMN [desc]] [limit N] [pivot COLUMN]`, e.g. `show plan where cadence == \"weekly\" sort by cover_days limit 10` or `show projection pivot closing where sku == \"SKU000004\"`"),
     ]
 

@@ -107,7 +107,21 @@ extension ReplCommand {
             return try parseCommand(first, arg)
         }
         if let definition = parseDefinition(line) { return definition }
+        if let keyword = declarationKeywords.first(where: { first == $0 && (rest.isEmpty || rest.first!.isWhitespace) }) {
+            throw ReplError(declarationRefusal(keyword))
+        }
         return .evaluate(line)
+    }
+
+    /// The words that begin a rule-file declaration: a table (a source, a filtered table or a
+    /// computed one), a param, a flag, a check, a test, a report or an import.
+    static let declarationKeywords = ["table", "param", "flag", "check", "test", "report", "import"]
+
+    static func declarationRefusal(_ keyword: String) -> String {
+        let what = keyword == "table" ? "a table (a source, a filtered table or a computed one)" : (keyword == "import" ? "an `import`" : "a `\(keyword)`")
+        return "\(what) is declared in the rule file, not in the REPL: add it to the file and `reload`"
+            + " (your edits are kept); here a column is defined as `T.COL = EXPR`, e.g. `plan.extra = order_qty * 1.1`,"
+            + " and rows are filtered with `show T where ...`"
     }
 
     static func parseCommand(_ word: String, _ arg: String) throws(ReplError) -> ReplCommand {
