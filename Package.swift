@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "VeloEngineTests", dependencies: ["VeloEngine", "VeloCheck", "VeloData", "VeloFrontend", "CSQLite"],
                     swiftSettings: strict),
         .testTarget(name: "VeloFrontendTests", dependencies: ["VeloFrontend", "CSQLite"], swiftSettings: strict),
-        .testTarget(name: "VeloSQLTests", dependencies: ["VeloSQL", "VeloFrontend", "VeloCheck", "VeloEngine", "VeloSyntax"],
+        .testTarget(name: "VeloSQLTests", dependencies: ["VeloSQL", "VeloFrontend", "VeloCheck", "VeloEngine", "VeloSyntax", "VeloData"],
                     exclude: ["Golden"], swiftSettings: strict),
     ]
 )

@@ -19,7 +19,13 @@ import Darwin
 /// Parses the number grammar `[+-]digits[.digits][(e|E)[+-]digits]` (with at least one digit
 /// before or after the point). Rejects everything else: "", "1.2.3", "inf", "nan", "0x10", " 1",
 /// and numbers too large for a double ("1e999").
-enum DecimalParser {
+public enum DecimalParser {
+    /// The same parse for another module's bytes (an engine's result rows).
+    public static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard let p = bytes.baseAddress else { return nil }
+        return parse(p, bytes.count)
+    }
+
     /// The value of the `n` bytes at `p`, or nil when they are not a number.
     @inline(__always)
     static func parse(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {

@@ -33,7 +33,7 @@ public struct SQLEngineOptions: Sendable {
     }
 }
 
-public struct SQLRunError: Error, Sendable {
+public struct SQLRunError: Error, Sendable, Equatable {
     public var message: String
     public init(_ message: String) { self.message = message }
 }
@@ -91,39 +91,75 @@ public enum SQLRunner {
                 ?? lines.suffix(3).joined(separator: "\n")
             throw SQLRunError("\(script.dialect.displayName): \(message.isEmpty ? "the engine failed" : message)")
         }
-        guard let text = try? String(contentsOfFile: output, encoding: .utf8) else {
+        guard let bytes = FileManager.default.contents(atPath: output) else {
             throw SQLRunError("\(script.dialect.displayName): no results")
         }
-        return try parseResults(text, script: script)
+        return try [UInt8](bytes).withUnsafeBufferPointer { (b) throws(SQLRunError) in try parseResults(b, script: script) }
     }
 
     /// `Q` lines separate the queries; a row is tab-separated cells (`\N` is NULL, text escaped).
-    static func parseResults(_ text: String, script: SQLScript) throws(SQLRunError) -> [[[SQLValue]]] {
+    /// Read as bytes: an L plan's results are millions of cells, and a `String` per line and
+    /// per cell cost more than the engine's own work.
+    static func parseResults(_ b: UnsafeBufferPointer<UInt8>, script: SQLScript) throws(SQLRunError) -> [[[SQLValue]]] {
+        let newline = UInt8(ascii: "\n"), tab = UInt8(ascii: "\t")
         var out: [[[SQLValue]]] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line == "Q" { out.append([]); continue }
-            if line.isEmpty { continue }
+        var types: [VType] = []
+        var start = 0
+        let n = b.count
+        while start < n {
+            var end = start
+            while end < n && b[end] != newline { end += 1 }
+            defer { start = end + 1 }
+            if end == start { continue }
+            if end - start == 1 && b[start] == UInt8(ascii: "Q") {
+                guard out.count < script.queries.count else {
+                    throw SQLRunError("\(out.count + 1) results for \(script.queries.count) queries")
+                }
+                types = script.queries[out.count].types
+                out.append([])
+                continue
+            }
             guard !out.isEmpty else { throw SQLRunError("unexpected output") }
-            let q = out.count - 1
-            let types = script.queries[q].types
-            let cells = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard cells.count == types.count else { throw SQLRunError("a row of \(cells.count) values, expected \(types.count)") }
-            out[q].append(zip(cells, types).map { decode(String($0), $1) })
+            var row: [SQLValue] = []
+            row.reserveCapacity(types.count)
+            var cell = start
+            while true {
+                var stop = cell
+                while stop < end && b[stop] != tab { stop += 1 }
+                guard row.count < types.count else { throw SQLRunError("a row of more than \(types.count) values") }
+                row.append(decode(UnsafeBufferPointer(rebasing: b[cell..<stop]), types[row.count]))
+                if stop == end { break }
+                cell = stop + 1
+            }
+            guard row.count == types.count else { throw SQLRunError("a row of \(row.count) values, expected \(types.count)") }
+            out[out.count - 1].append(row)
         }
         guard out.count == script.queries.count else { throw SQLRunError("\(out.count) results for \(script.queries.count) queries") }
         return out
     }
 
-    static func decode(_ s: String, _ type: VType) -> SQLValue {
-        if s == "\\N" { return .null }
+    /// One cell as the child wrote it.
+    static func decode(_ cell: UnsafeBufferPointer<UInt8>, _ type: VType) -> SQLValue {
+        if cell.count == 2 && cell[0] == UInt8(ascii: "\\") && cell[1] == UInt8(ascii: "N") { return .null }
         switch type.base {
         case .number, .duration, .unknown:
-            guard let x = Double(s), x.isFinite else { return .null }
+            guard let x = DecimalParser.number(cell), x.isFinite else { return .null }
             return .number(x)
-        case .date: return CivilDate(iso: String(s.prefix(10))).map { .date($0.day) } ?? .null
-        case .bool: return .bool(s == "t" || s == "true" || s == "True")
-        case .text: return .text(unescape(s))
+        case .date:
+            guard cell.count >= 10 else { return .null }
+            return CivilDate.parseISO(UnsafeBufferPointer(rebasing: cell[0..<10])).map { .date($0.day) } ?? .null
+        case .bool:
+            return .bool(cell.elementsEqual("t".utf8) || cell.elementsEqual("true".utf8) || cell.elementsEqual("True".utf8))
+        case .text:
+            let s = String(decoding: cell, as: UTF8.self)
+            return .text(cell.contains(UInt8(ascii: "\\")) ? unescape(s) : s)
         }
+    }
+
+    /// A cell PostgreSQL gave as text.
+    static func decode(_ s: String, _ type: VType) -> SQLValue {
+        var s = s
+        return s.withUTF8 { decode($0, type) }
     }
 
     static func unescape(_ s: String) -> String {
