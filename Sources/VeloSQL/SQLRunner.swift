@@ -233,28 +233,42 @@ def main():
                 keep(s["table"], s["query"], s["sql"])
             else:
                 execute(s["sql"])
+        write = out.write
         for sql, types in zip(request["queries"], request["types"]):
-            out.write("Q\n")
+            write("Q\n")
+            encoders = [ENCODERS.get(t, encode_text) for t in types]
             for row in rows(sql):
-                out.write("\t".join(encode(v, t) for v, t in zip(row, types)) + "\n")
+                write("\t".join([e(v) for e, v in zip(encoders, row)]) + "\n")
     except Exception as e:
         message = str(e).strip().split("\n")[0]
         sys.stderr.write("velo-sql: " + message + "\n")
         sys.exit(1)
     out.close()
 
-def encode(v, t):
+NOT_FINITE = frozenset(("nan", "inf", "-inf"))
+
+def encode_number(v):
     if v is None:
         return "\\N"
-    if t in ("number", "duration", "unknown"):
-        x = float(v)
-        return "\\N" if math.isnan(x) or math.isinf(x) else repr(x)
-    if t == "date":
-        return v.isoformat()[:10]
-    if t == "bool":
-        return "t" if v else "f"
+    r = repr(float(v))
+    return "\\N" if r in NOT_FINITE else r
+
+def encode_date(v):
+    return "\\N" if v is None else v.isoformat()[:10]
+
+def encode_bool(v):
+    return "\\N" if v is None else ("t" if v else "f")
+
+def encode_text(v):
+    if v is None:
+        return "\\N"
     s = str(v)
-    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if "\\" in s or "\t" in s or "\n" in s or "\r" in s:
+        s = s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return s
+
+ENCODERS = {"number": encode_number, "duration": encode_number, "unknown": encode_number,
+            "date": encode_date, "bool": encode_bool, "text": encode_text}
 
 main()
 """#
