@@ -164,6 +164,10 @@ public struct Checker {
 
     mutating func declareTables() {
         var seen: [String: Span] = [:]
+        // Sized once for every formula column, not grown (and rehashed) one by one.
+        let formulas = ast.statements.reduce(0) { n, s in if case .table(let d) = s { return n + d.columns.count }; return n }
+        formulaSources.reserveCapacity(formulas)
+        visits.reserveCapacity(formulas)
         for s in ast.statements {
             let name: Name
             switch s {
