@@ -130,7 +130,7 @@ extension Checker {
 
     mutating func resolveName(_ n: Name, _ scope: Scope) -> CExpr? {
         let owner = tables[scope.owner.index]
-        if let c = owner.columnIndex(n.text) {
+        if let c = columnIndex(scope.owner, n.text) {
             return reference(scope.owner, c, scope, span: n.span)
         }
         if let p = params.firstIndex(where: { $0.name == n.text }) {
@@ -152,7 +152,7 @@ extension Checker {
     }
 
     mutating func resolveColumn(_ t: TableRef, _ n: Name) -> Int? {
-        if let c = tables[t.index].columnIndex(n.text) { return c }
+        if let c = columnIndex(t, n.text) { return c }
         let table = tables[t.index]
         if unreadable.contains(table.name) { return nil }   // already reported: the file cannot be read
         diagnostics.append(.unknownColumn(n.text, table: table.name, candidates: table.columns.map(\.name),
@@ -299,7 +299,7 @@ extension Checker {
             guard let table = resolveTable(t), let column = resolveColumn(table, c) else { return nil }
             target = (table, column)
         case .name(let n):
-            guard let column = tables[scope.owner.index].columnIndex(n.text) else {
+            guard let column = columnIndex(scope.owner, n.text) else {
                 _ = resolveName(n, scope)
                 return nil
             }

@@ -68,7 +68,7 @@ extension Checker {
     func namedFormulas(_ e: Expr, owner: TableRef) -> [ColumnRef] {
         var found: [ColumnRef] = []
         func add(_ t: TableRef, _ name: String) {
-            if let c = tables[t.index].columnIndex(name) {
+            if let c = columnIndex(t, name) {
                 let ref = ColumnRef(t, c)
                 if formulaSources[ref] != nil, !found.contains(ref) { found.append(ref) }
             }

@@ -172,9 +172,9 @@ extension Checker {
     /// The column of the context table an argument names (`closing` or `projection.closing`).
     func timeColumn(_ e: Expr, _ scope: Scope) -> Int? {
         switch e.kind {
-        case .name(let n): return tables[scope.owner.index].columnIndex(n.text)
+        case .name(let n): return columnIndex(scope.owner, n.text)
         case .member(let t, let c) where t.text == tables[scope.owner.index].name:
-            return tables[scope.owner.index].columnIndex(c.text)
+            return columnIndex(scope.owner, c.text)
         default: return nil
         }
     }
@@ -216,7 +216,7 @@ extension Checker {
             diagnostics.append(.firstPeriodNotCondition(c.type, at: cond.span))
             return nil
         }
-        guard let k = tables[scope.context.index].columnIndex(axis.key) else { return nil }
+        guard let k = columnIndex(scope.context, axis.key) else { return nil }
         return CExpr(.shift(TimeShift(column: ColumnRef(scope.context, k), mode: .firstWhere(c), axis: axis)), .number, span)
     }
 

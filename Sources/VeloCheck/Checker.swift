@@ -79,6 +79,9 @@ public struct Checker {
     /// The type of each key name's source columns as read or declared, for `unifyKeyTypes`.
     var keyColumnTypes: [String: [KeyColumnType]] = [:]
 
+    /// Each table's columns by name (the first of a name), once their columns are known
+    /// (after `declareFilteredTables`): a name is found without scanning the columns.
+    var columnNumbers: [[String: Int]] = []
     /// Depth-first state of formula columns.
     enum Visit { case inProgress, done, failed }
     var visits: [ColumnRef: Visit] = [:]
@@ -115,6 +118,7 @@ public struct Checker {
         collectKeyNames()
         declareTables()
         declareFilteredTables()
+        numberColumns()
         unifyKeyTypes()
         declareParams()
         resolvePeriodClauses()
@@ -134,6 +138,20 @@ public struct Checker {
 
     // MARK: - Declarations
 
+    mutating func numberColumns() {
+        columnNumbers = tables.map { table in
+            var numbers: [String: Int] = [:]
+            numbers.reserveCapacity(table.columns.count)
+            for (c, column) in table.columns.enumerated() where numbers[column.name] == nil { numbers[column.name] = c }
+            return numbers
+        }
+    }
+
+    /// The index of table `t`'s column `name` (`TableInfo.columnIndex`, by `columnNumbers` once numbered).
+    func columnIndex(_ t: TableRef, _ name: String) -> Int? {
+        t.index < columnNumbers.count ? columnNumbers[t.index][name] : tables[t.index].columnIndex(name)
+    }
+
     mutating func collectKeyNames() {
         for s in ast.statements {
             switch s {
@@ -146,6 +164,10 @@ public struct Checker {
 
     mutating func declareTables() {
         var seen: [String: Span] = [:]
+        // Sized once for every formula column, not grown (and rehashed) one by one.
+        let formulas = ast.statements.reduce(0) { n, s in if case .table(let d) = s { return n + d.columns.count }; return n }
+        formulaSources.reserveCapacity(formulas)
+        visits.reserveCapacity(formulas)
         for s in ast.statements {
             let name: Name
             switch s {

@@ -86,6 +86,8 @@ public struct EvaluationGraph: Sendable {
 
     public init(_ program: CheckedProgram) {
         self.program = program
+        inputs.reserveCapacity(program.tables.reduce(1 + program.params.count + program.flags.count + program.checks.count) {
+            $0 + 1 + $1.columns.count })
         for (t, table) in program.tables.enumerated() {
             let tref = TableRef(t)
             inputs[.rows(tref)] = rowsInputs(tref)
@@ -273,53 +275,94 @@ public struct EvaluationGraph: Sendable {
 
     /// Kahn's algorithm over the inputs; among nodes of the same height, the checker's
     /// formula order, then a fixed order of kinds, keeps evaluation deterministic.
+    /// Linear: the nodes are numbered densely (`NodeNumbering`), and the sort works on arrays
+    /// indexed by those numbers, hashing no node after numbering them.
     static func topologicalOrder(_ inputs: [GraphNode: [Edge]], formulaOrder: [ColumnRef],
                                  recurrenceOf: [ColumnRef: Int] = [:]) -> ([GraphNode], [GraphNode: Int]) {
+        let numbering = NodeNumbering(inputs.keys)
+        var nodes: [GraphNode?] = Array(repeating: nil, count: numbering.count)
+        var edgesOf: [[Edge]] = Array(repeating: [], count: numbering.count)
+        for (node, edges) in inputs {
+            let n = numbering.number(node)!
+            nodes[n] = node
+            edgesOf[n] = edges
+        }
         // A recurrence is one unit: its columns come out together, in their order within a
         // period, so everything they read is computed before and everything reading them after.
-        func unit(_ n: GraphNode) -> GraphNode {
-            if case .column(let r) = n, let g = recurrenceOf[r] { return .column(ColumnRef(TableRef(-1), g)) }
-            return n
+        // Units are numbered as their node, or past the nodes for a recurrence; `missing`
+        // stands for an input that is not a node, which is never ready.
+        let groups = (recurrenceOf.values.max() ?? -1) + 1
+        let missing = numbering.count + groups
+        let unitCount = missing + 1
+        func unit(_ n: GraphNode) -> Int {
+            if !recurrenceOf.isEmpty, case .column(let r) = n, let g = recurrenceOf[r] { return numbering.count + g }
+            return numbering.number(n) ?? missing
         }
-        var members: [GraphNode: [GraphNode]] = [:]
-        for node in inputs.keys where unit(node) != node { members[unit(node), default: []].append(node) }
-        var readers: [GraphNode: [GraphNode]] = [:]
-        var pending: [GraphNode: Int] = [:]
-        var unitInputs: [GraphNode: Set<GraphNode>] = [:]
-        for (node, edges) in inputs {
-            let u = unit(node)
-            for e in edges where unit(e.input) != u { unitInputs[u, default: []].insert(unit(e.input)) }
-            if unitInputs[u] == nil { unitInputs[u] = [] }
+        var unitOf = Array(0..<numbering.count)
+        var members: [[Int]] = Array(repeating: [], count: groups)
+        if !recurrenceOf.isEmpty {
+            for n in 0..<numbering.count where nodes[n] != nil {
+                let u = unit(nodes[n]!)
+                if u != n { unitOf[n] = u; members[u - numbering.count].append(n) }
+            }
         }
-        for (u, ins) in unitInputs {
-            pending[u] = ins.count
-            for input in ins { readers[input, default: []].append(u) }
+        // Each unit's distinct inputs (other units), counted once.
+        var readers: [[Int]] = Array(repeating: [], count: unitCount)
+        var pending = Array(repeating: 0, count: unitCount)
+        var isUnit = Array(repeating: false, count: unitCount)
+        var seenBy = Array(repeating: -1, count: unitCount)
+        func collect(_ u: Int, from n: Int) {
+            for e in edgesOf[n] {
+                let i = unit(e.input)
+                guard i != u, seenBy[i] != u else { continue }
+                seenBy[i] = u
+                pending[u] += 1
+                readers[i].append(u)
+            }
         }
-        var rank: [ColumnRef: Int] = [:]
-        for (i, ref) in formulaOrder.enumerated() { rank[ref] = i }
-        func tieBreak(_ n: GraphNode) -> (Int, Int, Int) {
-            switch n {
+        for n in 0..<numbering.count where nodes[n] != nil && unitOf[n] == n {
+            isUnit[n] = true
+            collect(n, from: n)
+        }
+        for g in 0..<groups where !members[g].isEmpty {
+            let u = numbering.count + g
+            isUnit[u] = true
+            for n in members[g] { collect(u, from: n) }
+        }
+        var rank = Array(repeating: -1, count: numbering.count)
+        for (i, ref) in formulaOrder.enumerated() {
+            if let n = numbering.number(.column(ref)), nodes[n] != nil { rank[n] = i }
+        }
+        func tieBreak(_ u: Int) -> (Int, Int, Int) {
+            if u >= numbering.count {
+                let g = u - numbering.count
+                let ranks = members[g].map { rank[$0] }.filter { $0 >= 0 }
+                if let first = ranks.min() { return (1, first, 0) }
+                return (1, -1, -100_000 + g)
+            }
+            switch nodes[u]! {
             case .param(let p): return (0, p, 0)
-            case .column(let r):
-                if r.table.index < 0, let first = members[n]?.compactMap({ m -> Int? in
-                    if case .column(let c) = m { return rank[c] } else { return nil } }).min() { return (1, first, 0) }
-                return (1, rank[r] ?? -1, r.table.index * 100_000 + r.column)
+            case .column(let r): return (1, rank[u], r.table.index * 100_000 + r.column)
             case .rows(let t): return (2, t.index, 0)
             case .asOf: return (3, 0, 0)
             case .flag(let i): return (4, i, 0)
             case .check(let i): return (5, i, 0)
             }
         }
-        var level = unitInputs.keys.filter { pending[$0] == 0 }
-        var units: [GraphNode] = []
+        var level = (0..<unitCount).filter { isUnit[$0] && pending[$0] == 0 }
+        var units: [Int] = []
+        units.reserveCapacity(numbering.count)
         while !level.isEmpty {
             // Each node's tie-break key computed once (decorate, sort, undecorate), not per comparison.
-            level = level.map { (tieBreak($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
-            var next: [GraphNode] = []
+            let keyed: [(key: (Int, Int, Int), unit: Int)] = level.map { (tieBreak($0), $0) }
+            level = keyed.sorted { (a: (key: (Int, Int, Int), unit: Int), b: (key: (Int, Int, Int), unit: Int)) -> Bool in
+                a.key != b.key ? a.key < b.key : a.unit < b.unit
+            }.map(\.unit)
+            var next: [Int] = []
             for u in level {
                 units.append(u)
-                for reader in readers[u] ?? [] {
-                    pending[reader]! -= 1
+                for reader in readers[u] {
+                    pending[reader] -= 1
                     if pending[reader] == 0 { next.append(reader) }
                 }
             }
@@ -327,17 +370,22 @@ public struct EvaluationGraph: Sendable {
         }
         // Expand each recurrence into its columns, ordered by what they read in one period.
         var order: [GraphNode] = []
+        order.reserveCapacity(numbering.count)
         for u in units {
-            guard let group = members[u] else { order.append(u); continue }
-            order += orderWithinPeriod(group, inputs, recurrenceOf: recurrenceOf)
+            guard u >= numbering.count else { order.append(nodes[u]!); continue }
+            order += orderWithinPeriod(members[u - numbering.count].map { nodes[$0]! }, inputs, recurrenceOf: recurrenceOf)
         }
         // Heights: above every input read within a period.
+        var heightOf = Array(repeating: -1, count: numbering.count)
         var height: [GraphNode: Int] = [:]
+        height.reserveCapacity(order.count)
         for node in order {
+            let n = numbering.number(node)!
             var h = 0
-            for e in inputs[node] ?? [] where !EvaluationGraph.isBackEdge(e, of: node, recurrenceOf) {
-                if let x = height[e.input] { h = max(h, x + 1) }
+            for e in edgesOf[n] where !EvaluationGraph.isBackEdge(e, of: node, recurrenceOf) {
+                if let i = numbering.number(e.input), heightOf[i] >= 0 { h = max(h, heightOf[i] + 1) }
             }
+            heightOf[n] = h
             height[node] = h
         }
         return (order, height)
