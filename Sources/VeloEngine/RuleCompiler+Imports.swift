@@ -41,42 +41,47 @@ extension RuleCompiler {
     /// imported file's own text lies in it (for an editor: a declaration found in the
     /// combined text is shown in the file it is written in). Nil without imports.
     public struct ImportedText: Sendable {
-        public var combined: SourceFile
+        public let combined: SourceFile
         /// (path of the imported file, where its text starts in `combined`, its length, and the
         /// importing file's import statement it came through)
-        public var parts: [(file: String, start: Int, length: Int, importSpan: Span)]
+        public let parts: [(file: String, start: Int, length: Int, importSpan: Span)]
+        /// Each part's file as it was read (its text as it lies in `combined`): its own lines
+        /// and columns.
+        public let files: [SourceFile]
 
         init(combined: SourceFile, segments: [ImportedSegment]) {
             self.combined = combined
             parts = segments.map { (file: normalized($0.file), start: $0.start, length: $0.length, importSpan: $0.importSpan) }
+            files = parts.map { p in
+                let bytes = combined.bytes[p.start..<min(p.start + p.length, combined.bytes.count)]
+                return SourceFile(path: p.file, text: String(decoding: bytes, as: UTF8.self))
+            }
+        }
+
+        /// The part whose own text holds an offset of the combined text (nil: the importing
+        /// file's own text).
+        public func part(at offset: Int) -> Int? {
+            parts.lastIndex { offset >= $0.start && offset <= $0.start + $0.length }
         }
 
         /// The imported file and the offset in it of an offset of the combined text.
         public func place(_ offset: Int) -> (file: String, offset: Int)? {
-            guard let p = parts.first(where: { offset >= $0.start && offset <= $0.start + $0.length }) else { return nil }
-            return (p.file, offset - p.start)
+            part(at: offset).map { (parts[$0].file, offset - parts[$0].start) }
         }
 
         /// A diagnostic at a span of the combined text, shown where that text was written: in
         /// an imported file at its own line and column (`Diagnostic.origin`), its span at the
         /// import statement with a note there; in the importing file's own text, as it is.
         public func placed(_ d: Diagnostic) -> Diagnostic {
-            func own(_ offset: Int) -> (file: String, start: Int, length: Int, importSpan: Span)? {
-                parts.last { offset >= $0.start && offset <= $0.start + $0.length }
-            }
-            func shown(_ p: (file: String, start: Int, length: Int, importSpan: Span)) -> SourceFile {
-                let bytes = combined.bytes[p.start..<min(p.start + p.length, combined.bytes.count)]
-                return SourceFile(path: p.file, text: String(decoding: bytes, as: UTF8.self))
-            }
             var d = d
             d.notes = d.notes.map { n in
-                guard let p = own(n.span.start) else { return n }
+                guard let i = part(at: n.span.start) else { return n }
                 var n = n
-                n.origin = Diagnostic.Origin(file: shown(p), span: Span(start: n.span.start - p.start, length: n.span.length))
+                n.origin = Diagnostic.Origin(file: files[i], span: Span(start: n.span.start - parts[i].start, length: n.span.length))
                 return n
             }
-            guard let p = own(d.span.start) else { return d }
-            return RuleCompiler.placed(d, in: shown(p), offset: p.start, at: p.importSpan)
+            guard let i = part(at: d.span.start) else { return d }
+            return RuleCompiler.placed(d, in: files[i], offset: parts[i].start, at: parts[i].importSpan)
         }
     }
 

@@ -56,25 +56,15 @@ public final class SQLCompiler {
         return try c.run()
     }
 
-    /// With `import`s: where each imported file's text lies in the program's, and those files.
-    let imports: (text: RuleCompiler.ImportedText, files: [String: SourceFile])?
+    /// With `import`s: where each imported file's text lies in the program's, and those files
+    /// (the rule file read again, as `RuleCompiler` read it).
+    let imports: RuleCompiler.ImportedText?
 
     init(_ program: CheckedProgram, options: SQLOptions) {
         self.program = program
         self.graph = EvaluationGraph(program)
         self.options = options
-        self.imports = SQLCompiler.importedFiles(program)
-    }
-
-    /// The imported files of a program (read again, as `RuleCompiler` read them).
-    static func importedFiles(_ program: CheckedProgram) -> (text: RuleCompiler.ImportedText, files: [String: SourceFile])? {
-        guard let text = RuleCompiler.importedText(of: program) else { return nil }
-        var files: [String: SourceFile] = [:]
-        for part in text.parts {
-            guard let b = RuleCompiler.readWhole(part.file), let t = String(validating: b, as: UTF8.self) else { continue }
-            files[part.file] = SourceFile(path: part.file, text: t)
-        }
-        return (text, files)
+        self.imports = RuleCompiler.importedText(of: program)
     }
 
     func run() throws(SQLCompileError) -> SQLScript {
@@ -100,8 +90,9 @@ public final class SQLCompiler {
     static func baseName(_ p: String) -> String { p.split(separator: "/").last.map(String.init) ?? p }
     /// `file:line` of a span, in the file it was written in (an imported rule file's own lines).
     func at(_ span: Span) -> String {
-        if let imports, let (file, offset) = imports.text.place(span.start), let source = imports.files[file] {
-            return "\(SQLCompiler.baseName(file)):\(source.location(of: offset).line)"
+        if let imports, let i = imports.part(at: span.start) {
+            let file = imports.files[i]
+            return "\(SQLCompiler.baseName(file.path)):\(file.location(of: span.start - imports.parts[i].start).line)"
         }
         return "\(fileName):\(line(span))"
     }

@@ -94,7 +94,9 @@ public enum SQLRunner {
         guard let bytes = FileManager.default.contents(atPath: output) else {
             throw SQLRunError("\(script.dialect.displayName): no results")
         }
-        return try [UInt8](bytes).withUnsafeBufferPointer { (b) throws(SQLRunError) in try parseResults(b, script: script) }
+        return try bytes.withUnsafeBytes { raw in
+            Result { () throws(SQLRunError) in try parseResults(raw.bindMemory(to: UInt8.self), script: script) }
+        }.get()
     }
 
     /// `Q` lines separate the queries; a row is tab-separated cells (`\N` is NULL, text escaped).

@@ -14,6 +14,9 @@ public enum Keyword: String, CaseIterable, Sendable {
     case between
     // Decision tables inside a table block (Parser+Decisions.swift).
     case decide, otherwise
+
+    /// The words that begin a top-level declaration (`Parser.statement`).
+    public static let declarationStarts: [Keyword] = [.table, .param, .flag, .check, .test, .report, .import]
 }
 
 public enum Symbol: String, CaseIterable, Sendable {

@@ -115,7 +115,7 @@ extension ReplCommand {
 
     /// The words that begin a rule-file declaration: a table (a source, a filtered table or a
     /// computed one), a param, a flag, a check, a test, a report or an import.
-    static let declarationKeywords = ["table", "param", "flag", "check", "test", "report", "import"]
+    static let declarationKeywords = Keyword.declarationStarts.map(\.rawValue)
 
     static func declarationRefusal(_ keyword: String) -> String {
         let what = keyword == "table" ? "a table (a source, a filtered table or a computed one)" : (keyword == "import" ? "an `import`" : "a `\(keyword)`")
