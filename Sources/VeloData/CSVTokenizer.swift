@@ -108,6 +108,7 @@ struct CSVTokenizer {
 
     /// An unquoted field ended by a delimiter other than the comma. Eight bytes at a time: a
     /// byte equal to the delimiter, or below 0x0E (only LF and CR there can end a field).
+    @inline(__always)
     private func delimitedField(at p: inout Int) -> FieldToken {
         let s = p
         var q = s

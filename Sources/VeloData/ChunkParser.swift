@@ -53,6 +53,11 @@ struct ChunkParser {
     var scratch = ScratchBuffer()
     /// The fields of a dialect file are rewritten (`layout.plans`).
     let rewrites: Bool
+    /// With `rewrites`, what the row loop does with each field, decided once from its plan:
+    /// `skipField` (a column the source does not keep), `storeAsWritten` (text),
+    /// `rewriteFirst`, or `rewriteDate` (a date format: the last date is remembered).
+    let fieldActions: [UInt8]
+    static let skipField: UInt8 = 0, storeAsWritten: UInt8 = 1, rewriteFirst: UInt8 = 2, rewriteDate: UInt8 = 3
     /// Where a rewritten field goes.
     var rewritten: UnsafeMutablePointer<UInt8>
     var rewrittenCapacity = 64
@@ -74,6 +79,14 @@ struct ChunkParser {
         self.layout = layout
         self.tokenizer = CSVTokenizer(base: base, end: end, delimiter: layout.delimiter)
         rewrites = !layout.plans.isEmpty
+        fieldActions = layout.plans.map { plan in
+            switch plan {
+            case nil: return ChunkParser.skipField
+            case .text?: return ChunkParser.storeAsWritten
+            case .date(.some, _)?, .guess(.some)?: return ChunkParser.rewriteDate
+            default: return ChunkParser.rewriteFirst
+            }
+        }
         rewritten = .allocate(capacity: rewrittenCapacity)
         lastDates = LastDates(columns: layout.plans.count)
         let rows = min(estimatedRowCount(base + start, length: end - start), rowLimit)
@@ -109,7 +122,13 @@ struct ChunkParser {
                     throw failure(error, rowStart: rowStart, column: c)
                 }
                 if rewrites {
-                    if let f = try rewrite(field, column: c, rowStart: rowStart) { try store(f, column: c, rowStart: rowStart) }
+                    let action = fieldActions[c]
+                    if action == ChunkParser.storeAsWritten {
+                        try store(field, column: c, rowStart: rowStart)
+                    } else if action != ChunkParser.skipField,
+                              let f = try rewrite(field, column: c, rowStart: rowStart, date: action == ChunkParser.rewriteDate) {
+                        try store(f, column: c, rowStart: rowStart)
+                    }
                 } else {
                     try store(field, column: c, rowStart: rowStart)
                 }
@@ -196,7 +215,11 @@ struct ChunkParser {
     /// A dialect file's field as the plain form has it (DialectValues); nil when its column is
     /// not kept. Points into the input or into `rewritten`.
     @inline(__always)
-    private mutating func rewrite(_ f: FieldToken, column c: Int, rowStart: Int) throws(ChunkFailure) -> FieldToken? {
+    /// `date`: the column's plan has a date format (`fieldActions`), so the column's last
+    /// date and its rewriting are remembered.
+    private mutating func rewrite(_ f: FieldToken, column c: Int, rowStart: Int, date: Bool) throws(ChunkFailure) -> FieldToken? {
+        let remembers = date && f.count <= LastDates.width
+        if remembers, let same = lastDates.rewritten(f, column: c) { return same }
         guard let plan = layout.plans[c] else { return nil }
         if case .text = plan { return f }
         let needed = DialectValues.capacity(for: f.count)
@@ -205,12 +228,6 @@ struct ChunkParser {
             rewrittenCapacity = max(needed, rewrittenCapacity * 2)
             rewritten = .allocate(capacity: rewrittenCapacity)
         }
-        let remembers: Bool
-        switch plan {
-        case .date(.some, _), .guess(.some): remembers = f.count <= LastDates.width
-        default: remembers = false
-        }
-        if remembers, let same = lastDates.rewritten(f, column: c) { return same }
         do throws(ValueRewriteFailure) {
             let n = try layout.values.rewrite(f.start, f.count, plan: plan, into: rewritten)
             if remembers { lastDates.remember(f, column: c, rewritten: n.map { (UnsafePointer(rewritten), $0) }) }
@@ -319,7 +336,8 @@ struct ChunkParser {
                 }
                 if k == c {
                     var f = field
-                    if rewrites, let g = try rewrite(field, column: c, rowStart: rowStart) { f = g }
+                    if rewrites, let g = try rewrite(field, column: c, rowStart: rowStart,
+                                                     date: fieldActions[c] == ChunkParser.rewriteDate) { f = g }
                     ids[row] = try textID(f.start, f.count, column: c, rowStart: rowStart)
                 }
                 if !tokenizer.passTerminator(&p) { break }

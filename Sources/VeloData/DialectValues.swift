@@ -73,6 +73,7 @@ struct DialectValues: Sendable {
             return nil
         case .number(let enforced):
             guard rewritesNumbers else { return nil }
+            if DialectValues.isPlainInteger(p, n) { return nil }   // rewritten to itself
             if let k = canonicalNumber(p, n, into: out) { return k }
             if FieldValue.trimmed(p, n).1 == 0 { return 0 }
             if enforced { throw ValueRewriteFailure(what: numberDescription) }
@@ -114,6 +115,19 @@ struct DialectValues: Sendable {
         let t = thousands ?? decimal
         for i in 0..<n where p[i] == decimal || p[i] == t { return true }
         return false
+    }
+
+    /// Whether `p[..<n]` is `[+-]digits`, which `canonicalNumber` writes as it is (most
+    /// quantities): checked first, so that such a value is parsed where it lies.
+    @inline(__always)
+    static func isPlainInteger(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = n > 0 && (p[0] == ASCII.minus || p[0] == ASCII.plus) ? 1 : 0
+        guard i < n else { return false }
+        while i < n {
+            guard p[i] >= 0x30 && p[i] <= 0x39 else { return false }
+            i += 1
+        }
+        return true
     }
 
     var numberDescription: String {

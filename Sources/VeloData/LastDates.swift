@@ -27,8 +27,7 @@ struct LastDates {
     @inline(__always)
     func rewritten(_ f: FieldToken, column c: Int) -> FieldToken? {
         guard lengths[2 * c] == f.count else { return nil }
-        let last = bytes + 2 * Self.width * c
-        for i in 0..<f.count where last[i] != f.start[i] { return nil }
+        guard ByteCompare.equal(bytes + 2 * Self.width * c, f.start, f.count) else { return nil }
         let n = lengths[2 * c + 1]
         return n < 0 ? f : FieldToken(start: UnsafePointer(bytes + 2 * Self.width * c + Self.width), count: n)
     }
