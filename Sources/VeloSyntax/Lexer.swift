@@ -137,7 +137,7 @@ public struct Lexer {
         while j < bytes.count, Lexer.isIdentifierByte(bytes[j]) { j += 1 }
         guard j > i else { return false }
         let word = String(decoding: bytes[i..<j], as: UTF8.self)
-        if indent == 0, let k = Keyword(rawValue: word), [.table, .param, .flag, .check, .test].contains(k) { return true }
+        if indent == 0, let k = Keyword(rawValue: word), Keyword.declarationStarts.contains(k) { return true }
         while j < bytes.count, bytes[j] == UInt8(ascii: " ") { j += 1 }
         return j < bytes.count && bytes[j] == UInt8(ascii: "=")
             && (j + 1 >= bytes.count || (bytes[j + 1] != UInt8(ascii: "=") && bytes[j + 1] != UInt8(ascii: ">")))
