@@ -50,4 +50,31 @@ struct SQLResultParsingTests {
         let types: [[VType]] = text == "Q\n1\t2\n" ? [[.number]] : [[.number, .number], [.number]]
         #expect(throws: SQLRunError(message)) { try Self.parse(text, types) }
     }
+
+    /// DuckDB encodes each row itself (SQLRunner's `lines`): every kind of value, including
+    /// the ones escaping exists for, must come back as the value DuckDB computed.
+    @Test("every kind of value survives DuckDB's own encoding of the rows")
+    func duckDBEncoding() throws {
+        let query = """
+            -- one comment line, as the flag queries have
+            SELECT * FROM (VALUES
+              (1, 'tab\there' || chr(10) || 'line' || chr(13) || 'back\\slash', 0.1::DOUBLE, DATE '2024-02-29', TRUE, 3::BIGINT),
+              (2, NULL, 'nan'::DOUBLE, NULL, FALSE, 170141183460469231731687303715884105727::HUGEINT),
+              (3, '', 'inf'::DOUBLE, DATE '1970-01-01', NULL, NULL),
+              (4, 'Q', 1e20::DOUBLE, DATE '2099-12-31', TRUE, -5::BIGINT)
+            ) AS v(i, t, x, d, b, n) ORDER BY i
+            """
+        let types: [VType] = [.number, .text, .number, .date, .bool, .number]
+        let script = SQLScript(dialect: .duckdb, statements: [], queries: [
+            ResultQuery(purpose: .flag(0), sql: query, types: types, keyCount: 0),
+        ])
+        let rows = try SQLRunner.run(script, options: SQLEngineOptions())[0]
+        let day = { (y: Int, m: Int, d: Int) in SQLValue.date(CivilDate(year: y, month: m, day: d)!.day) }
+        #expect(rows == [
+            [.number(1), .text("tab\there\nline\rback\\slash"), .number(0.1), day(2024, 2, 29), .bool(true), .number(3)],
+            [.number(2), .null, .null, .null, .bool(false), .number(1.7014118346046923e38)],
+            [.number(3), .text(""), .null, day(1970, 1, 1), .null, .null],
+            [.number(4), .text("Q"), .number(1e20), day(2099, 12, 31), .bool(true), .number(-5)],
+        ])
+    }
 }
