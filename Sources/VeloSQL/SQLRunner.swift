@@ -99,7 +99,8 @@ public enum SQLRunner {
         }.get()
     }
 
-    /// `Q` lines separate the queries; a row is tab-separated cells (`\N` is NULL, text escaped).
+    /// A `Q` line starts each query's rows; a row is `R` and then its tab-separated cells (`\N`
+    /// is NULL, text escaped), so that no value (an empty text, a `Q`) reads as anything else.
     /// Read as bytes: an L plan's results are millions of cells, and a `String` per line and
     /// per cell cost more than the engine's own work.
     static func parseResults(_ b: UnsafeBufferPointer<UInt8>, script: SQLScript) throws(SQLRunError) -> [[[SQLValue]]] {
@@ -112,7 +113,6 @@ public enum SQLRunner {
             var end = start
             while end < n && b[end] != newline { end += 1 }
             defer { start = end + 1 }
-            if end == start { continue }
             if end - start == 1 && b[start] == UInt8(ascii: "Q") {
                 guard out.count < script.queries.count else {
                     throw SQLRunError("\(out.count + 1) results for \(script.queries.count) queries")
@@ -121,10 +121,15 @@ public enum SQLRunner {
                 out.append([])
                 continue
             }
-            guard !out.isEmpty else { throw SQLRunError("unexpected output") }
+            guard !out.isEmpty, b[start] == UInt8(ascii: "R") else { throw SQLRunError("unexpected output") }
             var row: [SQLValue] = []
             row.reserveCapacity(types.count)
-            var cell = start
+            guard !types.isEmpty else {
+                guard end - start == 1 else { throw SQLRunError("a row of more than 0 values") }
+                out[out.count - 1].append(row)
+                continue
+            }
+            var cell = start + 1
             while true {
                 var stop = cell
                 while stop < end && b[stop] != tab { stop += 1 }
@@ -214,7 +219,7 @@ def main():
                 # Python encoders below cost more than the plan's compute on L.
                 names = ["c%d" % i for i in range(len(types))]
                 cells = [SQL_ENCODERS.get(t, SQL_TEXT).format(c="q." + c) for c, t in zip(names, types)]
-                wrapped = "SELECT concat_ws(chr(9), %s) FROM (\n%s\n) AS q(%s)" % (
+                wrapped = "SELECT 'R' || concat_ws(chr(9), %s) FROM (\n%s\n) AS q(%s)" % (
                     ", ".join(cells), sql, ", ".join(names))
                 return [r[0] for r in con.execute(wrapped).fetchall()]
         else:
@@ -259,7 +264,7 @@ def main():
                 continue
             encoders = [ENCODERS.get(t, encode_text) for t in types]
             for row in rows(sql):
-                write("\t".join([e(v) for e, v in zip(encoders, row)]) + "\n")
+                write("R" + "\t".join([e(v) for e, v in zip(encoders, row)]) + "\n")
     except Exception as e:
         message = str(e).strip().split("\n")[0]
         sys.stderr.write("velo-sql: " + message + "\n")

@@ -1,5 +1,6 @@
 // How `velo run --engine duckdb|spark` reads the child's result rows back (SQLRunner.parseResults):
-// `Q` starts a query's rows, cells are tab-separated, `\N` is NULL, text is backslash-escaped.
+// `Q` starts a query's rows, `R` each row, cells are tab-separated, `\N` is NULL, text is
+// backslash-escaped.
 
 import Testing
 import VeloCheck
@@ -21,7 +22,7 @@ struct SQLResultParsingTests {
 
     @Test func cellsOfEveryType() throws {
         let types: [[VType]] = [[.text, .number, .date, .bool], [.number]]
-        let text = "Q\nA\\tB\\\\C\t1.5e-07\t2024-12-31\tt\n\\N\t\\N\t\\N\tfalse\n\nQ\n"
+        let text = "Q\nRA\\tB\\\\C\t1.5e-07\t2024-12-31\tt\nR\\N\t\\N\t\\N\tfalse\nQ\n"
         let out = try Self.parse(text, types)
         #expect(out.count == 2)
         #expect(out[0] == [
@@ -31,15 +32,23 @@ struct SQLResultParsingTests {
         #expect(out[1].isEmpty)
     }
 
+    @Test("a one-column row of an empty text or of `Q` is a row, not a blank or a new query")
+    func rowsThatLookLikeMarkers() throws {
+        let out = try Self.parse("Q\nR\nRQ\nQ\nRQ\n", [[.text], [.text]])
+        #expect(out == [[[.text("")], [.text("Q")]], [[.text("Q")]]])
+    }
+
     @Test("numbers the engine cannot give as a Velo value are missing", arguments: ["nan", "inf", "-inf", "1e999", "x"])
     func notANumber(_ cell: String) throws {
-        #expect(try Self.parse("Q\n\(cell)\n", [[.number]]) == [[[.null]]])
+        #expect(try Self.parse("Q\nR\(cell)\n", [[.number]]) == [[[.null]]])
     }
 
     static let malformed: [(String, String)] = [
         ("1\n", "unexpected output"),
-        ("Q\n1\t2\n", "a row of more than 1 values"),
-        ("Q\n1\n", "a row of 1 values, expected 2"),
+        ("Q\nR1\t2\n", "a row of more than 1 values"),
+        ("Q\nR1\n", "a row of 1 values, expected 2"),
+        ("Q\n1\n", "unexpected output"),
+        ("Q\n\nQ\n", "unexpected output"),
         ("Q\n", "1 results for 2 queries"),
         ("Q\nQ\nQ\n", "3 results for 2 queries"),
     ]
@@ -47,7 +56,7 @@ struct SQLResultParsingTests {
     @Test("malformed output is an error, not a crash", arguments: 0..<malformed.count)
     func malformedOutput(_ i: Int) {
         let (text, message) = Self.malformed[i]
-        let types: [[VType]] = text == "Q\n1\t2\n" ? [[.number]] : [[.number, .number], [.number]]
+        let types: [[VType]] = text == "Q\nR1\t2\n" ? [[.number]] : [[.number, .number], [.number]]
         #expect(throws: SQLRunError(message)) { try Self.parse(text, types) }
     }
 
@@ -67,8 +76,15 @@ struct SQLResultParsingTests {
         let types: [VType] = [.number, .text, .number, .date, .bool, .number]
         let script = SQLScript(dialect: .duckdb, statements: [], queries: [
             ResultQuery(purpose: .flag(0), sql: query, types: types, keyCount: 0),
+            ResultQuery(purpose: .flag(1), sql: "SELECT * FROM (VALUES (1, ''), (2, 'Q')) AS v(i, t) ORDER BY i",
+                        types: [.number, .text], keyCount: 0),
+            ResultQuery(purpose: .flag(2), sql: "SELECT t FROM (VALUES (1, ''), (2, 'Q')) AS v(i, t) ORDER BY i",
+                        types: [.text], keyCount: 0),
         ])
-        let rows = try SQLRunner.run(script, options: SQLEngineOptions())[0]
+        let results = try SQLRunner.run(script, options: SQLEngineOptions())
+        #expect(results.count == 3)
+        #expect(results.dropFirst().map { $0.map { $0.last } } == [[.text(""), .text("Q")], [.text(""), .text("Q")]])
+        let rows = results[0]
         let day = { (y: Int, m: Int, d: Int) in SQLValue.date(CivilDate(year: y, month: m, day: d)!.day) }
         #expect(rows == [
             [.number(1), .text("tab\there\nline\rback\\slash"), .number(0.1), day(2024, 2, 29), .bool(true), .number(3)],

@@ -142,6 +142,26 @@ LEFT JOIN (
   FROM items AS g
 ) AS a5 ON TRUE;
 
+-- blank (one row) (constructs.velo:43)
+DROP TABLE IF EXISTS blank CASCADE;
+CREATE TABLE blank AS
+SELECT
+  -- constructs.velo:44  empty = ""
+  '' AS empty
+FROM (
+  SELECT 1 AS velo_one
+) AS t;
+
+-- marker (one row) (constructs.velo:46)
+DROP TABLE IF EXISTS marker CASCADE;
+CREATE TABLE marker AS
+SELECT
+  -- constructs.velo:47  letter = "Q"
+  'Q' AS letter
+FROM (
+  SELECT 1 AS velo_one
+) AS t;
+
 -- daily, next step (formulas that read the ones before)
 DROP TABLE IF EXISTS daily__2 CASCADE;
 CREATE TABLE daily__2 AS
@@ -229,12 +249,12 @@ SELECT
 FROM daily__2 AS t
 LEFT JOIN items AS items ON items.sku = t.sku;
 
--- flag no_cover (info) on daily (constructs.velo:42)
+-- flag no_cover (info) on daily (constructs.velo:49)
 SELECT t.sku, t.cover AS value_1
 FROM daily AS t
 WHERE COALESCE(t.cover < 10::float8 AND NOT (abs(t.cover - 10::float8) <= 1e-12 * greatest(abs(t.cover), abs(10::float8))), FALSE);
 
--- check daily: packs <= (inventory.on_hand ?? 0) on daily: rows where `packs <= (inventory.on_hand ?? 0)` does not hold (constructs.velo:45)
+-- check daily: packs <= (inventory.on_hand ?? 0) on daily: rows where `packs <= (inventory.on_hand ?? 0)` does not hold (constructs.velo:52)
 SELECT t.sku, t.packs
 FROM daily AS t
 LEFT JOIN inventory AS inventory ON inventory.sku = t.sku
