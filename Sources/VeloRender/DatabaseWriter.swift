@@ -118,38 +118,79 @@ public enum DatabaseWriter {
         guard PQstatus(conn) == CONNECTION_OK else {
             throw Failure(description: "cannot connect to PostgreSQL: " + String(cString: PQerrorMessage(conn)).split(separator: "\n").joined(separator: "; "))
         }
-        func exec(_ sql: String, _ params: [String?] = []) throws(Failure) {
-            let res: OpaquePointer?
-            if params.isEmpty {
-                res = PQexec(conn, sql)
-            } else {
-                var cstrings = params.map { $0.map { strdup($0) } ?? nil }
-                defer { for p in cstrings { free(p) } }
-                res = cstrings.withUnsafeMutableBufferPointer { b in
-                    b.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: b.count) {
-                        PQexecParams(conn, sql, Int32(params.count), nil, $0, nil, nil, 0)
-                    }
-                }
-            }
+        func exec(_ sql: String) throws(Failure) {
+            let res = PQexec(conn, sql)
             defer { PQclear(res) }
             let status = PQresultStatus(res)
-            guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-                let m = String(cString: PQresultErrorMessage(res)).split(separator: "\n").first.map(String.init) ?? ""
-                throw Failure(description: "cannot write the plan to PostgreSQL: \(m)")
-            }
+            guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw writeFailure(res, conn) }
         }
+        // `DROP TABLE IF EXISTS` of a first run's tables would print a NOTICE per table.
+        try exec("SET client_min_messages = warning")
         try exec("BEGIN")
         do throws(Failure) {
             for t in tables {
                 try exec("DROP TABLE IF EXISTS \(quoted(t.name))")
                 try exec("CREATE TABLE \(quoted(t.name)) (" + t.columns.map { "\(quoted($0.name)) \(sqlType($0.values))" }.joined(separator: ", ") + ")")
-                let sql = "INSERT INTO \(quoted(t.name)) VALUES (" + t.columns.indices.map { "$\($0 + 1)" }.joined(separator: ", ") + ")"
-                for r in 0..<t.rowCount { try exec(sql, t.columns.map { text($0.values, r) }) }
+                try copyRows(t, conn)
             }
             try exec("COMMIT")
         } catch {
             _ = PQexec(conn, "ROLLBACK").map { PQclear($0) }
             throw error
         }
+    }
+
+    static func writeFailure(_ res: OpaquePointer?, _ conn: OpaquePointer) -> Failure {
+        let text = res.map { String(cString: PQresultErrorMessage($0)) } ?? ""
+        let m = (text.isEmpty ? String(cString: PQerrorMessage(conn)) : text).split(separator: "\n").first.map(String.init) ?? ""
+        return Failure(description: "cannot write the plan to PostgreSQL: \(m)")
+    }
+
+    /// A table's rows through `COPY … FROM STDIN` (text format: tab-separated, `\N` for NULL,
+    /// backslash escapes), in buffers of about a megabyte: one statement, not one per row.
+    static func copyRows(_ t: OutputTable, _ conn: OpaquePointer) throws(Failure) {
+        let started = PQexec(conn, "COPY \(quoted(t.name)) FROM STDIN")
+        defer { PQclear(started) }
+        guard PQresultStatus(started) == PGRES_COPY_IN else { throw writeFailure(started, conn) }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20)
+        var sent = true
+        func flush() {
+            guard sent, !buffer.isEmpty else { return }
+            sent = buffer.withUnsafeBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) == 1 }
+            }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        for r in 0..<t.rowCount {
+            for (c, col) in t.columns.enumerated() {
+                if c > 0 { buffer.append(UInt8(ascii: "\t")) }
+                guard let s = text(col.values, r) else {
+                    buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
+                    continue
+                }
+                for byte in s.utf8 {
+                    switch byte {
+                    case UInt8(ascii: "\\"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                    case UInt8(ascii: "\t"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                    case UInt8(ascii: "\n"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                    case UInt8(ascii: "\r"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                    default: buffer.append(byte)
+                    }
+                }
+            }
+            buffer.append(UInt8(ascii: "\n"))
+            if buffer.count >= 1 << 20 { flush() }
+        }
+        flush()
+        // Ending the copy with an error message makes the server refuse it, when a buffer was lost.
+        let ended = sent ? PQputCopyEnd(conn, nil) : PQputCopyEnd(conn, "the rows could not be sent")
+        var failure: Failure? = ended == 1 ? nil : writeFailure(nil, conn)
+        while let res = PQgetResult(conn) {
+            if failure == nil, PQresultStatus(res) != PGRES_COMMAND_OK { failure = writeFailure(res, conn) }
+            PQclear(res)
+        }
+        if let failure { throw failure }
+        if !sent { throw writeFailure(nil, conn) }
     }
 }

@@ -242,6 +242,50 @@ final class PostgresServer: @unchecked Sendable {
         }
     }
 
+    @Test("a plan written back to PostgreSQL reads back as it was: tabs, backslashes, newlines, `\\N`, missing values, many rows")
+    func writeBackRoundTrip() throws {
+        try PostgresServer.with { server in
+            let dir = FrontendHarness.scratch()
+            defer { FrontendHarness.remove(dir) }
+            // Awkward texts, then enough rows for several of the writer's buffers.
+            var csv = "k,name,qty,day,ok\n"
+            csv += "A,\"tab\there\",1.5,2024-01-02,true\nB,\"back\\slash \\N\",,,\nC,\"two\nlines\r\",1e20,2024-02-29,false\n"
+            csv += "E,\"ünï 😀\",-0.25,2024-03-02,false\n"
+            for i in 0..<30_000 { csv += "R\(i),\"row \(i) with some text to fill the buffer\",\(i),2024-01-01,true\n" }
+            try csv.write(toFile: dir + "/t.csv", atomically: true, encoding: .utf8)
+            let rules = """
+                table t = csv("t.csv") by k
+
+                table out by k from t:
+                  name = t.name
+                  qty  = t.qty
+                  day  = t.day
+                  ok   = t.ok
+
+                """
+            let local = run(rules, sources: [], in: dir)
+            #expect(local.status == nil, "\(local.err)")
+            let expected = try String(contentsOfFile: dir + "/out/out.csv", encoding: .utf8)
+            let url = "postgresql://velo:secret@/postgres?host=\(server.dir)&port=\(server.port)"
+            let write = FrontendHarness.run(RunRequest(file: dir + "/rules.velo", sources: [], output: url))
+            #expect(write.status == nil, "\(write.err)")
+            let back = run("""
+                table written = postgres(table: "out") by k
+
+                table out by k from written:
+                  name = written.name
+                  qty  = written.qty
+                  day  = written.day
+                  ok   = written.ok
+
+                """, sources: ["written=" + server.conninfo], in: dir)
+            #expect(back.status == nil, "\(back.err)")
+            let actual = try String(contentsOfFile: dir + "/out/out.csv", encoding: .utf8)
+            #expect(actual == expected, "first difference at \(zip(actual, expected).prefix { $0 == $1 }.count)")
+            #expect(actual.contains("tab\there") && actual.contains("back\\slash \\N") && actual.contains("two\nlines"))
+        }
+    }
+
     @Test("rows appended by a declared increasing column are read alone; a changed old row reads all again; watch polls")
     func appendedRowsByAnIncreasingColumn() throws {
         try PostgresServer.with { server in
