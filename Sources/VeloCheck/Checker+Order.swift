@@ -12,40 +12,44 @@ extension Checker {
     /// Formula columns, each after the formula columns it names. Columns on a cycle are
     /// reported and marked as failed.
     mutating func checkingOrder() -> [ColumnRef] {
-        var deps: [ColumnRef: [ColumnRef]] = [:]
-        for (ref, expr) in formulaSources { deps[ref] = namedFormulas(expr, owner: ref.table) }
-        enum State { case open, closed }
-        var state: [ColumnRef: State] = [:]
+        // Formulas numbered in sorted order; edges and states by number (arrays, not a
+        // dictionary lookup and an array copy per step of the walk).
+        let refs = formulaSources.keys.sorted()
+        var number: [ColumnRef: Int] = Dictionary(minimumCapacity: refs.count)
+        for (i, ref) in refs.enumerated() { number[ref] = i }
+        let deps: [[Int]] = refs.map { ref in
+            formulaSources[ref].map { namedFormulas($0, owner: ref.table).compactMap { number[$0] } } ?? []
+        }
+        let unseen: UInt8 = 0, open: UInt8 = 1, closed: UInt8 = 2
+        var state = [UInt8](repeating: unseen, count: refs.count)
         var order: [ColumnRef] = []
+        order.reserveCapacity(refs.count)
         var reported = Set<ColumnRef>()
-        for root in formulaSources.keys.sorted() where state[root] == nil {
-            var stack: [(ref: ColumnRef, next: Int)] = [(root, 0)]
-            state[root] = .open
+        var stack: [(node: Int, next: Int)] = []
+        for root in refs.indices where state[root] == unseen {
+            stack.append((root, 0))
+            state[root] = open
             while let top = stack.last {
-                let edges = deps[top.ref] ?? []
-                if top.next < edges.count {
+                if top.next < deps[top.node].count {
                     stack[stack.count - 1].next += 1
-                    let d = edges[top.next]
-                    switch state[d] {
-                    case nil:
-                        state[d] = .open
+                    let d = deps[top.node][top.next]
+                    if state[d] == unseen {
+                        state[d] = open
                         stack.append((d, 0))
-                    case .open?:
+                    } else if state[d] == open {
                         // `d` is on the current path: the path from `d` to here is a cycle.
-                        let start = stack.firstIndex { $0.ref == d } ?? 0
-                        let cycle = stack[start...].map(\.ref)
+                        let start = stack.firstIndex { $0.node == d } ?? 0
+                        let cycle = stack[start...].map { refs[$0.node] }
                         if reported.isDisjoint(with: cycle) {
                             reported.formUnion(cycle)
                             report(cycle: cycle)
                         } else {
                             for m in cycle { visits[m] = .failed }
                         }
-                    case .closed?:
-                        break
                     }
                 } else {
-                    state[top.ref] = .closed
-                    order.append(top.ref)
+                    state[top.node] = closed
+                    order.append(refs[top.node])
                     stack.removeLast()
                 }
             }

@@ -192,7 +192,7 @@ public struct Checker {
                 tableDecls[tables.count] = d
                 let info = declareDerived(d)
                 // Each column's declaration by where its name is (a dictionary: linear in the columns).
-                var declAt: [Int: Int] = [:]
+                var declAt: [Int: Int] = Dictionary(minimumCapacity: d.columns.count)
                 for (k, decl) in d.columns.enumerated() where declAt[decl.name.span.start] == nil { declAt[decl.name.span.start] = k }
                 for (c, column) in info.columns.enumerated() {
                     if case .formula = column.kind, let k = declAt[column.span.start], d.columns[k].name.span == column.span {
@@ -359,7 +359,8 @@ public struct Checker {
 
     mutating func declareDerived(_ d: TableDecl) -> TableInfo {
         var columns: [ColumnInfo] = []
-        var seen: [String: Span] = [:]
+        columns.reserveCapacity(d.keys.count + d.columns.count)
+        var seen: [String: Span] = Dictionary(minimumCapacity: d.keys.count + d.columns.count)
         for k in d.keys {
             if seen[k.text] != nil {
                 diagnostics.append(.duplicateKey(k.text, at: k.span))
