@@ -156,11 +156,12 @@ public enum DatabaseWriter {
         buffer.reserveCapacity(1 << 20)
         var sent = true
         func flush() {
-            guard sent, !buffer.isEmpty else { return }
-            sent = buffer.withUnsafeBufferPointer { b in
-                b.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) == 1 }
+            if sent, !buffer.isEmpty {
+                sent = buffer.withUnsafeBufferPointer { b in
+                    b.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) == 1 }
+                }
             }
-            buffer.removeAll(keepingCapacity: true)
+            buffer.removeAll(keepingCapacity: true)   // after a failure too: the rest is not kept
         }
         for r in 0..<t.rowCount {
             for (c, col) in t.columns.enumerated() {
@@ -187,8 +188,11 @@ public enum DatabaseWriter {
         let ended = sent ? PQputCopyEnd(conn, nil) : PQputCopyEnd(conn, "the rows could not be sent")
         var failure: Failure? = ended == 1 ? nil : writeFailure(nil, conn)
         while let res = PQgetResult(conn) {
-            if failure == nil, PQresultStatus(res) != PGRES_COMMAND_OK { failure = writeFailure(res, conn) }
+            let status = PQresultStatus(res)
+            if failure == nil, status != PGRES_COMMAND_OK { failure = writeFailure(res, conn) }
             PQclear(res)
+            // Still copying (the end could not be sent): libpq would return this result forever.
+            if status == PGRES_COPY_IN || status == PGRES_COPY_OUT { break }
         }
         if let failure { throw failure }
         if !sent { throw writeFailure(nil, conn) }

@@ -269,6 +269,7 @@ final class PostgresServer: @unchecked Sendable {
             let url = "postgresql://velo:secret@/postgres?host=\(server.dir)&port=\(server.port)"
             let write = FrontendHarness.run(RunRequest(file: dir + "/rules.velo", sources: [], output: url))
             #expect(write.status == nil, "\(write.err)")
+            try FileManager.default.removeItem(atPath: dir + "/out/out.csv")   // read back, not left over
             let back = run("""
                 table written = postgres(table: "out") by k
 
