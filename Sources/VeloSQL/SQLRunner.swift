@@ -153,8 +153,13 @@ public enum SQLRunner {
             guard let x = DecimalParser.number(cell), x.isFinite else { return .null }
             return .number(x)
         case .date:
-            guard cell.count >= 10 else { return .null }
-            return CivilDate.parseISO(UnsafeBufferPointer(rebasing: cell[0..<10])).map { .date($0.day) } ?? .null
+            guard cell.count >= 10, let d = CivilDate.parseISO(UnsafeBufferPointer(rebasing: cell[0..<10])) else { return .null }
+            // Before year 1, PostgreSQL writes `0044-03-15 BC` and DuckDB `0044-03-15 (BC)`: the
+            // year 44 BC, which is Velo's (astronomical) year -43.
+            let rest = cell[10...]
+            guard rest.elementsEqual(" BC".utf8) || rest.elementsEqual(" (BC)".utf8) else { return .date(d.day) }
+            let c = d.components
+            return CivilDate(year: 1 - c.year, month: c.month, day: c.day).map { .date($0.day) } ?? .null
         case .bool:
             return .bool(cell.elementsEqual("t".utf8) || cell.elementsEqual("true".utf8) || cell.elementsEqual("True".utf8))
         case .text:

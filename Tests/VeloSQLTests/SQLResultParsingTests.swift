@@ -32,6 +32,13 @@ struct SQLResultParsingTests {
         #expect(out[1].isEmpty)
     }
 
+    @Test("dates before year 1 as PostgreSQL and DuckDB write them are the astronomical years")
+    func datesBeforeYearOne() throws {
+        let out = try Self.parse("Q\nR0044-03-15 BC\nR0044-03-15 (BC)\nR0001-01-01 BC\nR2024-01-05\nR2024-01-05 12:00:00\n", [[.date]])
+        let day = { (y: Int, m: Int, d: Int) in SQLValue.date(CivilDate(year: y, month: m, day: d)!.day) }
+        #expect(out == [[[day(-43, 3, 15)], [day(-43, 3, 15)], [day(0, 1, 1)], [day(2024, 1, 5)], [day(2024, 1, 5)]]])
+    }
+
     @Test("a one-column row of an empty text or of `Q` is a row, not a blank or a new query")
     func rowsThatLookLikeMarkers() throws {
         let out = try Self.parse("Q\nR\nRQ\nQ\nRQ\n", [[.text], [.text]])
@@ -69,7 +76,7 @@ struct SQLResultParsingTests {
             SELECT * FROM (VALUES
               (1, 'tab\there' || chr(10) || 'line' || chr(13) || 'back\\slash', 0.1::DOUBLE, DATE '2024-02-29', TRUE, 3::BIGINT),
               (2, NULL, 'nan'::DOUBLE, NULL, FALSE, 170141183460469231731687303715884105727::HUGEINT),
-              (3, '', 'inf'::DOUBLE, DATE '1970-01-01', NULL, NULL),
+              (3, '', 'inf'::DOUBLE, DATE '0044-03-15 (BC)', NULL, NULL),
               (4, 'Q', 1e20::DOUBLE, DATE '2099-12-31', TRUE, -5::BIGINT)
             ) AS v(i, t, x, d, b, n) ORDER BY i
             """
@@ -89,7 +96,7 @@ struct SQLResultParsingTests {
         #expect(rows == [
             [.number(1), .text("tab\there\nline\rback\\slash"), .number(0.1), day(2024, 2, 29), .bool(true), .number(3)],
             [.number(2), .null, .null, .null, .bool(false), .number(1.7014118346046923e38)],
-            [.number(3), .text(""), .null, day(1970, 1, 1), .null, .null],
+            [.number(3), .text(""), .null, day(-43, 3, 15), .null, .null],
             [.number(4), .text("Q"), .number(1e20), day(2099, 12, 31), .bool(true), .number(-5)],
         ])
     }
