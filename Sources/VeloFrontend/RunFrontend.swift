@@ -143,6 +143,15 @@ public enum RunFrontend {
             guard let dialect = SQLDialect(rawValue: engine) else {
                 throw usage("unknown engine `\(engine)`; choose duckdb, postgres or spark")
             }
+            // The engine returns the tables it computes; a source's rows are the data it was given.
+            if let source = selected.first(where: { program.table($0).isSource }) {
+                throw usage("--table \(program.table(source).name): a source table, which the engine reads but does not compute; "
+                            + "with --engine, name computed tables (velo run without --engine prints its rows)")
+            }
+            if extras.contains("asof") {
+                throw usage("--table asof: the engine finds the as-of date but does not return it; "
+                            + "give it with --asof, or run without --engine to see it")
+            }
             let results = try EngineRun.run(program, request: request, dialect: dialect, asOf: asOf, params: params, sources: sources,
                                             console: console)
             // The reports over the engine's tables (ResultTables+Reports.swift), when their filters allow.
@@ -159,8 +168,9 @@ public enum RunFrontend {
                 if !reports.isEmpty {
                     console.err("velo: report \(cannot.joined(separator: ", ")) filters with more than comparisons of its table's columns, which runs on Velo's own engine; with --engine the tables are printed (name them with --table)\n")
                 }
-                outputs = selected.map { results.tables[$0]! }
+                outputs = selected.compactMap { results.tables[$0] }
                 if includeFlags { outputs.append(ResultTables.flags(results.flags)) }
+                if extras.contains("checks") { outputs.append(ResultTables.checks(results.failures, program: program)) }
                 titles = outputs.map { _ in nil }
             }
             try emit(outputs, titles: titles, format: format, requestedFormat: requestedFormat, request: request,

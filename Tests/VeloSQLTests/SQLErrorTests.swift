@@ -33,6 +33,29 @@ struct SQLErrorTests {
         #expect(bad.err.contains("--source-table needs NAME=TABLE"))
     }
 
+    @Test("--table naming a source table with --engine is a usage error, not a crash", arguments: ["items", "sales"])
+    func sourceTableAsOutput(_ name: String) {
+        var request = RunRequest(file: plan, tables: [name])
+        request.engine = "duckdb"
+        let o = SQLSupport.run(request)
+        #expect(o.status == 2, "\(o.err)")
+        #expect(o.err.contains("--table \(name): a source table, which the engine reads but does not compute"), "\(o.err)")
+    }
+
+    @Test("--table checks works with --engine as natively; --table asof is a usage error")
+    func checksAndAsOfOnAnEngine() {
+        var request = RunRequest(file: plan, tables: ["checks"], format: "csv")
+        let native = SQLSupport.run(request)
+        request.engine = "duckdb"
+        let engine = SQLSupport.run(request)
+        #expect(engine.status == 0, "\(engine.err)")
+        #expect(engine.out == native.out && engine.out.hasPrefix("check,table,sku"), "\(engine.out)")
+        request.tables = ["asof"]
+        let asof = SQLSupport.run(request)
+        #expect(asof.status == 2)
+        #expect(asof.err.contains("--table asof: the engine finds the as-of date but does not return it"), "\(asof.err)")
+    }
+
     @Test("a construct the dialect cannot express names it, its line and the dialect")
     func unsupportedConstruct() throws {
         let dir = SQLSupport.temporaryDirectory()
