@@ -1,8 +1,8 @@
 // The cross-engine harness (as PRQL's integration tests): every example and fixture program
 // runs on the native engine and on each SQL engine; the CSV outputs (rows sorted by key, as
 // both write them) are compared pairwise, numbers within 1e-9 relative, naming the two engines
-// that differ. Spark runs the main example, the two production programs and the two programs of
-// CSV dialects only: its start-up costs half a minute a program on this machine.
+// that differ. Spark runs every example and the CSV dialects fixture, not the other fixture
+// programs: its start-up costs half a minute a program on this machine.
 
 import Foundation
 import Testing
@@ -44,8 +44,9 @@ struct CrossEngineTests {
     // unrolled per period, LATERAL columns, running sums, shifts). Each step is kept as a local
     // checkpoint (SQLRunner.swift), so a step's plan does not hold every step before it: with
     // cached tables the production script spent more than 20 minutes in Spark's analysis.
-    @Test("Spark (local mode) gives the native engine's results on the main example, the lot-sizing rules, the production projection and the CSV dialects",
-          arguments: ["Examples/replenishment/plan.velo", "Examples/production/lot_sizing.velo",
+    @Test("Spark (local mode) gives the native engine's results on every example (replenishment, retrospective, MOQ, lot sizing, production, ERP export) and the CSV dialects",
+          arguments: ["Examples/replenishment/plan.velo", "Examples/retrospective/retro.velo", "Examples/moq_decision/moq.velo",
+                      "Examples/production/lot_sizing.velo",
                       "Examples/production/production.velo",
                       "Examples/erp_export/erp.velo", "Tests/Fixtures/sql/dialects.velo"])
     func spark(_ program: String) {
