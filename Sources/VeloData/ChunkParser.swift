@@ -126,7 +126,7 @@ struct ChunkParser {
                     if action == ChunkParser.storeAsWritten {
                         try store(field, column: c, rowStart: rowStart)
                     } else if action != ChunkParser.skipField,
-                              let f = try rewrite(field, column: c, rowStart: rowStart, date: action == ChunkParser.rewriteDate) {
+                              let f = try rewrite(field, column: c, rowStart: rowStart) {
                         try store(f, column: c, rowStart: rowStart)
                     }
                 } else {
@@ -213,12 +213,11 @@ struct ChunkParser {
     }
 
     /// A dialect file's field as the plain form has it (DialectValues); nil when its column is
-    /// not kept. Points into the input or into `rewritten`.
+    /// not kept. Points into the input or into `rewritten`. A column with a date format
+    /// (`rewriteDate`) remembers its last date and its rewriting.
     @inline(__always)
-    /// `date`: the column's plan has a date format (`fieldActions`), so the column's last
-    /// date and its rewriting are remembered.
-    private mutating func rewrite(_ f: FieldToken, column c: Int, rowStart: Int, date: Bool) throws(ChunkFailure) -> FieldToken? {
-        let remembers = date && f.count <= LastDates.width
+    private mutating func rewrite(_ f: FieldToken, column c: Int, rowStart: Int) throws(ChunkFailure) -> FieldToken? {
+        let remembers = fieldActions[c] == ChunkParser.rewriteDate && f.count <= LastDates.width
         if remembers, let same = lastDates.rewritten(f, column: c) { return same }
         guard let plan = layout.plans[c] else { return nil }
         if case .text = plan { return f }
@@ -336,8 +335,7 @@ struct ChunkParser {
                 }
                 if k == c {
                     var f = field
-                    if rewrites, let g = try rewrite(field, column: c, rowStart: rowStart,
-                                                     date: fieldActions[c] == ChunkParser.rewriteDate) { f = g }
+                    if rewrites, let g = try rewrite(field, column: c, rowStart: rowStart) { f = g }
                     ids[row] = try textID(f.start, f.count, column: c, rowStart: rowStart)
                 }
                 if !tokenizer.passTerminator(&p) { break }
