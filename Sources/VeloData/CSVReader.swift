@@ -40,6 +40,7 @@ public enum CSVReader {
     /// date if all are `YYYY-MM-DD`, number if all are numbers, else text (a column with no
     /// values is text). Nothing is returned unless the whole file is valid.
     public static func load(path: String, options: CSVOptions, interner: Interner) throws(DataError) -> DataTable {
+        if let window = options.window { return try load(path: path, options: options, window: window, interner: interner) }
         let bytes = try FileBytes.read(path: path)
         let rows = try parseRows(bytes.base, count: bytes.count, path: path, options: options, parallelism: .standard)
         bytes.release()   // before the columns are copied out, to lower peak memory

@@ -8,6 +8,14 @@
 // well-typed files. Text is interned into a chunk-local table (no `String` per field); the
 // assembler maps local ids to the shared `Interner` afterwards, in file order.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The fixed facts a parse needs about the columns (for types and error messages).
 struct RowLayout: Sendable {
     var path: String
@@ -20,6 +28,11 @@ struct RowLayout: Sendable {
     /// field's column is not kept). Empty for a plain file.
     var plans: [ValuePlan?] = []
     var values = DialectValues(CSVDialect())
+    /// The window push-down: a row whose date in column `skipColumn` (an enforced date
+    /// column; -1: none) is before `skipBefore` is passed over once its date is read — its
+    /// other fields are only counted — and not stored.
+    var skipColumn = -1
+    var skipBefore = Int32.min
 
     init(path: String, names: [String], kinds: [ColumnKind], enforced: [Bool]) {
         self.path = path
@@ -64,6 +77,8 @@ struct ChunkParser {
     /// The last date of each column and what it was rewritten to.
     var lastDates: LastDates
     private(set) var rowCount = 0
+    /// Rows passed over for their date (`RowLayout.skipColumn`).
+    private(set) var skippedRows = 0
     /// Where parsing stopped (`end` unless `rowLimit` was reached).
     private(set) var stop: Int
     /// Per column: the row start of the first impossible day (2024-02-30) in an inferred date
@@ -108,9 +123,10 @@ struct ChunkParser {
 
     mutating func run() throws(ChunkFailure) {
         let columnCount = columns.count
+        let skipColumn = layout.skipColumn
         var p = start
         tokenizer.skipBlankLines(&p)
-        while p < end && rowCount < rowLimit {
+        rows: while p < end && rowCount < rowLimit {
             if rowCount == columns.capacity { columns.grow() }
             let rowStart = p
             var c = 0
@@ -132,6 +148,16 @@ struct ChunkParser {
                 } else {
                     try store(field, column: c, rowStart: rowStart)
                 }
+                if c == skipColumn {
+                    let day = columns.int32s(c)[rowCount]
+                    if day < layout.skipBefore && day != ColumnData.missingDate,
+                       let next = restOfRow(from: p, fields: columnCount - 1 - c) {
+                        p = next
+                        skippedRows += 1
+                        tokenizer.skipBlankLines(&p)
+                        continue rows
+                    }
+                }
                 if !tokenizer.passTerminator(&p) { break }
                 c += 1
                 if c == columnCount { throw fieldCountError(rowStart: rowStart) }
@@ -141,6 +167,25 @@ struct ChunkParser {
             tokenizer.skipBlankLines(&p)
         }
         stop = p
+    }
+
+    /// Past the end of the row whose field ends at `p`, when exactly `fields` more unquoted
+    /// fields follow on its line; nil otherwise (a quote, or a field count the row loop
+    /// reports as an error).
+    @inline(__always)
+    private func restOfRow(from p: Int, fields: Int) -> Int? {
+        let lineEnd = memchr(base + p, Int32(ASCII.lf), end - p)
+            .map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? end
+        var count = 0
+        var q = p
+        let delimiter = tokenizer.delimiter
+        while q < lineEnd {
+            let b = base[q]
+            if b == delimiter { count += 1 } else if b == ASCII.quote { return nil }
+            q += 1
+        }
+        guard count == fields else { return nil }
+        return lineEnd < end ? lineEnd + 1 : end
     }
 
     @inline(__always)

@@ -165,12 +165,38 @@ public struct ReadOptions: Sendable {
     /// plainly (`-`, digits, no leading zero, of magnitude below 2^30), else as text. Loads enforce the
     /// types they are given, so this only shapes `readSchema`.
     public var keyColumns: Set<String>
+    /// Rows the caller never reads (the window push-down): a reader may leave them out.
+    public var window: RowWindow? = nil
 
     /// Options; by default every column's type is inferred.
     public init(declaredTypes: [String: ColumnType] = [:], textColumns: Set<String> = [], keyColumns: Set<String> = []) {
         self.declaredTypes = declaredTypes
         self.textColumns = textColumns
         self.keyColumns = keyColumns
+    }
+}
+
+/// The rows of a dated source a program reads: those dated `asOf - (days - 1)` or later, and
+/// those without a date. Without a given `asOf`, the latest date among the rows read stands
+/// for it (the caller's as-of date is never earlier: it follows these rows).
+public struct RowWindow: Sendable, Equatable {
+    /// The date column, by the name the reader gives it.
+    public var column: String
+    /// How many days back from the as-of date rows are read (at least 1).
+    public var days: Int
+    /// A fixed as-of date (`--asof`), or nil for the latest date read.
+    public var asOf: Int32?
+
+    public init(column: String, days: Int, asOf: Int32? = nil) {
+        self.column = column
+        self.days = max(1, days)
+        self.asOf = asOf
+    }
+
+    /// The first day kept, given the latest date (or the fixed as-of date).
+    public func firstDay(latest: Int32) -> Int32 {
+        let anchor = Int(asOf ?? latest)
+        return Int32(clamping: anchor - (days - 1))
     }
 }
 

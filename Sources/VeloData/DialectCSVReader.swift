@@ -148,17 +148,19 @@ public struct DialectCSVReader: SourceReader {
         let r = try resolved()
         if isPlain(r) { return try plain.read(options: options, interner: interner) }
         if let direct = direct(r) {
-            let table = try CSVReader.load(path: path, direct: direct, options: options, interner: interner)
+            var table = try CSVReader.load(path: path, direct: direct, options: options, interner: interner)
+            if let window = options.window { table = CSVReader.keeping(window, of: [table]) }
             return SourceRead(table: table, cursor: plain.cursor(at: table.byteLength))
         }
         let bytes = try FileBytes.read(path: path)
         let out = try transcoder(r.dialect, options).run(bytes.base, count: bytes.count, isWhole: true, mode: .whole)
         bytes.release()
-        let table = try remap(out, lineBase: 0) { () throws(DataError) -> DataTable in
+        var table = try remap(out, lineBase: 0) { () throws(DataError) -> DataTable in
             try out.bytes.withUnsafeBufferPointer { b throws(DataError) -> DataTable in
                 try CSVReader.parse(bytes: UnsafeRawBufferPointer(b), path: path, options: options, interner: interner)
             }
         }
+        if let window = options.window { table = CSVReader.keeping(window, of: [table]) }
         return SourceRead(table: table, cursor: plain.cursor(at: out.consumed))
     }
 

@@ -55,6 +55,27 @@ final class FileBytes: @unchecked Sendable {
         return whole
     }
 
+    /// An open regular file and its size, for reading in blocks; nil for a pipe (which
+    /// cannot be read at an offset). Refuses what `read` refuses. The caller closes `fd`.
+    static func openRegular(path: String) throws(DataError) -> (fd: Int32, size: Int)? {
+        let fd = try openFile(path)
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            return nil
+        }
+        guard Int(info.st_size) <= maximumBytes else {
+            close(fd)
+            throw tooLarge(path)
+        }
+        return (fd, Int(info.st_size))
+    }
+
+    /// Up to `count` bytes of an open regular file from byte `start` (fewer at its end).
+    static func read(fd: Int32, from start: Int, count: Int, path: String) throws(DataError) -> FileBytes {
+        try readRange(fd, from: start, to: start + max(0, count), path: path)
+    }
+
     /// The number of line feeds in the first `end` bytes of the file (for error line numbers).
     static func countLineFeeds(path: String, before end: Int) throws(DataError) -> Int {
         let fd = try openFile(path)

@@ -18,7 +18,8 @@ public struct OpenedSources {
 
     /// Reads the sources of `program` (the params are checked first: an unknown `--set`
     /// name is reported before any file is read).
-    public static func open(_ program: CheckedProgram, options: WorkspaceOptions,
+    /// `graph`: the program's, when already built (for the window push-down).
+    public static func open(_ program: CheckedProgram, options: WorkspaceOptions, graph: EvaluationGraph? = nil,
                             previous: Workspace? = nil) throws(WorkspaceError) -> OpenedSources {
         for name in options.params.keys where program.param(named: name) == nil {
             throw WorkspaceError.unknownParam(name, candidates: program.params.map(\.name))
@@ -28,6 +29,7 @@ public struct OpenedSources {
         var tables: [RuntimeTable] = []
         var states: [Int: SourceState] = [:]
         var fresh = Set<Int>()
+        let readOptions = Workspace.readOptions(program, graph: graph, options: options)
         for (i, info) in program.tables.enumerated() {
             guard let source = info.source, source.base == nil else {
                 // A derived table is filled by the evaluator, a filtered event table below.
@@ -36,7 +38,9 @@ public struct OpenedSources {
             }
             let given = options.readers[info.name]
             let path = given?.label ?? options.sources[info.name] ?? source.resolvedPath
-            if given == nil, let previous, let (state, reused) = previous.reusableSource(info, path: path, newFile: program.file) {
+            let read = readOptions[i] ?? Workspace.readOptions(info)
+            if given == nil, let previous, let (state, reused) = previous.reusableSource(info, path: path, newFile: program.file),
+               state.options.window == nil || state.options.window == read.window {
                 states[i] = state
                 tables.append(RuntimeTable(ref: TableRef(i), rowCount: reused.rowCount, columns: reused.columns))
                 continue
@@ -44,10 +48,10 @@ public struct OpenedSources {
             guard let reader = given ?? SourceReaders.reader(kind: source.reader, location: path, settings: source.settings) else {
                 throw WorkspaceError.unknownReader(table: info.name, reader: source.reader)
             }
-            let (read, columns) = try Workspace.loadSource(info, reader: reader, program: program, interner: interner)
+            let (rows, columns) = try Workspace.loadSource(info, reader: reader, options: read, program: program, interner: interner)
             fresh.insert(i)
-            states[i] = SourceState(reader: reader, read: read, options: Workspace.readOptions(info))
-            tables.append(RuntimeTable(ref: TableRef(i), rowCount: read.table.rowCount, columns: columns))
+            states[i] = SourceState(reader: reader, read: rows, options: read)
+            tables.append(RuntimeTable(ref: TableRef(i), rowCount: rows.table.rowCount, columns: columns))
         }
         Workspace.fillFilteredTables(tables, fresh: &fresh, program: program, interner: interner)
         return OpenedSources(interner: interner, tables: tables, states: states, fresh: fresh, seconds: clock.lap())

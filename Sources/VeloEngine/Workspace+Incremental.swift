@@ -71,6 +71,7 @@ extension Workspace {
             dirt.undo.append { [unowned self] in pinnedAsOf = old }
             pinnedAsOf = date
             dirt.asOfEdited = true
+            try readWindowedSourcesWhole(into: &dirt)
         }
     }
 

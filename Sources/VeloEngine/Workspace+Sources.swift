@@ -61,7 +61,8 @@ extension Workspace {
             guard let reader = SourceReaders.reader(kind: kind, location: newPath, settings: info.source?.settings ?? SourceSettings()) else {
                 throw WorkspaceError.unknownReader(table: name, reader: kind)
             }
-            let (read, columns) = try Workspace.loadSource(info, reader: reader, program: program, interner: interner)
+            let (read, columns) = try Workspace.loadSource(info, reader: reader, options: state.options, program: program,
+                                                           interner: interner)
             sourceStates[t.index] = SourceState(reader: reader, read: read, options: state.options)
             replaceRows(t, read.table.rowCount, columns, into: &dirt)
             return
@@ -91,6 +92,22 @@ extension Workspace {
             next.schema = DataSchema(path: state.path, columns: data.columns.map { (name: $0.name, type: $0.type) })
             sourceStates[t.index] = next
             replaceRows(t, rowCount, columns, into: &dirt)
+        }
+    }
+
+    /// Sources read with a window (the push-down) read whole again: the as-of date was
+    /// edited, so rows before the window may be read now.
+    func readWindowedSourcesWhole(into dirt: inout Dirt) throws(WorkspaceError) {
+        for (i, state) in sourceStates.sorted(by: { $0.key < $1.key }) where state.options.window != nil {
+            let info = program.tables[i]
+            var whole = state.options
+            whole.window = nil
+            let (read, columns) = try Workspace.loadSource(info, reader: state.reader, options: whole, program: program,
+                                                           interner: interner)
+            dirt.undo.append { [unowned self] in sourceStates[i] = state }
+            sourceStates[i] = SourceState(reader: state.reader, read: read, options: whole)
+            dirt.sourcesRead.append(info.name)
+            replaceRows(TableRef(i), read.table.rowCount, columns, into: &dirt)
         }
     }
 
@@ -176,6 +193,15 @@ extension Workspace {
         var out: [String: String] = [:]
         for (i, s) in sourceStates { out[program.tables[i].name] = s.path }
         return out
+    }
+
+    /// The sources read with a window (the push-down), in table order: how many days back
+    /// from the as-of date they were read, and the rows kept.
+    public var readWindows: [(table: String, days: Int, rows: Int)] {
+        sourceStates.keys.sorted().compactMap { i in
+            guard let w = sourceStates[i]?.options.window else { return nil }
+            return (program.tables[i].name, w.days, evaluator.tables[i].rowCount)
+        }
     }
 
     /// Source table name -> what `velo watch` looks at to tell it may have changed.

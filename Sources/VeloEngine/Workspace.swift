@@ -24,6 +24,11 @@ public struct WorkspaceOptions: Sendable {
     public var sources: [String: String]
     /// Source table name -> a reader replacing the rule file's source (a test's `given` rows).
     public var readers: [String: any SourceReader]
+    /// Leave out the rows of dated sources that nothing can read (the window push-down,
+    /// EvaluationGraph+Reach.swift), given what the run reads besides the graph: for a run
+    /// that evaluates once (nil: read every row). A later edit of the as-of date reads those
+    /// sources whole again.
+    public var windowPushDown: WindowPushDown? = nil
 
     public init(asOf: Int32? = nil, params: [String: Literal] = [:], sources: [String: String] = [:],
                 readers: [String: any SourceReader] = [:]) {
@@ -141,7 +146,7 @@ public final class Workspace {
     /// sources, evaluate (each stage also callable on its own, see `RunFrontend.pipeline`).
     public static func open(_ program: CheckedProgram, options: WorkspaceOptions = WorkspaceOptions()) throws(WorkspaceError) -> Workspace {
         let graph = EvaluationGraph(program)
-        let sources = try OpenedSources.open(program, options: options)
+        let sources = try OpenedSources.open(program, options: options, graph: graph)
         let ws = try Workspace(program: program, graph: graph, sources: sources, options: options)
         ws.evaluate()
         return ws
@@ -195,13 +200,28 @@ public final class Workspace {
         return ReadOptions(declaredTypes: declared)
     }
 
+    /// The read options of each read source: the column types, and for a dated source whose
+    /// early rows the program never reads, the window of rows it does (`sourceReaches`) when
+    /// `options.windowPushDown` asks for it.
+    static func readOptions(_ program: CheckedProgram, graph: EvaluationGraph?, options: WorkspaceOptions) -> [Int: ReadOptions] {
+        var out: [Int: ReadOptions] = [:]
+        for (i, info) in program.tables.enumerated() where info.isReadSource { out[i] = readOptions(info) }
+        guard let also = options.windowPushDown else { return out }
+        let reaches = (graph ?? EvaluationGraph(program)).sourceReaches(asOfGiven: options.asOf != nil, also: also)
+        for (i, reach) in reaches {
+            guard case .days(let days) = reach, let dc = program.tables[i].source?.dateColumn else { continue }
+            out[i]?.window = RowWindow(column: program.tables[i].columns[dc].name, days: days, asOf: options.asOf)
+        }
+        return out
+    }
+
     /// Reads all of a source table's rows with the column types the program was checked with.
-    static func loadSource(_ info: TableInfo, reader: any SourceReader, program: CheckedProgram,
+    static func loadSource(_ info: TableInfo, reader: any SourceReader, options: ReadOptions, program: CheckedProgram,
                            interner: Interner) throws(WorkspaceError) -> (SourceRead, [Values]) {
         guard info.source != nil else { throw WorkspaceError.notASource(table: info.name) }
         var read: SourceRead
         do {
-            read = try reader.read(options: readOptions(info), interner: interner)
+            read = try reader.read(options: options, interner: interner)
         } catch {
             throw WorkspaceError.data(error, table: info.name)
         }

@@ -58,10 +58,16 @@ enum PlanInputs {
 
     /// `--set TABLE.COLUMN=EXPRESSION [where CONDITION]`: a source column changed for the
     /// rows the condition picks, applied to the opened workspace as one edit.
+    /// Whether `--set` value `s` edits rows (`TABLE.COLUMN=EXPR`) rather than a param.
+    static func isRowEdit(_ s: String) -> Bool {
+        guard let eq = s.firstIndex(of: "=") else { return false }
+        return s[..<eq].contains(".")
+    }
+
     static func applyRowEdits(_ values: [String], to ws: Workspace, console: Console) throws(CommandFailure) {
         var edits: [Edit] = []
         for s in values {
-            guard let eq = s.firstIndex(of: "="), s[..<eq].contains(".") else { continue }
+            guard isRowEdit(s) else { continue }
             guard let (table, column, formula, filter) = RowEdit.parse(s) else {
                 console.err("velo: --set needs PARAM=VALUE or TABLE.COLUMN=EXPRESSION [where CONDITION], found `\(s)`\n")
                 throw CommandFailure(.usage)

@@ -182,10 +182,22 @@ public enum RunFrontend {
 
         // 3. Lower to the evaluation graph, 4. open the sources, 5. evaluate.
         let graph = EvaluationGraph(program)
-        let options = WorkspaceOptions(asOf: asOf, params: params, sources: sources)
+        var options = WorkspaceOptions(asOf: asOf, params: params, sources: sources)
+        // One evaluation: rows of dated sources no output can read are left out (row edits
+        // of `--set TABLE.COLUMN=` evaluate formulas of their own, so they read everything).
+        if !sets.contains(where: PlanInputs.isRowEdit) {
+            var also = WindowPushDown(shown: selected)
+            for r in reports {
+                let report = program.reports[r]
+                guard case .table(let t) = report.target else { continue }
+                also.shown.append(t)
+                if let f = report.filter { also.conditions.append((t, f)) }
+            }
+            options.windowPushDown = also
+        }
         let ws: Workspace
         do {
-            let opened = try OpenedSources.open(program, options: options)
+            let opened = try OpenedSources.open(program, options: options, graph: graph)
             ws = try Workspace(program: program, graph: graph, sources: opened, options: options)
         } catch {
             console.err("velo: \(error.message)\n")
@@ -229,6 +241,9 @@ public enum RunFrontend {
         if request.stats {
             var lines = ws.stats.phases.map { "  \($0.name + String(repeating: " ", count: max(0, 10 - $0.name.count))) \(NumberFormat.human($0.seconds * 1000, decimals: 1)) ms" }
             lines.append("  cells evaluated: \(NumberFormat.grouped(ws.stats.cellsEvaluated)), cut off: 0 (a full evaluation)")
+            for w in ws.readWindows {
+                lines.append("  \(w.table): rows of the last \(w.days) days read (\(NumberFormat.grouped(w.rows)) rows); the rest is never read by this plan")
+            }
             console.err("stats:\n" + lines.joined(separator: "\n") + "\n")
         }
         try reportChecks(ws.checkFailures(), console: console)
