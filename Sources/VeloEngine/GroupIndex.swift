@@ -64,17 +64,29 @@ final class GroupIndex {
 
     func dates(inGroupOrder dates: [Int32]) -> [Int32] {
         if let c = clusteredDates { return c }
-        let c = rows.map { $0 < 0 ? Values.missingDate : dates[Int($0)] }
+        let c = GroupIndex.inSlotOrder(rows, dates, missing: Values.missingDate)
         clusteredDates = c
         return c
     }
 
     func numbers(inGroupOrder column: Int, _ values: [Double]) -> [Double] {
         if let c = clusteredNumbers[column] { return c }
-        let c = rows.map { $0 < 0 ? Double.nan : values[Int($0)] }
+        let c = GroupIndex.inSlotOrder(rows, values, missing: .nan)
         clusteredNumbers[column] = c
         return c
     }
+
+    /// `values` of the rows in `rows`' slots (`missing` for an empty slot), with spare
+    /// capacity: groups added by an append grow the copy without copying it whole.
+    static func inSlotOrder<T>(_ rows: [Int32], _ values: [T], missing: T) -> [T] {
+        [T](unsafeUninitializedCapacity: spareCapacity(rows.count)) { out, initialized in
+            for (i, r) in rows.enumerated() { (out.baseAddress! + i).initialize(to: r < 0 ? missing : values[Int(r)]) }
+            initialized = rows.count
+        }
+    }
+
+    /// Room for a few appended days, as loaded columns leave.
+    @inline(__always) static func spareCapacity(_ n: Int) -> Int { n + n / 16 + 16 }
 
     /// The table's values changed in place (an edited cell): forget the copies.
     func forgetClusteredValues() {
@@ -118,7 +130,11 @@ final class GroupIndex {
         var start = [Int32](repeating: 0, count: size.count + 1)
         for c in 0..<size.count { start[c + 1] = start[c] + size[c] + GroupIndex.slack(size[c]) }
         var fill = start
-        var rows = [Int32](repeating: -1, count: Int(start[size.count]))
+        let slots = Int(start[size.count])
+        var rows = [Int32](unsafeUninitializedCapacity: spareCapacity(slots)) { out, initialized in
+            out.baseAddress!.initialize(repeating: -1, count: slots)
+            initialized = slots
+        }
         rows.withUnsafeMutableBufferPointer { rows in
             for (r, c) in codes.enumerated() where c >= 0 {
                 rows[Int(fill[Int(c)])] = Int32(r)
