@@ -68,7 +68,11 @@ public enum WatchFrontend {
             self.console = console
             let (_, program) = try Frontend.loadProgram(path, console: console)
             let params = try PlanInputs.params(sets, program: program, file: path, console: console)
-            ws = try Frontend.open(program, WorkspaceOptions(params: params), console: console)
+            // Appends only move the as-of date forward and a rule edit reads again what its
+            // windows reach (Workspace.reopen), so rows no window reaches are never read.
+            var options = WorkspaceOptions(params: params)
+            options.windowPushDown = WindowPushDown()
+            ws = try Frontend.open(program, options, console: console)
             watched = Snapshot(ws: ws, rulePath: path)
         }
 
