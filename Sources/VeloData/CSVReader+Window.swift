@@ -70,17 +70,8 @@ extension CSVReader {
                 cut = completeRecordsEnd(bytes.base, from: 0, count: bytes.count)
                 guard cut > 0, hasEvenQuotes(bytes.base, count: cut) else { return nil }
             }
-            let boxes: [ChunkBox], kinds: [ColumnKind]
-            do {
-                boxes = try TableAssembly.parseRows(base: bytes.base, count: cut, dataStart: 0, layout: layout,
-                                                    parallelism: .standard)
-                kinds = try TableAssembly.settle(boxes, layout: layout)
-            } catch {
-                // Line numbers were counted from the block's start; make them lines of the file.
-                var error = error
-                if error.line > 0 { error.line += try FileBytes.countLineFeeds(path: path, before: at) }
-                throw error
-            }
+            let (boxes, kinds) = try parseSettled(bytes.base, count: cut, dataStart: 0, layout: layout, path: path,
+                                                  fileOffset: at)
             parts.append(TableAssembly.build(boxes, kinds: kinds, layout: layout, interner: interner,
                                              byteLength: at + cut))
             bytes.release()

@@ -94,19 +94,26 @@ public enum CSVReader {
         let layout = RowLayout(path: path, names: header.names,
                                kinds: schema.columns.map { ColumnKind($0.type) },
                                enforced: Array(repeating: true, count: header.names.count))
-        let boxes: [ChunkBox], kinds: [ColumnKind]
-        do {
-            boxes = try TableAssembly.parseRows(base: tail.base, count: end, dataStart: 1, layout: layout,
-                                                parallelism: .standard)
-            kinds = try TableAssembly.settle(boxes, layout: layout)
-        } catch {
-            // Line numbers were counted from the start of the tail; make them lines of the file.
-            var error = error
-            if error.line > 0 { error.line += try FileBytes.countLineFeeds(path: path, before: offset - 1) }
-            throw error
-        }
+        let (boxes, kinds) = try parseSettled(tail.base, count: end, dataStart: 1, layout: layout, path: path,
+                                              fileOffset: offset - 1)
         tail.release()
         return TableAssembly.build(boxes, kinds: kinds, layout: layout, interner: interner, byteLength: offset - 1 + end)
+    }
+
+    /// Parses the rows of `base[dataStart..<count]` and settles their types, for bytes read
+    /// from byte `fileOffset` of the file at `path` (a tail, a block): error lines, counted
+    /// from `base`, are made lines of the file.
+    static func parseSettled(_ base: UnsafePointer<UInt8>, count: Int, dataStart: Int, layout: RowLayout, path: String,
+                             fileOffset: Int) throws(DataError) -> (boxes: [ChunkBox], kinds: [ColumnKind]) {
+        do {
+            let boxes = try TableAssembly.parseRows(base: base, count: count, dataStart: dataStart, layout: layout,
+                                                    parallelism: .standard)
+            return (boxes, try TableAssembly.settle(boxes, layout: layout))
+        } catch {
+            var error = error
+            if error.line > 0 && fileOffset > 0 { error.line += try FileBytes.countLineFeeds(path: path, before: fileOffset) }
+            throw error
+        }
     }
 
     /// The offset just past the last line feed of `base[start..<count]` that ends a record
