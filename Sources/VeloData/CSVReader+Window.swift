@@ -125,7 +125,7 @@ extension CSVReader {
 
     /// The rows of `parts` (tables of the same columns, in file order) inside `window` by the
     /// latest date among them, as one table.
-    static func keeping(_ window: RowWindow, of parts: [DataTable]) -> DataTable {
+    public static func keeping(_ window: RowWindow, of parts: [DataTable]) -> DataTable {
         let last = parts[parts.count - 1]
         guard let dc = last.columns.firstIndex(where: { $0.name == window.column && $0.type == .date }) else {
             return parts.count == 1 ? last : parts.dropFirst().reduce(parts[0]) { $0.appending($1) }

@@ -100,10 +100,42 @@ enum FuzzEntryPoints {
         let interner = Interner()
         guard let read = try? reader.read(options: options, interner: interner) else { return }
         _ = read.table.rowCount
+        windowedRead(reader, schema: schema, options: options, days: Int(data[2] % 40) + 1)
         // The same file again, as an unchanged source and with a row appended.
         _ = try? reader.changes(since: read.cursor, schema: schema, options: options, interner: interner, appends: true)
         guard appendFile(scratch, Array("A,2024-01-02,3\n".utf8)) else { return }
         _ = try? reader.changes(since: read.cursor, schema: schema, options: options, interner: interner, appends: true)
+    }
+
+    /// The window push-down: with every column's type declared, a read of the rows of the
+    /// last `days` days must succeed whenever a whole read does, and keep exactly the rows of
+    /// the whole read inside the window.
+    static func windowedRead(_ reader: DialectCSVReader, schema: DataSchema, options: ReadOptions, days: Int) {
+        guard let date = schema.columns.first(where: { $0.type == .date })?.name else { return }
+        var declared = options
+        for c in schema.columns { declared.declaredTypes[c.name] = c.type }
+        let interner = Interner()
+        guard let whole = try? reader.read(options: declared, interner: interner) else { return }
+        let window = RowWindow(column: date, days: days)
+        declared.window = window
+        guard let part = try? reader.read(options: declared, interner: interner) else {
+            fatalError("a windowed read failed where the whole read did not")
+        }
+        let expected = CSVReader.keeping(window, of: [whole.table])
+        guard part.table.rowCount == expected.rowCount,
+              zip(part.table.columns, expected.columns).allSatisfy({ sameValues($0.data, $1.data) }) else {
+            fatalError("a windowed read kept \(part.table.rowCount) rows, the whole read has \(expected.rowCount) in the window")
+        }
+    }
+
+    /// The same values (numbers bit for bit) of the same type.
+    static func sameValues(_ a: ColumnData, _ b: ColumnData) -> Bool {
+        switch (a, b) {
+        case let (.number(x), .number(y)): return x.map(\.bitPattern) == y.map(\.bitPattern)
+        case let (.text(x), .text(y)), let (.date(x), .date(y)): return x == y
+        case let (.bool(x), .bool(y)): return x == y
+        default: return false
+        }
     }
 
     static func writeFile(_ path: String, _ bytes: ArraySlice<UInt8>) -> Bool {
