@@ -66,9 +66,9 @@ extension CSVReader {
             let isLast = at + bytes.count >= size || bytes.count < min(blockBytes, size - at)
             var cut = bytes.count
             if !isLast {
-                // Whole records only: up to the last line feed, which must be outside quotes.
-                cut = completeRecordsEnd(bytes.base, from: 0, count: bytes.count)
-                guard cut > 0, hasEvenQuotes(bytes.base, count: cut) else { return nil }
+                // Whole records only: up to the last line feed outside quoted fields.
+                cut = recordsEnd(bytes.base, count: bytes.count)
+                guard cut > 0 else { return nil }
             }
             let (boxes, kinds) = try parseSettled(bytes.base, count: cut, dataStart: 0, layout: layout, path: path,
                                                   fileOffset: at)
@@ -112,15 +112,49 @@ extension CSVReader {
         return day
     }
 
-    /// Whether `base[..<count]` holds an even number of quote bytes (ends outside quotes).
-    private static func hasEvenQuotes(_ base: UnsafePointer<UInt8>, count: Int) -> Bool {
-        var odd = false
-        var p = 0
-        while p < count, let hit = memchr(base + p, Int32(ASCII.quote), count - p) {
-            odd.toggle()
-            p = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base + 1
+    /// Just past the last line feed of `base[..<count]` (which starts a record) that is outside
+    /// a quoted field, by the tokenizer's rules: a quote opens a quoted field only at a field's
+    /// start (elsewhere it is text), and inside one a doubled quote is a quote; 0 when no
+    /// record ends in these bytes. Jumps from quote to quote: a block without quotes is one
+    /// backward search for a line feed.
+    static func recordsEnd(_ base: UnsafePointer<UInt8>, count: Int) -> Int {
+        func find(_ byte: UInt8, from p: Int) -> Int? {
+            guard p < count, let hit = memchr(base + p, Int32(byte), count - p) else { return nil }
+            return UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
         }
-        return !odd
+        /// Just past the last line feed in `base[from..<to]`, or nil.
+        func lastLineEnd(_ from: Int, _ to: Int) -> Int? {
+            var q = to
+            while q > from {
+                q -= 1
+                if base[q] == ASCII.lf { return q + 1 }
+            }
+            return nil
+        }
+        var end = 0
+        var segment = 0   // outside quotes from here
+        var p = 0
+        while let q = find(ASCII.quote, from: p) {
+            guard q == 0 || base[q - 1] == ASCII.comma || base[q - 1] == ASCII.lf else {
+                p = q + 1   // a quote inside an unquoted field: text
+                continue
+            }
+            if let e = lastLineEnd(segment, q) { end = e }
+            // Inside the quoted field: to its closing quote (a doubled quote stays inside).
+            var r = q + 1
+            while true {
+                guard let close = find(ASCII.quote, from: r) else { return end }   // open at the block's end
+                if close + 1 < count && base[close + 1] == ASCII.quote {
+                    r = close + 2
+                    continue
+                }
+                p = close + 1
+                segment = p
+                break
+            }
+        }
+        if let e = lastLineEnd(segment, count) { end = e }
+        return end
     }
 
     /// The rows of `parts` (tables of the same columns, in file order) inside `window` by the

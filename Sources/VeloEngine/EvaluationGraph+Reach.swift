@@ -38,10 +38,13 @@ public struct WindowPushDown: Sendable {
     public var shown: [TableRef]
     /// Conditions evaluated outside the graph (a report's `where`), each over its table's rows.
     public var conditions: [(table: TableRef, condition: CExpr)]
+    /// Days every windowed source is read at least (the sparkline's recent days).
+    public var minimumDays: Int
 
-    public init(shown: [TableRef] = [], conditions: [(table: TableRef, condition: CExpr)] = []) {
+    public init(shown: [TableRef] = [], conditions: [(table: TableRef, condition: CExpr)] = [], minimumDays: Int = 0) {
         self.shown = shown
         self.conditions = conditions
+        self.minimumDays = minimumDays
     }
 }
 
@@ -115,9 +118,9 @@ extension EvaluationGraph {
         }
         var out: [Int: SourceReach] = [:]
         for (t, r) in reach {
-            guard case .days = r, let source = program.tables[t].source, source.base == nil else { continue }
+            guard case .days(let days) = r, let source = program.tables[t].source, source.base == nil else { continue }
             if !asOfGiven && (source.filter != nil || !asOfTables.contains(TableRef(t))) { continue }
-            out[t] = r
+            out[t] = .days(max(days, also.minimumDays))
         }
         return out
     }

@@ -186,7 +186,9 @@ public enum RunFrontend {
         // One evaluation: rows of dated sources no output can read are left out (row edits
         // of `--set TABLE.COLUMN=` evaluate formulas of their own, so they read everything).
         if !sets.contains(where: PlanInputs.isRowEdit) {
-            var also = WindowPushDown(shown: selected)
+            // The sparkline of a table printed for a person reads its sales' recent days.
+            let sparkline = request.output == nil && format == .table && request.sparkline
+            var also = WindowPushDown(shown: selected, minimumDays: sparkline ? Sparkline.days : 0)
             for r in reports {
                 let report = program.reports[r]
                 guard case .table(let t) = report.target else { continue }

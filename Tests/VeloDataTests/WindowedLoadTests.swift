@@ -77,6 +77,33 @@ import Testing
         }
     }
 
+    @Test func aQuoteInsideAnUnquotedFieldIsText() throws {
+        // `12" pipe` is text, not an opening quote: the multi-line quoted field after it must
+        // not be cut at a block boundary.
+        var text = "date,sku,units,note\n"
+        for d in 1...9 { text += "2024-01-0\(d),A,\(d),plain\n" }
+        text += "2024-01-10,A,10,12\" pipe\n2024-01-11,B,11,\"line one\nline \"\"two\"\"\"\n2024-01-12,C,12,end\n"
+        let path = temporaryFile(Array(text.utf8))
+        let options = CSVOptions(declaredTypes: ["date": .date, "sku": .text, "units": .number, "note": .text])
+        let whole = try CSVReader.load(path: path, options: options, interner: Interner())
+        #expect(whole.rowCount == 12)
+        for block in 8...text.utf8.count + 1 {
+            let interner = Interner()
+            let got = try CSVReader.load(path: path, options: options, window: RowWindow(column: "date", days: 3),
+                                         interner: interner, blockBytes: block)
+            #expect(got.texts("note", interner) == ["12\" pipe", "line one\nline \"two\"", "end"], "block \(block)")
+        }
+    }
+
+    @Test(arguments: [
+        ("a,b\nc,d\n", 8), ("a,b\nc,d", 4), ("no line end", 0), ("x,\"open\nstill", 0),
+        ("x,\"a\nb\"\ny\n", 10), ("x,1\"\ny,\"z\n", 5), ("\"q\"\"\n\"\n", 7), ("a\r\nb,\"c\r\n", 3),
+    ] as [(String, Int)])
+    func recordsEndOutsideQuotedFields(text: String, expected: Int) {
+        let bytes = Array(text.utf8)
+        #expect(bytes.withUnsafeBufferPointer { CSVReader.recordsEnd($0.baseAddress!, count: $0.count) } == expected, "\(text)")
+    }
+
     @Test func aLastLineWithoutLineBreak() throws {
         let path = temporaryFile(Array("date,sku,units\n2024-01-01,A,1\n2024-01-09,B,2\n2024-01-10,C,3".utf8))
         let interner = Interner()

@@ -62,6 +62,10 @@ import VeloData
         let body = "table s by sku from items:\n  v = sum(sales.units, last 7 days)\n"
         #expect(try Self.reach(body, also: { WindowPushDown(shown: [$0.table(named: "sales")!]) }) == nil)
         #expect(try Self.reach(body, also: { WindowPushDown(shown: [$0.table(named: "s")!]) }) == .days(7))
+        // The sparkline of a printed table reads its 28 recent days.
+        #expect(try Self.reach(body, also: { _ in WindowPushDown(minimumDays: 28) }) == .days(28))
+        #expect(try Self.reach("table s by sku from items:\n  v = sum(sales.units, last 40 days)\n",
+                               also: { _ in WindowPushDown(minimumDays: 28) }) == .days(40))
     }
 
     /// Every table but `sales` (which a windowed run holds only part of), as text.
