@@ -67,7 +67,7 @@ extension CSVReader {
             var cut = bytes.count
             if !isLast {
                 // Whole records only: up to the last line feed outside quoted fields.
-                cut = recordsEnd(bytes.base, count: bytes.count)
+                cut = completeRecordsEnd(bytes.base, from: 0, count: bytes.count)
                 guard cut > 0 else { return nil }
             }
             let (boxes, kinds) = try parseSettled(bytes.base, count: cut, dataStart: 0, layout: layout, path: path,
@@ -96,65 +96,22 @@ extension CSVReader {
         var start = end
         while start > 0 && bytes.base[start - 1] != ASCII.lf { start -= 1 }
         guard start > 0 || tail == size, start < end else { return nil }
-        var fields: [(Int, Int)] = []
-        var s = start
-        for q in start...end {
-            if q == end || bytes.base[q] == ASCII.comma {
-                fields.append((s, q))
-                s = q + 1
-            } else if bytes.base[q] == ASCII.quote {
-                return nil
-            }
+        // The row's fields, as the row loop reads them; a quote makes the row unplain.
+        guard memchr(bytes.base + start, Int32(ASCII.quote), end - start) == nil else { return nil }
+        let tokenizer = CSVTokenizer(base: bytes.base, end: end)
+        var scratch = ScratchBuffer()
+        defer { scratch.deallocate() }
+        var fields: [FieldToken] = []
+        var q = start
+        while true {
+            guard let f = try? tokenizer.field(at: &q, scratch: &scratch) else { return nil }
+            fields.append(f)
+            if !tokenizer.passTerminator(&q) { break }
         }
         guard fields.count == columnCount else { return nil }
-        let (p, n) = FieldValue.trimmed(bytes.base + fields[column].0, fields[column].1 - fields[column].0)
+        let (p, n) = FieldValue.trimmed(fields[column].start, fields[column].count)
         guard case .day(let day) = CivilDate.readISO(p, n) else { return nil }
         return day
-    }
-
-    /// Just past the last line feed of `base[..<count]` (which starts a record) that is outside
-    /// a quoted field, by the tokenizer's rules: a quote opens a quoted field only at a field's
-    /// start (elsewhere it is text), and inside one a doubled quote is a quote; 0 when no
-    /// record ends in these bytes. Jumps from quote to quote: a block without quotes is one
-    /// backward search for a line feed.
-    static func recordsEnd(_ base: UnsafePointer<UInt8>, count: Int) -> Int {
-        func find(_ byte: UInt8, from p: Int) -> Int? {
-            guard p < count, let hit = memchr(base + p, Int32(byte), count - p) else { return nil }
-            return UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
-        }
-        /// Just past the last line feed in `base[from..<to]`, or nil.
-        func lastLineEnd(_ from: Int, _ to: Int) -> Int? {
-            var q = to
-            while q > from {
-                q -= 1
-                if base[q] == ASCII.lf { return q + 1 }
-            }
-            return nil
-        }
-        var end = 0
-        var segment = 0   // outside quotes from here
-        var p = 0
-        while let q = find(ASCII.quote, from: p) {
-            guard q == 0 || base[q - 1] == ASCII.comma || base[q - 1] == ASCII.lf else {
-                p = q + 1   // a quote inside an unquoted field: text
-                continue
-            }
-            if let e = lastLineEnd(segment, q) { end = e }
-            // Inside the quoted field: to its closing quote (a doubled quote stays inside).
-            var r = q + 1
-            while true {
-                guard let close = find(ASCII.quote, from: r) else { return end }   // open at the block's end
-                if close + 1 < count && base[close + 1] == ASCII.quote {
-                    r = close + 2
-                    continue
-                }
-                p = close + 1
-                segment = p
-                break
-            }
-        }
-        if let e = lastLineEnd(segment, count) { end = e }
-        return end
     }
 
     /// The rows of `parts` (tables of the same columns, in file order) inside `window` by the

@@ -117,24 +117,47 @@ public enum CSVReader {
     }
 
     /// The offset just past the last line feed of `base[start..<count]` that ends a record
-    /// (one outside quotes), or `start` when no record there is complete. `start` must be at
-    /// a record boundary.
+    /// (one outside quoted fields), or `start` when no record there is complete. `start` must
+    /// be at a record boundary. The tokenizer's rules: a quote opens a quoted field only at a
+    /// field's start (elsewhere it is text, as in `12" pipe`), and inside one a doubled quote
+    /// is a quote. Jumps from quote to quote: bytes without quotes are one backward search.
     static func completeRecordsEnd(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
-        guard start < count else { return start }
-        if memchr(base + start, Int32(ASCII.quote), count - start) == nil {
-            // No quotes (the common case): the last line feed ends the last complete record.
-            var p = count
-            while p > start && base[p - 1] != ASCII.lf { p -= 1 }
-            return p
+        func find(_ byte: UInt8, from p: Int) -> Int? {
+            guard p < count, let hit = memchr(base + p, Int32(byte), count - p) else { return nil }
+            return UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+        }
+        /// Just past the last line feed in `base[from..<to]`, or nil.
+        func lastLineEnd(_ from: Int, _ to: Int) -> Int? {
+            var q = to
+            while q > from {
+                q -= 1
+                if base[q] == ASCII.lf { return q + 1 }
+            }
+            return nil
         }
         var end = start
-        var inQuotes = false
+        var segment = start   // outside quotes from here
         var p = start
-        while p < count {
-            let b = base[p]
-            if b == ASCII.quote { inQuotes.toggle() } else if b == ASCII.lf && !inQuotes { end = p + 1 }
-            p += 1
+        while let q = find(ASCII.quote, from: p) {
+            guard q == start || base[q - 1] == ASCII.comma || base[q - 1] == ASCII.lf else {
+                p = q + 1   // a quote inside an unquoted field: text
+                continue
+            }
+            if let e = lastLineEnd(segment, q) { end = e }
+            // Inside the quoted field: to its closing quote (a doubled quote stays inside).
+            var r = q + 1
+            while true {
+                guard let close = find(ASCII.quote, from: r) else { return end }   // still open at `count`
+                if close + 1 < count && base[close + 1] == ASCII.quote {
+                    r = close + 2
+                    continue
+                }
+                p = close + 1
+                segment = p
+                break
+            }
         }
+        if let e = lastLineEnd(segment, count) { end = e }
         return end
     }
 

@@ -77,8 +77,6 @@ struct ChunkParser {
     /// The last date of each column and what it was rewritten to.
     var lastDates: LastDates
     private(set) var rowCount = 0
-    /// Rows passed over for their date (`RowLayout.skipColumn`).
-    private(set) var skippedRows = 0
     /// Where parsing stopped (`end` unless `rowLimit` was reached).
     private(set) var stop: Int
     /// Per column: the row start of the first impossible day (2024-02-30) in an inferred date
@@ -153,7 +151,6 @@ struct ChunkParser {
                     if day < layout.skipBefore && day != ColumnData.missingDate,
                        let next = restOfRow(from: p, fields: columnCount - 1 - c) {
                         p = next
-                        skippedRows += 1
                         tokenizer.skipBlankLines(&p)
                         continue rows
                     }

@@ -159,8 +159,9 @@ public final class Workspace {
         var options = previous.options
         options.asOf = previous.pinnedAsOf
         options.params = previous.paramsSet.filter { program.param(named: $0.key) != nil }
-        let sources = try OpenedSources.open(program, options: options, previous: previous)
-        let ws = try Workspace(program: program, graph: EvaluationGraph(program), sources: sources, options: options)
+        let graph = EvaluationGraph(program)
+        let sources = try OpenedSources.open(program, options: options, graph: graph, previous: previous)
+        let ws = try Workspace(program: program, graph: graph, sources: sources, options: options)
         ws.evaluateAll(reusing: previous)
         return ws
     }

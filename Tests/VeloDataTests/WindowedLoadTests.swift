@@ -101,7 +101,7 @@ import Testing
     ] as [(String, Int)])
     func recordsEndOutsideQuotedFields(text: String, expected: Int) {
         let bytes = Array(text.utf8)
-        #expect(bytes.withUnsafeBufferPointer { CSVReader.recordsEnd($0.baseAddress!, count: $0.count) } == expected, "\(text)")
+        #expect(bytes.withUnsafeBufferPointer { CSVReader.completeRecordsEnd($0.baseAddress!, from: 0, count: $0.count) } == expected, "\(text)")
     }
 
     @Test func aLastLineWithoutLineBreak() throws {
