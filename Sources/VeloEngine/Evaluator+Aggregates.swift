@@ -43,6 +43,13 @@ extension Evaluator {
         if let w = a.window, a.function != .count, case .column(let ref) = a.argument.kind, ref.table == target,
            case .number(let column) = tables[target.index].columns[ref.column], let group = index.group,
            let dc = program.table(target).source?.dateColumn, case .date(let dates) = tables[target.index].columns[dc] {
+            if keepsWindowSums, let asOf, case .asOf(let ago) = w.anchor,
+               WindowSums.follows(a.function, weighting: a.weighting, length: w.length), group.isSorted(by: dates) {
+                return reduceFollowing(a, sums: group.windowSums(WindowSums.Key(column: ref.column, length: w.length, ago: ago)),
+                                       first: asOf - Int32(ago) - Int32(w.length) + 1, index: index, group: group,
+                                       dates: group.dates(inGroupOrder: dates), values: group.numbers(inGroupOrder: ref.column, column),
+                                       reasons: tables[target.index].reasons[ref.column], context: context, rows: rows)
+            }
             let window = (starts: starts, length: w.length,
                           dates: group.dates(inGroupOrder: dates))
             let ranges = index.ranges(rows)
@@ -289,17 +296,8 @@ extension Evaluator {
                                 for k in 0..<length { buffer[k] = 0 }
                                 var firstMissing = -1
                                 if bySlot && datesSorted {
-                                    // Sequential memory, newest row first, stop before the window.
-                                    var p = hi - 1
-                                    while p >= lo {
-                                        let d = Int(dates[p]) - Int(start)
-                                        if d < 0 { break }
-                                        if d < length {
-                                            let x = values[p]
-                                            if x.isNaN { firstMissing = Int(ids[p]) } else { buffer[d] += x }
-                                        }
-                                        p -= 1
-                                    }
+                                    firstMissing = Evaluator.addSortedSlots(lo..<hi, first: start, length: length, into: buffer, ids: ids,
+                                                                            dates: dates, values: values).firstMissing
                                 } else if datesSorted {
                                     var p = hi - 1
                                     while p >= lo {
@@ -332,6 +330,38 @@ extension Evaluator {
                 }
             }
         }
+        return windowVector(a, out, missingAt: missingAt, reasons: reasons, length: length, context: context, rows: rows)
+    }
+
+    /// Adds the rows at grouped positions `range` (dates in order) into the daily `buffer`
+    /// of the window of `length` days starting at `first`, newest row first, stopping before the window. The
+    /// first missing value's row id (or -1), and whether every row read is one running
+    /// window sums take (`WindowSums.takes`).
+    @inline(__always)
+    static func addSortedSlots(_ range: Range<Int>, first: Int32, length: Int, into buffer: UnsafeMutableBufferPointer<Double>,
+                               ids: UnsafeBufferPointer<Int32>, dates: UnsafeBufferPointer<Int32>,
+                               values: UnsafeBufferPointer<Double>) -> (firstMissing: Int, clean: Bool) {
+        var firstMissing = -1
+        var clean = true
+        var p = range.upperBound - 1
+        while p >= range.lowerBound {
+            let d = Int(dates[p]) - Int(first)
+            if d < 0 { break }
+            if d < length {
+                let x = values[p]
+                if x.isNaN { firstMissing = Int(ids[p]) } else { buffer[d] += x }
+                clean = clean && WindowSums.takes(x)
+            }
+            p -= 1
+        }
+        return (firstMissing, clean)
+    }
+
+    /// A window aggregate's values with the reasons of those missing: `missingAt` holds
+    /// (position, cause): -2 the anchor is missing, -3 the kernel has no value, else the
+    /// row id of the first missing input.
+    func windowVector(_ a: AggregateCall, _ out: [Double], missingAt: [(row: Int, cause: Int)], reasons: [Int: MissingReason],
+                      length: Int, context: TableRef, rows: [Int32]?) -> Vector {
         var v = Vector(.number(out))
         let targetName = program.table(a.alignment.to).name
         for (i, cause) in missingAt {

@@ -19,6 +19,11 @@ final class Evaluator {
     var alignments: [AlignmentKey: AlignmentIndex] = [:]
     /// Cells computed since the counter was last reset.
     var cellsEvaluated = 0
+    /// Keep running sums of as-of windows (WindowSums.swift), for a session that recomputes
+    /// after appends.
+    var keepsWindowSums = false
+    /// Window values computed from running sums moved along (not by reading the window's rows).
+    var groupsFollowed = 0
 
     struct AlignmentKey: Hashable {
         var alignment: Alignment

@@ -9,8 +9,9 @@
 
 /// Key tuples (key codes: interned ids, offset integers or dates) to dense codes.
 struct TupleMap {
-    private var one: [Int32: Int32] = [:]
-    private var two: [Int64: Int32] = [:]
+    /// Tuples of one or two non-negative codes, packed into one key.
+    private var packed = PackedKeyMap()
+    /// Longer tuples, and any with a negative code.
     private var many: [[Int32]: Int32] = [:]
     let width: Int
 
@@ -20,16 +21,16 @@ struct TupleMap {
         get {
             switch width {
             case 0: return 0
-            case 1: return one[tuple[0]]
-            case 2: return two[TupleMap.pack(tuple[0], tuple[1])]
+            case 1 where tuple[0] >= 0: return packed[Int64(tuple[0])]
+            case 2 where tuple[0] >= 0 && tuple[1] >= 0: return packed[TupleMap.pack(tuple[0], tuple[1])]
             default: return many[tuple]
             }
         }
         set {
             switch width {
             case 0: break
-            case 1: one[tuple[0]] = newValue
-            case 2: two[TupleMap.pack(tuple[0], tuple[1])] = newValue
+            case 1 where tuple[0] >= 0: packed[Int64(tuple[0])] = newValue
+            case 2 where tuple[0] >= 0 && tuple[1] >= 0: packed[TupleMap.pack(tuple[0], tuple[1])] = newValue
             default: many[tuple] = newValue
             }
         }
@@ -88,11 +89,23 @@ final class GroupIndex {
     /// Room for a few appended days, as loaded columns leave.
     @inline(__always) static func spareCapacity(_ n: Int) -> Int { n + n / 16 + 16 }
 
+    /// Running sums of windows over the grouped rows (WindowSums.swift), made on first use
+    /// by an evaluator that keeps them; they take appended rows themselves.
+    private(set) var windowSums: [WindowSums.Key: WindowSums] = [:]
+
+    func windowSums(_ key: WindowSums.Key) -> WindowSums {
+        if let s = windowSums[key] { return s }
+        let s = WindowSums(length: key.length)
+        windowSums[key] = s
+        return s
+    }
+
     /// The table's values changed in place (an edited cell): forget the copies.
     func forgetClusteredValues() {
         clusteredDates = nil
         clusteredNumbers = [:]
         sortedCache = nil
+        windowSums = [:]
     }
 
     /// Groups `rowCount` rows by the tuples of `keys` (one array per key column).

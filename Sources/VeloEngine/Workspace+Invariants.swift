@@ -36,6 +36,22 @@ extension Workspace {
             if group.rowCount != rows || group.groupedRows > rows {
                 problems.append("the grouping of \(program.tables[key.table].name) by \(key.on) does not match its \(rows) rows")
             }
+            let table = evaluator.tables[key.table]
+            guard !group.windowSums.isEmpty, let dc = program.tables[key.table].source?.dateColumn,
+                  case .date(let dates) = table.columns[dc] else { continue }
+            for (sumsKey, sums) in group.windowSums {
+                guard case .number(let values) = table.columns[sumsKey.column] else { continue }
+                let (inOrder, numbers) = (group.dates(inGroupOrder: dates), group.numbers(inGroupOrder: sumsKey.column, values))
+                let wrong = sums.withGroups(count: group.count) { sums in
+                    (0..<group.count).filter { g in
+                        let lo = Int(group.start[g])
+                        return !sums.agrees(g, lo: lo, hi: lo + Int(group.size[g]), ids: group.rows, dates: inOrder, values: numbers)
+                    }.count
+                }
+                if wrong > 0 {
+                    problems.append("running window sums of \(program.tables[key.table].name).\(program.tables[key.table].columns[sumsKey.column].name) (\(sumsKey.length) days) disagree with the rows of \(wrong) groups")
+                }
+            }
         }
         return problems
     }

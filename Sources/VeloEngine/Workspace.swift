@@ -29,6 +29,11 @@ public struct WorkspaceOptions: Sendable {
     /// that evaluates once (nil: read every row). A later edit of the as-of date reads those
     /// sources whole again.
     public var windowPushDown: WindowPushDown? = nil
+    /// Keep running sums of the windows anchored at the as-of date, so that an appended day
+    /// moves each window by the days entering and leaving it (WindowSums.swift): for a
+    /// session that recomputes after appends (watch, the REPL, bench). It costs a few
+    /// integers per group and window.
+    public var keepsWindowSums = false
 
     public init(asOf: Int32? = nil, params: [String: Literal] = [:], sources: [String: String] = [:],
                 readers: [String: any SourceReader] = [:]) {
@@ -137,6 +142,13 @@ public final class Workspace {
     var paramsSet: [String: Literal] = [:]
     /// Sources read from disk when this workspace was made (not carried over from before an edit).
     var freshSources: Set<Int> = []
+    /// Per derived `from` table, the groups its rows were last drawn from (`computeRows`).
+    var drawnGroups: [Int: DrawnGroups] = [:]
+
+    struct DrawnGroups {
+        weak var group: GroupIndex?
+        var codes: [Int32]
+    }
     public internal(set) var stats = EvaluationStats()
 
     /// The as-of date in effect.
@@ -166,6 +178,10 @@ public final class Workspace {
         return ws
     }
 
+    /// How many window values were computed by moving running sums along, not by reading
+    /// the window's rows (`WorkspaceOptions.keepsWindowSums`), since the workspace opened.
+    public var windowValuesFollowed: Int { evaluator.groupsFollowed }
+
     /// Evaluates every row set and formula column, in the graph's order.
     public func evaluate() { evaluateAll() }
 
@@ -188,6 +204,7 @@ public final class Workspace {
         pinnedAsOf = options.asOf
         self.graph = graph
         evaluator = Evaluator(program: program, tables: sources.tables, params: params, asOf: options.asOf, interner: interner)
+        evaluator.keepsWindowSums = options.keepsWindowSums
         if options.asOf == nil { evaluator.asOf = latestDate() }
         stats.phases.append(("load", sources.seconds))
     }
@@ -359,15 +376,16 @@ public final class Workspace {
         // A period table draws the keys before its period key; the periods are appended below.
         let drawnKeys = info.periods == nil ? info.keys : Array(info.keys.dropLast())
         var seen = TupleMap(width: drawnKeys.count)
-        func take(_ t: TableRef, window: CheckedWindow?) {
+        /// The groups of `t`'s rows by the drawn keys that have a row in the window.
+        func draw(_ t: TableRef, window: CheckedWindow?) -> (GroupIndex, [Int32]) {
             let table = evaluator.tables[t.index]
             let group = evaluator.groupIndex(t, on: drawnKeys)
-            let keys = evaluator.keyColumns(table, drawnKeys)
+            var codes: [Int32] = []
             var range: (start: Int32, end: Int32)? = nil
             var dates: [Int32] = []
             if let w = window {
                 guard case .asOf(let ago) = w.anchor, let asOf = evaluator.asOf,
-                      let dc = program.table(t).source?.dateColumn, case .date(let d) = table.columns[dc] else { return }
+                      let dc = program.table(t).source?.dateColumn, case .date(let d) = table.columns[dc] else { return (group, []) }
                 let end = asOf - Int32(ago)
                 range = (end - Int32(w.length) + 1, end)
                 dates = d
@@ -375,7 +393,6 @@ public final class Workspace {
             let sorted = range != nil && group.isSorted(by: dates)
             let slotDates = sorted ? group.dates(inGroupOrder: dates) : []
             let rows = group.rows
-            var tuple = [Int32](repeating: 0, count: keys.count)
             for c in 0..<group.count {
                 let span = group.range(ofCode: Int32(c))
                 guard !span.isEmpty else { continue }
@@ -392,9 +409,21 @@ public final class Workspace {
                     }
                     guard inside else { continue }
                 }
-                let first = Int(rows[span.lowerBound])
-                for k in keys.indices { tuple[k] = keys[k][first] }
-                if seen[tuple] == nil {
+                codes.append(Int32(c))
+            }
+            return (group, codes)
+        }
+        /// The key tuples of those groups (`distinct`: none drawn yet can be the same).
+        func take(_ t: TableRef, _ group: GroupIndex, _ codes: [Int32], distinct: Bool) {
+            let keys = evaluator.keyColumns(evaluator.tables[t.index], drawnKeys)
+            let rows = group.rows
+            tuples.reserveCapacity(tuples.count + codes.count)
+            for c in codes {
+                let first = Int(rows[group.range(ofCode: c).lowerBound])
+                let tuple = keys.map { $0[first] }
+                if distinct {
+                    tuples.append(tuple)
+                } else if seen[tuple] == nil {
                     seen[tuple] = Int32(tuples.count)
                     tuples.append(tuple)
                 }
@@ -409,9 +438,16 @@ public final class Workspace {
             }
             tuples = [[]]
         case .from(let t, let window):
-            take(t, window: window)
+            let (group, codes) = draw(t, window: window)
+            // The same groups as last time (the common case after an append): the same rows.
+            if info.periods == nil, let last = drawnGroups[index], last.group === group, last.codes == codes { return false }
+            drawnGroups[index] = DrawnGroups(group: group, codes: codes)
+            take(t, group, codes, distinct: true)
         case .union(let ts):
-            for t in ts { take(t, window: nil) }
+            for t in ts {
+                let (group, codes) = draw(t, window: nil)
+                take(t, group, codes, distinct: false)
+            }
         }
         if let axis = info.periods {
             // The drawn tuples sorted, each followed by its periods in order: the rows come out

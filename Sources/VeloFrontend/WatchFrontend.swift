@@ -72,6 +72,7 @@ public enum WatchFrontend {
             // windows reach (Workspace.reopen), so rows no window reaches are never read.
             var options = WorkspaceOptions(params: params)
             options.windowPushDown = WindowPushDown()
+            options.keepsWindowSums = true
             ws = try Frontend.open(program, options, console: console)
             watched = Snapshot(ws: ws, rulePath: path)
         }

@@ -112,7 +112,7 @@ public enum WindowStats {
         guard n > 0 else { return nil }
         // Whole units (the common case): Σ i·xᵢ in plain doubles is exact while every term and
         // partial sum stays below 2^53, which |x| ≤ 2^53 / (n²) guarantees; one final division.
-        let bound = exactIntegerLimit / (Double(n) * Double(n + 1))
+        let bound = lwmaExactBound(n)
         var exact = 0.0
         var allSmallIntegers = true
         var weight = 0.0
@@ -125,7 +125,7 @@ public enum WindowStats {
             }
             exact += weight * x
         }
-        if allSmallIntegers { return exact / (Double(n) * Double(n + 1) / 2) }
+        if allSmallIntegers { return lwma(weightedSum: exact, count: n) }
         var s = 0.0
         var c = 0.0
         var w = 0.0
@@ -137,8 +137,20 @@ public enum WindowStats {
             if abs(s) >= abs(p) { c += (s - t) + p } else { c += (p - t) + s }
             s = t
         }
-        let weightSum = Double(n) * Double(n + 1) / 2
-        return (s + c) / weightSum
+        return lwma(weightedSum: s + c, count: n)
+    }
+
+    /// The largest |x| for which `lwma` sums whole units exactly in plain doubles: every term
+    /// i·x and every partial sum stays below 2^53.
+    @inline(__always) public static func lwmaExactBound(_ n: Int) -> Double {
+        exactIntegerLimit / (Double(n) * Double(n + 1))
+    }
+
+    /// LWMA from its numerator Σ i·xᵢ (weights 1…n): one division by n(n+1)/2. `lwma` ends
+    /// here, and so do running sums that follow a window day by day (the engine's warm path),
+    /// so both give the same bits.
+    @inline(__always) public static func lwma(weightedSum: Double, count n: Int) -> Double {
+        weightedSum / (Double(n) * Double(n + 1) / 2)
     }
 
     // MARK: Exponentially weighted averages
@@ -220,11 +232,8 @@ public enum WindowStats {
         }
         // Non-negative running sums only grow, and rounding is monotone: if the computed totals are
         // below 2^53 every partial sum was an exact integer, and so are n·Σx² and (Σx)².
-        if allIntegers {
-            let ns2 = n * s2
-            if ns2 < exactIntegerLimit && a1 * a1 < exactIntegerLimit {
-                return (ns2 - s1 * s1, true)
-            }
+        if allIntegers, let numerator = exactDeviationNumerator(count: n, sum: s1, absoluteSum: a1, sumOfSquares: s2) {
+            return (numerator, true)
         }
         // Corrected two-pass: m from a compensated sum, then Σd² − (Σd)²/n with d = x − m.
         let m = sum(values) / n
@@ -238,6 +247,23 @@ public enum WindowStats {
         return (Swift.max(0, d2 - d1 * d1 / n), false)
     }
 
+    /// n·Σx² − (Σx)² of whole numbers from their sums, when every term is exact (n·Σx² and
+    /// (Σ|x|)² below 2^53); nil otherwise. `deviationSum` and running sums kept day by day
+    /// both end here.
+    @inline(__always)
+    public static func exactDeviationNumerator(count n: Double, sum s1: Double, absoluteSum a1: Double,
+                                               sumOfSquares s2: Double) -> Double? {
+        let ns2 = n * s2
+        guard ns2 < exactIntegerLimit && a1 * a1 < exactIntegerLimit else { return nil }
+        return ns2 - s1 * s1
+    }
+
+    /// The sample variance from an exact numerator n·Σx² − (Σx)²: one division by n·(n − 1).
+    @inline(__always) public static func varianceSample(exactNumerator: Double, count n: Int) -> Double {
+        let nd = Double(n)
+        return exactNumerator / (nd * (nd - 1))
+    }
+
     /// Sample variance Σ(x − mean)² / (n − 1) (Bessel-corrected, as Excel VAR.S and pandas `var()`).
     /// With whole units (and n·Σx² < 2^53) it is exactly the correctly rounded
     /// (n·Σx² − (Σx)²) / (n·(n − 1)).
@@ -246,8 +272,7 @@ public enum WindowStats {
         let n = values.count
         guard n >= 2 else { return nil }
         let (numerator, exact) = deviationSum(values)
-        let nd = Double(n)
-        return exact ? numerator / (nd * (nd - 1)) : numerator / (nd - 1)
+        return exact ? varianceSample(exactNumerator: numerator, count: n) : numerator / (Double(n) - 1)
     }
 
     /// Population variance Σ(x − mean)² / n (Excel VAR.P, numpy `var()`); 0 for a single day.

@@ -105,6 +105,8 @@ struct PropertyOutcome {
     var rules = ""
     /// The first open left out rows no window reaches (the window push-down).
     var readWithWindow = false
+    /// Window values the incremental workspace computed from running sums moved along.
+    var windowValuesFollowed = 0
 }
 
 // MARK: - Running a case
@@ -177,6 +179,9 @@ final class PropertyRun: @unchecked Sendable {
         // fresh run over every row.
         var options = WorkspaceOptions()
         if c.seed % 2 == 1 { options.windowPushDown = WindowPushDown() }
+        // Two of three follow as-of windows by running sums (WindowSums.swift); the fresh
+        // workspace compared against never does.
+        options.keepsWindowSums = c.seed % 3 != 0
         do { ws = try Workspace.open(first, options: options) } catch {
             out.failure = "the first open failed: \(error)"
             out.generatorBug = true
@@ -211,6 +216,7 @@ final class PropertyRun: @unchecked Sendable {
             }
         }
         out.rules = world.program.text
+        out.windowValuesFollowed = ws.windowValuesFollowed
         return out
     }
 
@@ -846,10 +852,12 @@ enum PropertyShrinker {
         var failingSeeds: [UInt64] = []
         var surveyed: [String] = []
         var windowed = 0
+        var followed = 0
         for i in 0..<Self.sequences {
             let c = PropertyCase.random(seed: Self.seed(i), steps: Self.steps)
             let o = PropertyRun.run(c)
             if o.readWithWindow { windowed += 1 }
+            if o.windowValuesFollowed > 0 { followed += 1 }
             guard let failure = o.failure else { continue }
             failingSeeds.append(c.seed)
             if survey {
@@ -867,6 +875,8 @@ enum PropertyShrinker {
         }
         // (Most generated programs read some event rows without a window; 32 of the 1,000 do not.)
         #expect(windowed >= 20, "only \(windowed) of \(Self.sequences) sequences started from a windowed read")
+        print("property: \(windowed) of \(Self.sequences) sequences started windowed, \(followed) followed windows by running sums")
+        #expect(followed >= 100, "only \(followed) of \(Self.sequences) sequences followed a window by running sums")
         if survey {
             print("SURVEY \(failingSeeds.count) of \(Self.sequences) sequences fail\n" + surveyed.joined(separator: "\n"))
         }

@@ -251,7 +251,9 @@ public final class ReplSession {
             model.asOf = asOf
             let ws: Workspace
             do {
-                ws = try Workspace.open(program, options: WorkspaceOptions(asOf: asOf, params: model.params, sources: sourceOverrides))
+                var options = WorkspaceOptions(asOf: asOf, params: model.params, sources: sourceOverrides)
+                options.keepsWindowSums = true
+                ws = try Workspace.open(program, options: options)
             } catch {
                 throw ReplError(error.message, status: .dataError)
             }
