@@ -440,7 +440,17 @@ public final class Workspace {
         case .from(let t, let window):
             let (group, codes) = draw(t, window: window)
             // The same groups as last time (the common case after an append): the same rows.
-            if info.periods == nil, let last = drawnGroups[index], last.group === group, last.codes == codes { return false }
+            if info.periods == nil, let last = drawnGroups[index], last.group === group {
+                if last.codes == codes { return false }
+                // A few groups came or went (a new series, one gone quiet): the rows now,
+                // less those gone, merged with the new ones (not a sort of every tuple).
+                if !drawnKeys.isEmpty, let keyColumns = mergedRows(index, from: t, group: group, drawn: drawnKeys,
+                                                                   old: last.codes, new: codes) {
+                    drawnGroups[index] = DrawnGroups(group: group, codes: codes)
+                    setRows(index, keyColumns: keyColumns, count: keyColumns[0].count)
+                    return true
+                }
+            }
             drawnGroups[index] = DrawnGroups(group: group, codes: codes)
             take(t, group, codes, distinct: true)
         case .union(let ts):
@@ -483,6 +493,58 @@ public final class Workspace {
         let keyColumns = info.keys.indices.map { k in tuples.map { $0[k] } }
         setRows(index, keyColumns: keyColumns, count: tuples.count)
         return true
+    }
+
+    /// The key columns of a `from` table whose rows were drawn from the groups `old` and now
+    /// are from `new` (both ascending group codes of `group`, over `source`'s rows): its
+    /// rows in order without those of groups gone, the tuples of groups added merged in.
+    /// Nil when more than a few changed (sorting them all is then as cheap).
+    func mergedRows(_ index: Int, from source: TableRef, group: GroupIndex, drawn: [String],
+                    old: [Int32], new: [Int32]) -> [[Int32]]? {
+        var added: [Int32] = [], removed: [Int32] = []
+        var i = 0, j = 0
+        while i < old.count || j < new.count {
+            if j == new.count || (i < old.count && old[i] < new[j]) {
+                removed.append(old[i]); i += 1
+            } else if i == old.count || new[j] < old[i] {
+                added.append(new[j]); j += 1
+            } else {
+                i += 1; j += 1
+            }
+        }
+        guard added.count + removed.count <= max(16, new.count / 16), evaluator.tables[index].rowCount == old.count else { return nil }
+        let sourceKeys = evaluator.keyColumns(evaluator.tables[source.index], drawn)
+        let rows = group.rows
+        func tuple(_ c: Int32) -> [Int32] {
+            let first = Int(rows[group.range(ofCode: c).lowerBound])
+            return sourceKeys.map { $0[first] }
+        }
+        var gone = TupleMap(width: drawn.count)
+        for c in removed { gone[tuple(c)] = 0 }
+        let types = evaluator.keyTypes(TableRef(index))
+        var fresh = added.map(tuple)
+        sortTuples(&fresh, types: types)
+        let isText = types.map { $0.base == .text }
+        let strings = interner.allStrings
+        func less(_ a: [Int32], _ b: [Int32]) -> Bool {
+            for k in a.indices where a[k] != b[k] { return isText[k] ? strings[Int(a[k])] < strings[Int(b[k])] : a[k] < b[k] }
+            return false
+        }
+        let table = evaluator.tables[index]
+        let current = evaluator.keyColumns(table, drawn)
+        var out = [[Int32]](repeating: [], count: drawn.count)
+        for k in out.indices { out[k].reserveCapacity(new.count) }
+        func append(_ t: [Int32]) { for k in t.indices { out[k].append(t[k]) } }
+        var row = [Int32](repeating: 0, count: drawn.count)
+        var f = 0
+        for r in 0..<table.rowCount {
+            for k in row.indices { row[k] = current[k][r] }
+            if !removed.isEmpty, gone[row] != nil { continue }
+            while f < fresh.count, less(fresh[f], row) { append(fresh[f]); f += 1 }
+            append(row)
+        }
+        while f < fresh.count { append(fresh[f]); f += 1 }
+        return out
     }
 
     /// Sorts key tuples by their values, column by column: text by its characters, integers
