@@ -43,10 +43,11 @@ extension Evaluator {
         if let w = a.window, a.function != .count, case .column(let ref) = a.argument.kind, ref.table == target,
            case .number(let column) = tables[target.index].columns[ref.column], let group = index.group,
            let dc = program.table(target).source?.dateColumn, case .date(let dates) = tables[target.index].columns[dc] {
-            if keepsWindowSums, let asOf, case .asOf(let ago) = w.anchor,
+            // Every row's window starts on the same day (`windowStarts`), known with an as-of date.
+            if keepsWindowSums, case .asOf(let ago) = w.anchor, let first = starts.first, first != Values.missingDate,
                WindowSums.follows(a.function, weighting: a.weighting, length: w.length), group.isSorted(by: dates) {
                 return reduceFollowing(a, sums: group.windowSums(WindowSums.Key(column: ref.column, length: w.length, ago: ago)),
-                                       first: asOf - Int32(ago) - Int32(w.length) + 1, index: index, group: group,
+                                       first: first, index: index, group: group,
                                        dates: group.dates(inGroupOrder: dates), values: group.numbers(inGroupOrder: ref.column, column),
                                        reasons: tables[target.index].reasons[ref.column], context: context, rows: rows)
             }

@@ -192,6 +192,12 @@ final class GroupIndex {
         return map[tuple]
     }
 
+    /// The key tuple of group c: the codes in `keys` (the grouped key columns) of its first row.
+    func tuple(ofCode c: Int32, keys: [[Int32]]) -> [Int32] {
+        let first = Int(rows[Int(start[Int(c)])])
+        return keys.map { $0[first] }
+    }
+
     @inline(__always) func range(ofCode c: Int32) -> Range<Int> {
         c < 0 ? 0..<0 : Int(start[Int(c)])..<Int(start[Int(c)] + size[Int(c)])
     }

@@ -416,11 +416,9 @@ public final class Workspace {
         /// The key tuples of those groups (`distinct`: none drawn yet can be the same).
         func take(_ t: TableRef, _ group: GroupIndex, _ codes: [Int32], distinct: Bool) {
             let keys = evaluator.keyColumns(evaluator.tables[t.index], drawnKeys)
-            let rows = group.rows
             tuples.reserveCapacity(tuples.count + codes.count)
             for c in codes {
-                let first = Int(rows[group.range(ofCode: c).lowerBound])
-                let tuple = keys.map { $0[first] }
+                let tuple = group.tuple(ofCode: c, keys: keys)
                 if distinct {
                     tuples.append(tuple)
                 } else if seen[tuple] == nil {
@@ -514,15 +512,10 @@ public final class Workspace {
         }
         guard added.count + removed.count <= max(16, new.count / 16), evaluator.tables[index].rowCount == old.count else { return nil }
         let sourceKeys = evaluator.keyColumns(evaluator.tables[source.index], drawn)
-        let rows = group.rows
-        func tuple(_ c: Int32) -> [Int32] {
-            let first = Int(rows[group.range(ofCode: c).lowerBound])
-            return sourceKeys.map { $0[first] }
-        }
         var gone = TupleMap(width: drawn.count)
-        for c in removed { gone[tuple(c)] = 0 }
+        for c in removed { gone[group.tuple(ofCode: c, keys: sourceKeys)] = 0 }
         let types = evaluator.keyTypes(TableRef(index))
-        var fresh = added.map(tuple)
+        var fresh = added.map { group.tuple(ofCode: $0, keys: sourceKeys) }
         sortTuples(&fresh, types: types)
         let isText = types.map { $0.base == .text }
         let strings = interner.allStrings
