@@ -26,8 +26,8 @@ final class WindowSums {
         var ago: Int
     }
 
-    /// The longest window kept: 2048 days of 2^26 units keep Σx² below 2^63.
-    static let maxLength = 2048
+    /// The longest window kept: 2047 days of 2^26 units keep Σx² below 2^63.
+    static let maxLength = 2047
     /// The largest |units| of a row or a day that the sums take.
     static let unitLimit = 67_108_864.0
 
@@ -38,6 +38,14 @@ final class WindowSums {
         /// The table rows the sums include (ids below this).
         var covered: Int32 = 0
         var s0: Int64 = 0, s1: Int64 = 0, s2: Int64 = 0, a1: Int64 = 0
+
+        /// Takes in (or, with `sign` -1, takes out) a day's total `x` of weight `weight`.
+        @inline(__always) mutating func add(_ x: Int64, weight: Int64, sign: Int64 = 1) {
+            s0 += sign * x
+            s1 += sign * weight * x
+            s2 += sign * x * x
+            a1 += sign * abs(x)
+        }
     }
 
     let length: Int
@@ -104,10 +112,7 @@ final class WindowSums {
                 guard abs(v) <= WindowSums.unitLimit else { return forget(g) }
                 let x = Int64(v)
                 days[slot(g, first + Int32(j))] = x
-                sums.s0 += x
-                sums.s1 += Int64(j + 1) * x
-                sums.s2 += x * x
-                sums.a1 += abs(x)
+                sums.add(x, weight: Int64(j + 1))
             }
             groups[g] = sums
         }
@@ -130,11 +135,7 @@ final class WindowSums {
             if shift > 0 {
                 for j in 0..<shift {
                     let k = slot(g, old + Int32(j))
-                    let x = days[k]
-                    sums.s0 -= x
-                    sums.s1 -= Int64(j + 1) * x
-                    sums.s2 -= x * x
-                    sums.a1 -= abs(x)
+                    sums.add(days[k], weight: Int64(j + 1), sign: -1)
                     days[k] = 0
                 }
                 // Every day left is `shift` days older: its weight drops by that much.
@@ -206,7 +207,7 @@ final class WindowSums {
             var fresh = Group(start: sums.start, covered: sums.covered)
             for (j, x) in daily.enumerated() {
                 guard days[slot(g, sums.start + Int32(j))] == x else { return false }
-                fresh.s0 += x; fresh.s1 += Int64(j + 1) * x; fresh.s2 += x * x; fresh.a1 += abs(x)
+                fresh.add(x, weight: Int64(j + 1))
             }
             return (fresh.s0, fresh.s1, fresh.s2, fresh.a1) == (sums.s0, sums.s1, sums.s2, sums.a1)
         }
